@@ -1,0 +1,19 @@
+# tufkey_add_gtest(NAME name SOURCES ... [LIBS ...] [LABELS ...] [ENVIRONMENT ...])
+# One GoogleTest executable whose tests are registered one by one with CTest.
+# LABELS: unit (no token), token (SoftHSM2), interop (real notary / tuf-js / OpenSC), cli.
+include(GoogleTest)
+function(tufkey_add_gtest)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${T_NAME} PRIVATE
+    TUFKEY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    TUFKEY_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    TUFKEY_CLI_PATH="$<TARGET_FILE:tufkey>")
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${T_NAME}
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${T_ENVIRONMENT}")
+endfunction()

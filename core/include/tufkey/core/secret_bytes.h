@@ -1,0 +1,70 @@
+// SecretBytes: the only home of passphrases, PINs and private key bytes.
+//
+// Storage is wiped with OPENSSL_cleanse whenever it is released (including on growth),
+// copies must be made explicitly with clone(), and reading the bytes needs the greppable
+// reveal() call. Never convert a SecretBytes to std::string.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace tufkey::core {
+
+void secure_wipe(void* data, std::size_t size) noexcept;
+
+template <typename T>
+struct CleansingAllocator {
+    using value_type = T;
+    CleansingAllocator() noexcept = default;
+    template <typename U>
+    CleansingAllocator(const CleansingAllocator<U>&) noexcept {}  // NOLINT
+    T* allocate(std::size_t n) { return std::allocator<T>{}.allocate(n); }
+    void deallocate(T* p, std::size_t n) noexcept {
+        secure_wipe(p, n * sizeof(T));
+        std::allocator<T>{}.deallocate(p, n);
+    }
+    template <typename U>
+    bool operator==(const CleansingAllocator<U>&) const noexcept { return true; }
+};
+
+class SecretBytes final {
+public:
+    SecretBytes() = default;
+    explicit SecretBytes(std::size_t size) : m_data(size) {}
+    // Copies `data` into wiping storage; the caller wipes its own copy.
+    static SecretBytes copy_of(std::span<const std::uint8_t> data);
+    static SecretBytes copy_of(std::string_view data);
+
+    SecretBytes(SecretBytes&&) noexcept = default;
+    SecretBytes& operator=(SecretBytes&&) noexcept = default;
+    SecretBytes(const SecretBytes&) = delete;
+    SecretBytes& operator=(const SecretBytes&) = delete;
+    ~SecretBytes() = default;
+
+    [[nodiscard]] SecretBytes clone() const;
+
+    // Explicit, greppable access to the secret.
+    [[nodiscard]] std::span<const std::uint8_t> reveal() const noexcept { return m_data; }
+    [[nodiscard]] std::span<std::uint8_t> reveal_mutable() noexcept { return m_data; }
+    [[nodiscard]] std::string_view reveal_as_chars() const noexcept {
+        return {reinterpret_cast<const char*>(m_data.data()), m_data.size()};
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return m_data.size(); }
+    [[nodiscard]] bool empty() const noexcept { return m_data.empty(); }
+    void push_back(std::uint8_t b) { m_data.push_back(b); }
+    void pop_back() { m_data.pop_back(); }
+    void resize(std::size_t n) { m_data.resize(n); }
+    void clear() noexcept;
+
+    // Constant-time comparison.
+    [[nodiscard]] bool equals(const SecretBytes& other) const noexcept;
+
+private:
+    std::vector<std::uint8_t, CleansingAllocator<std::uint8_t>> m_data;
+};
+
+}  // namespace tufkey::core

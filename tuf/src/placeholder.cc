@@ -1,0 +1,1 @@
+#include "tufkey/tuf/key_id.h"
