@@ -32,8 +32,8 @@ std::size_t count_certificates_pem(std::string_view pem);
 
 // Makes Notary's root certificate: self-signed, CN = `common_name`, random 128-bit serial,
 // KeyUsage digitalSignature+keyEncipherment (critical), EKU codeSigning, BasicConstraints
-// CA:FALSE (critical), signed ecdsa-with-SHA256 (ECDSA keys) or sha256WithRSA-PSS... (RSA keys
-// use sha256WithRSAEncryption is not available through Signer, so RSA roots are PSS-signed).
+// CA:FALSE (critical), signed ecdsa-with-SHA256 (ECDSA keys) or sha256WithRSAEncryption (RSA
+// keys, through SignatureEncoding::rsa_pkcs1v15). Ed25519 is refused: Notary cannot use it.
 // Returns the PEM text with a trailing newline.
 Result<std::string> make_self_signed_certificate(Signer& signer, std::string_view common_name,
                                                  SystemTime not_before, SystemTime not_after);

@@ -17,7 +17,7 @@ enum class SignatureEncoding {
     ecdsa_der,     // ASN.1 SEQUENCE { r, s }
     ecdsa_raw,     // r || s, each left-padded to the field size
     rsa_pss,       // RSASSA-PSS, MGF1 with the scheme's hash, salt length = digest length
-    rsa_pkcs1v15,  // RSASSA-PKCS1-v1_5 (verification only)
+    rsa_pkcs1v15,  // RSASSA-PKCS1-v1_5 (X.509 certificates of RSA roots; Notary's "rsapkcs1v15")
     ed25519,       // pure Ed25519 over the message (the hash field is ignored)
 };
 

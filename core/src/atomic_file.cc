@@ -1,0 +1,124 @@
+#include "tufkey/core/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace tufkey::core {
+namespace {
+
+Error io_error(const std::string& what, const std::filesystem::path& path, int err) {
+    std::string hint;
+    if (err == ENOSPC) hint = " (the disk is full: free space and retry)";
+    else if (err == EACCES || err == EPERM) hint = " (permission denied: check the owner and mode)";
+    else if (err == EROFS) hint = " (read-only file system)";
+    return Error(ErrorCode::io, "cannot " + what + " " + path.string() + ": " + std::strerror(err) + hint);
+}
+
+bool write_all(int fd, ByteView data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+Result<void> write_file_atomic(const std::filesystem::path& path, ByteView data, mode_t mode) {
+    std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    int fd = ::mkstemp(name.data());
+    if (fd < 0) return io_error("create a file in", dir, errno);
+    std::string tmp_path(name.data());
+    auto fail = [&](const std::string& what, int err) -> Result<void> {
+        ::close(fd);
+        ::unlink(tmp_path.c_str());
+        return io_error(what, path, err);
+    };
+    if (::fchmod(fd, mode) != 0) return fail("set the mode of", errno);
+    if (!write_all(fd, data)) return fail("write", errno);
+    if (::fsync(fd) != 0) return fail("flush", errno);
+    if (::close(fd) != 0) {
+        int err = errno;
+        ::unlink(tmp_path.c_str());
+        return io_error("close", path, err);
+    }
+    if (::rename(tmp_path.c_str(), path.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp_path.c_str());
+        return io_error("replace", path, err);
+    }
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+    return success();
+}
+
+Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_error("read", path, errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        return io_error("read", path, err);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return Error(ErrorCode::io, "cannot read " + path.string() + ": it is a directory");
+    }
+    if (static_cast<std::size_t>(st.st_size) > max_size) {
+        ::close(fd);
+        return Error(ErrorCode::io, "refusing to read " + path.string() + ": larger than " + std::to_string(max_size) + " bytes");
+    }
+    Bytes out;
+    out.reserve(static_cast<std::size_t>(st.st_size));
+    std::uint8_t buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            ::close(fd);
+            return io_error("read", path, err);
+        }
+        if (n == 0) break;
+        out.insert(out.end(), buf, buf + n);
+        if (out.size() > max_size) {
+            ::close(fd);
+            return Error(ErrorCode::io, "refusing to read " + path.string() + ": larger than " + std::to_string(max_size) + " bytes");
+        }
+    }
+    ::close(fd);
+    return out;
+}
+
+Result<void> make_directories(const std::filesystem::path& path, mode_t mode) {
+    std::filesystem::path current;
+    for (const auto& part : path) {
+        current /= part;
+        if (current.empty()) continue;
+        if (::mkdir(current.c_str(), mode) != 0 && errno != EEXIST) return io_error("create directory", current, errno);
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return Error(ErrorCode::io, "cannot create directory " + path.string() + ": a file is in the way");
+    return success();
+}
+
+}  // namespace tufkey::core
