@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# check-layering.sh ROOT: fails (exit 1, one line per violation) when an #include crosses the
+# module layers of docs/architecture.md:
+#   core/     includes nothing of ours above it
+#   tuf/      core/ only (no keystore/, pkcs11/, remote/, no Cryptoki, curl, libp11)
+#   pkcs11/   core/ only; the only module that includes pkcs11.h
+#   remote/   core/ only; the only module that includes curl
+#   keystore/ tuf/ and core/ (no pkcs11/, remote/)
+#   cli/      no Cryptoki, libp11, curl or OpenSSL headers
+#   libp11 appears only in tests/.
+set -uo pipefail
+ROOT="${1:?usage: check-layering.sh ROOT}"
+violations=0
+
+# rule DIR REGEX WHY: any include line in DIR's C++ files matching REGEX is a violation.
+rule() {
+    local dir="$ROOT/$1" regex="$2" why="$3"
+    [[ -d "$dir" ]] || return 0
+    while IFS= read -r hit; do
+        echo "layering: $hit: $why"
+        violations=$((violations + 1))
+    done < <(grep -rnE --include='*.h' --include='*.hpp' --include='*.cc' --include='*.cpp' \
+                 "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($regex)" "$dir" | sed "s#^$ROOT/##")
+}
+
+CRYPTOKI='([^>"]*/)?pkcs11(t|f)?\.h|p11-kit/'
+rule core     'tufkey/(tuf|keystore|pkcs11|remote|ceremony)/' "core/ depends on nothing of ours"
+rule core     "$CRYPTOKI|curl/|libp11" "core/ must not use Cryptoki, curl or libp11"
+rule tuf      'tufkey/(keystore|pkcs11|remote|ceremony)/' "tuf/ depends on core/ only"
+rule tuf      "$CRYPTOKI|curl/|libp11|openssl/" "tuf/ is pure metadata logic (crypto goes through core/)"
+rule pkcs11   'tufkey/(tuf|keystore|remote|ceremony)/' "pkcs11/ knows nothing of TUF (core/ only)"
+rule pkcs11   'curl/|libp11' "pkcs11/ uses Cryptoki directly, never curl or libp11"
+rule remote   'tufkey/(tuf|keystore|pkcs11|ceremony)/' "remote/ moves bytes and knows no metadata (core/ only)"
+rule remote   "$CRYPTOKI|libp11" "remote/ must not use Cryptoki or libp11"
+rule keystore 'tufkey/(pkcs11|remote|ceremony)/' "keystore/ depends on tuf/ and core/ only"
+rule keystore "$CRYPTOKI|curl/|libp11" "keystore/ must not use Cryptoki, curl or libp11"
+rule ceremony "$CRYPTOKI|curl/|libp11" "ceremony/ reaches tokens and servers only through pkcs11/ and remote/"
+rule cli      "$CRYPTOKI|curl/|libp11|openssl/|tufkey/core/openssl_handles\.h" "cli/ never includes Cryptoki, libp11, curl or OpenSSL headers"
+
+if ((violations)); then
+    echo "layering: $violations violation(s)"
+    exit 1
+fi
+echo "layering: ok"

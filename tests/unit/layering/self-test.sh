@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Proves check-layering.sh can fail: a synthetic tree with one violation per rule family.
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
+mkdir -p "$T/cli" "$T/tuf/src" "$T/pkcs11/src" "$T/core/src"
+echo '#include <openssl/evp.h>' > "$T/cli/main.cc"
+echo '#include "tufkey/keystore/home.h"' > "$T/tuf/src/model.cc"
+echo '#include "tufkey/tuf/json.h"' > "$T/pkcs11/src/token.cc"
+echo '#include <p11-kit/pkcs11.h>' > "$T/core/src/x.cc"
+out="$("$HERE/check-layering.sh" "$T")"; rc=$?
+[[ $rc -eq 1 ]] || { echo "self-test: expected exit 1, got $rc"; exit 1; }
+for f in cli/main.cc tuf/src/model.cc pkcs11/src/token.cc core/src/x.cc; do
+    grep -q "^layering: $f:" <<<"$out" || { echo "self-test: $f not reported"; echo "$out"; exit 1; }
+done
+# And a clean tree passes.
+rm -rf "$T"/*; mkdir -p "$T/cli"; echo '#include "tufkey/core/result.h"' > "$T/cli/main.cc"
+"$HERE/check-layering.sh" "$T" >/dev/null || { echo "self-test: clean tree reported"; exit 1; }
+echo "self-test: ok"
