@@ -1,9 +1,12 @@
-# tufkey_add_gtest(NAME name SOURCES ... [LIBS ...] [LABELS ...] [ENVIRONMENT ...])
+# tufkey_add_gtest(NAME name SOURCES ... [LIBS ...] [LABELS ...] [ENVIRONMENT ...]
+#                  [FIXTURES_REQUIRED ...])
 # One GoogleTest executable whose tests are registered one by one with CTest.
 # LABELS: unit (no token), token (SoftHSM2), interop (real notary / tuf-js / OpenSC), cli.
+# FIXTURES_REQUIRED: the CTest fixture (one name; a FIXTURES_SETUP test) every discovered test
+# depends on, e.g. notary_vectors (tests/interop/notary).
 include(GoogleTest)
 function(tufkey_add_gtest)
-  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT;FIXTURES_REQUIRED" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${T_NAME} PRIVATE
@@ -13,7 +16,14 @@ function(tufkey_add_gtest)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
+  set(extra_properties)
+  if(T_FIXTURES_REQUIRED)
+    list(APPEND extra_properties FIXTURES_REQUIRED "${T_FIXTURES_REQUIRED}")
+  endif()
+  # ENVIRONMENT stays last: an empty value vanishes on its way into the generated test
+  # script and would shift every property after it by one.
   gtest_discover_tests(${T_NAME}
     DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${T_ENVIRONMENT}")
+    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} ${extra_properties}
+               ENVIRONMENT "${T_ENVIRONMENT}")
 endfunction()

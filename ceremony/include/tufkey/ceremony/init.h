@@ -1,0 +1,52 @@
+// `tufkey init`: the offline root ceremony.
+//
+// Opens (or, after a confirmation, generates) each root key on its token, makes the Notary
+// root certificate (notary dialect: CN = GUN, valid as long as root.json) through the token,
+// generates the targets, snapshot and timestamp keys as encrypted key files, and signs
+// version 1 of root, targets, snapshot and timestamp. The root is signed by every root key
+// given, so any threshold up to their number verifies. Writes the metadata, the first root of
+// the chain, repository.json and the transcript (whose head the root keys sign). Opens no
+// network connection. An existing repository is ErrorCode::refused.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tufkey/ceremony/duration.h"
+#include "tufkey/ceremony/key_access.h"
+#include "tufkey/core/result.h"
+#include "tufkey/pkcs11/keys.h"
+#include "tufkey/tuf/dialect.h"
+
+namespace tufkey::ceremony {
+
+struct InitRequest final {
+    std::string gun;
+    std::vector<std::string> root_key_uris;
+    std::uint32_t root_threshold = 1;
+    tuf::Dialect dialect = tuf::Dialect::notary;
+    RolePolicy expires = RolePolicy::default_expiry();
+    pkcs11::KeySpec root_key_type = pkcs11::KeySpec::ecdsa_p256;  // for keys generated on tokens
+};
+
+struct InitReport final {
+    struct RootKey final {
+        std::string uri;
+        std::string token;        // "'label' (serial S)"
+        std::string canonical_id; // Notary canonical ID of the bare public key
+        std::string metadata_id;  // the ID root.json lists (Notary: of the certificate)
+        bool generated = false;
+    };
+    std::vector<RootKey> root_keys;
+    std::uint32_t root_threshold = 1;
+    std::map<std::string, std::string> role_key_ids;  // targets/snapshot/timestamp -> canonical ID
+    std::vector<std::string> warnings;
+    std::vector<std::filesystem::path> files_written;
+};
+
+core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& request);
+
+}  // namespace tufkey::ceremony

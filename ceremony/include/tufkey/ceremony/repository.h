@@ -1,0 +1,91 @@
+// A repository (GUN) in the trust home: its settings and its current signed metadata.
+//
+//   <home>/tuf/<GUN>/metadata/<role>.json     the current signed metadata, exact file bytes
+//                                             (Notary's cache layout: delegations nested, e.g.
+//                                             metadata/targets/releases.json; tuf-dialect
+//                                             delegated names are percent-encoded)
+//   <home>/tufkey/<GUN>/repository.json        tufkey's settings for the GUN (below)
+//   <home>/tufkey/<GUN>/roots/<N>.root.json    every root version ever signed (the chain that
+//                                             clients walk; published with the repository)
+//   <home>/tufkey/<GUN>/transcript.jsonl       the ceremony transcript (transcript.h)
+//
+// repository.json (canonical JSON, written atomically):
+//   {"dialect":"notary"|"tuf","expires":{"root":"10y",...},"gun":"...","published":{...},
+//    "root_keys":[{"key_id","token_label","token_serial","uri"}],"version":1,"warn":{...}}
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tufkey/ceremony/duration.h"
+#include "tufkey/core/result.h"
+#include "tufkey/keystore/trust_home.h"
+#include "tufkey/tuf/dialect.h"
+#include "tufkey/tuf/role_name.h"
+
+namespace tufkey::ceremony {
+
+// Refuses GUNs that cannot be a path under the home: empty, absolute, "." or ".." components,
+// empty components, characters outside [A-Za-z0-9._:/-], longer than 255. ErrorCode::usage.
+core::Result<void> check_gun(std::string_view gun);
+
+// A root key that lives on a token, as the repository remembers it (never a PIN).
+struct TokenKeyRef final {
+    std::string uri;           // RFC 7512 URI naming the token and the key
+    std::string token_label;
+    std::string token_serial;
+    std::string key_id;        // canonical key ID of its public key
+};
+
+struct RepositoryConfig final {
+    std::string gun;
+    tuf::Dialect dialect = tuf::Dialect::notary;
+    std::vector<TokenKeyRef> root_keys;
+    RolePolicy expires = RolePolicy::default_expiry();
+    RolePolicy warn = RolePolicy::default_warning();
+    std::map<std::string, std::uint64_t> published;  // role -> version last published
+};
+
+class Repository final {
+public:
+    Repository(const keystore::TrustHome& home, std::string gun);
+
+    [[nodiscard]] const std::string& gun() const noexcept { return m_gun; }
+    [[nodiscard]] std::filesystem::path metadata_dir() const;
+    [[nodiscard]] std::filesystem::path state_dir() const;
+    [[nodiscard]] std::filesystem::path config_file() const { return state_dir() / "repository.json"; }
+    [[nodiscard]] std::filesystem::path roots_dir() const { return state_dir() / "roots"; }
+    [[nodiscard]] std::filesystem::path transcript_file() const { return state_dir() / "transcript.jsonl"; }
+    // The metadata file of `role` (see the header comment for delegated names).
+    [[nodiscard]] std::filesystem::path metadata_file(tuf::Dialect dialect, const tuf::RoleName& role) const;
+
+    // Whether tufkey manages this GUN (repository.json exists).
+    [[nodiscard]] bool exists() const;
+    // Reads repository.json. Missing: ErrorCode::usage naming the GUN and `tufkey init`.
+    [[nodiscard]] core::Result<RepositoryConfig> load_config() const;
+    [[nodiscard]] core::Result<void> save_config(const keystore::HomeLock& lock, const RepositoryConfig& config) const;
+
+    // The current file bytes of a role, or nullopt when the role has no file.
+    [[nodiscard]] core::Result<std::optional<std::string>> read_metadata(tuf::Dialect dialect,
+                                                                         const tuf::RoleName& role) const;
+    // Writes a role's file atomically (0600), creating directories (0700).
+    [[nodiscard]] core::Result<void> write_metadata(const keystore::HomeLock& lock, tuf::Dialect dialect,
+                                                    const tuf::RoleName& role, std::string_view bytes) const;
+    // Keeps a root version in the chain (roots/<N>.root.json).
+    [[nodiscard]] core::Result<void> keep_root_version(const keystore::HomeLock& lock, std::uint64_t version,
+                                                       std::string_view bytes) const;
+    // Every kept root version, ascending.
+    [[nodiscard]] core::Result<std::vector<std::uint64_t>> root_versions() const;
+    [[nodiscard]] core::Result<std::string> read_root_version(std::uint64_t version) const;
+
+private:
+    std::filesystem::path m_home;
+    std::string m_gun;
+};
+
+}  // namespace tufkey::ceremony

@@ -1,0 +1,212 @@
+#include "tufkey/ceremony/init.h"
+
+#include <chrono>
+
+#include "role_files.h"
+#include "tufkey/ceremony/repository.h"
+#include "tufkey/ceremony/transcript.h"
+#include "tufkey/core/certificate.h"
+#include "tufkey/core/digest.h"
+#include "tufkey/core/encoding.h"
+#include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/key_id.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+using tuf::Dialect;
+using tuf::RoleName;
+
+struct OpenedRoot final {
+    TokenKey token_key;
+    tuf::Key metadata_key;
+};
+
+core::Result<void> check_request(const InitRequest& request) {
+    TUFKEY_TRY_VOID(check_gun(request.gun));
+    if (request.root_key_uris.empty())
+        return core::Error(core::ErrorCode::usage, "init needs at least one --root-key URI (a key on a PKCS#11 token)");
+    if (request.root_threshold < 1 || request.root_threshold > request.root_key_uris.size())
+        return core::Error(core::ErrorCode::usage, "--root-threshold must be between 1 and the number of --root-key URIs (" +
+                                                       std::to_string(request.root_key_uris.size()) + ")");
+    if (request.dialect == Dialect::notary && request.root_key_type == pkcs11::KeySpec::ed25519)
+        return core::Error(core::ErrorCode::usage, "Notary needs X.509 root certificates, which tufkey makes only for "
+                                                   "ECDSA or RSA keys: use --root-key-type ecdsa-p256 or --dialect tuf");
+    return core::success();
+}
+
+core::Result<tuf::Key> root_metadata_key(const InitRequest& request, core::Signer& signer, tuf::Instant now) {
+    if (request.dialect == Dialect::tuf) return tuf::Key::tuf(signer.public_key());
+    if (signer.public_key().algorithm() == core::KeyAlgorithm::ed25519)
+        return core::Error(core::ErrorCode::usage, "Notary needs X.509 root certificates, which tufkey makes only for "
+                                                   "ECDSA or RSA keys; this key is Ed25519 (use --dialect tuf)");
+    auto not_before = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    auto not_after = not_before + request.expires.for_role("root") + std::chrono::seconds(1);
+    TUFKEY_TRY(auto pem, core::make_self_signed_certificate(signer, request.gun, not_before, not_after));
+    return tuf::Key::notary_x509(std::move(pem));
+}
+
+core::Result<std::vector<OpenedRoot>> open_root_keys(KeyAccess& access, const InitRequest& request, tuf::Instant now) {
+    std::vector<OpenedRoot> roots;
+    for (const auto& uri : request.root_key_uris) {
+        TUFKEY_TRY(auto key, open_token_key(access, {uri, true, request.root_key_type, true}));
+        for (const auto& other : roots) {
+            if (other.token_key.signer->public_key() == key.signer->public_key())
+                return core::Error(core::ErrorCode::usage, "two --root-key URIs name the same key (" + uri +
+                                                               "): each root key must be a different key");
+        }
+        TUFKEY_TRY(auto metadata_key, root_metadata_key(request, *key.signer, now));
+        roots.push_back({std::move(key), std::move(metadata_key)});
+    }
+    return roots;
+}
+
+tuf::RoleKeys role_keys(std::vector<tuf::KeyId> ids, std::uint32_t threshold) {
+    tuf::RoleKeys r;
+    r.keyids = std::move(ids);
+    r.threshold = threshold;
+    return r;
+}
+
+struct SignedSet final {
+    std::string root, targets, snapshot, timestamp;
+};
+
+core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::vector<OpenedRoot>& roots,
+                                              std::map<std::string, FileKey>& file_keys, tuf::Instant now) {
+    const Dialect d = request.dialect;
+    const auto v1 = *tuf::Version::create(1);
+    tuf::Root root;
+    root.version = v1;
+    root.expires = detail::expiry_after(d, now, request.expires.for_role("root"));
+    root.consistent_snapshot = d == Dialect::tuf;
+    std::vector<tuf::KeyId> root_ids;
+    std::vector<tuf::SigningKey> root_signing;
+    for (auto& r : roots) {
+        root_ids.push_back(r.metadata_key.id());
+        root.keys.emplace(r.metadata_key.id(), r.metadata_key);
+        root_signing.push_back({r.metadata_key, *r.token_key.signer});
+    }
+    root.root = role_keys(root_ids, request.root_threshold);
+    std::map<std::string, tuf::Key> role_key;
+    for (auto& [role, fk] : file_keys) {
+        auto key = detail::metadata_key(d, fk.signer->public_key());
+        root.keys.emplace(key.id(), key);
+        role_key.emplace(role, key);
+    }
+    root.targets = role_keys({role_key.at("targets").id()}, 1);
+    root.snapshot = role_keys({role_key.at("snapshot").id()}, 1);
+    root.timestamp = role_keys({role_key.at("timestamp").id()}, 1);
+
+    SignedSet out;
+    TUFKEY_TRY(auto root_json, tuf::encode_root(d, root));
+    TUFKEY_TRY(out.root, detail::sign_role(d, std::move(root_json), root_signing, root.keys));
+
+    tuf::Targets targets;
+    targets.version = v1;
+    targets.expires = detail::expiry_after(d, now, request.expires.for_role("targets"));
+    if (d == Dialect::notary) targets.delegations = tuf::Delegations{};
+    TUFKEY_TRY(auto targets_json, tuf::encode_targets(d, targets));
+    tuf::SigningKey targets_signer{role_key.at("targets"), *file_keys.at("targets").signer};
+    TUFKEY_TRY(out.targets, detail::sign_role(d, std::move(targets_json), {&targets_signer, 1}, root.keys));
+
+    tuf::Snapshot snapshot;
+    snapshot.version = v1;
+    snapshot.expires = detail::expiry_after(d, now, request.expires.for_role("snapshot"));
+    if (d == Dialect::notary) snapshot.meta.emplace("root", detail::meta_for_file(d, out.root, 1));
+    snapshot.meta.emplace(detail::meta_name(d, RoleName::targets()), detail::meta_for_file(d, out.targets, 1));
+    TUFKEY_TRY(auto snapshot_json, tuf::encode_snapshot(d, snapshot));
+    tuf::SigningKey snapshot_signer{role_key.at("snapshot"), *file_keys.at("snapshot").signer};
+    TUFKEY_TRY(out.snapshot, detail::sign_role(d, std::move(snapshot_json), {&snapshot_signer, 1}, root.keys));
+
+    tuf::Timestamp timestamp;
+    timestamp.version = v1;
+    timestamp.expires = detail::expiry_after(d, now, request.expires.for_role("timestamp"));
+    timestamp.meta.emplace(detail::meta_name(d, RoleName::snapshot()), detail::meta_for_file(d, out.snapshot, 1));
+    TUFKEY_TRY(auto timestamp_json, tuf::encode_timestamp(d, timestamp));
+    tuf::SigningKey timestamp_signer{role_key.at("timestamp"), *file_keys.at("timestamp").signer};
+    TUFKEY_TRY(out.timestamp, detail::sign_role(d, std::move(timestamp_json), {&timestamp_signer, 1}, root.keys));
+    return out;
+}
+
+std::string sha256_hex(std::string_view bytes) { return core::hex_encode(core::sha256(core::as_bytes(bytes))); }
+
+core::Result<void> write_transcript(const Repository& repo, const keystore::HomeLock& lock, const InitRequest& request,
+                                    const InitReport& report, const SignedSet& files, std::vector<OpenedRoot>& roots) {
+    Transcript transcript(repo.transcript_file(), request.gun);
+    tuf::JsonArray tokens;
+    for (const auto& k : report.root_keys) {
+        tokens.push_back(tuf::JsonObject{{"uri", k.uri}, {"token", k.token}, {"key_id", k.canonical_id},
+                                         {"metadata_key_id", k.metadata_id}, {"generated", k.generated}});
+    }
+    tuf::JsonObject role_keys;
+    for (const auto& [role, id] : report.role_key_ids) role_keys[role] = id;
+    tuf::JsonObject written{{"root.json", sha256_hex(files.root)},
+                            {"targets.json", sha256_hex(files.targets)},
+                            {"snapshot.json", sha256_hex(files.snapshot)},
+                            {"timestamp.json", sha256_hex(files.timestamp)}};
+    TUFKEY_TRY_VOID(transcript.append(lock, "init",
+                                      tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
+                                                      {"root_keys", std::move(tokens)},
+                                                      {"root_threshold", static_cast<std::int64_t>(request.root_threshold)},
+                                                      {"role_keys", std::move(role_keys)},
+                                                      {"files_written", std::move(written)}}));
+    std::vector<core::Signer*> signers;
+    for (auto& r : roots) signers.push_back(r.token_key.signer.get());
+    return transcript.sign_head(lock, signers);
+}
+
+}  // namespace
+
+core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& request) {
+    TUFKEY_TRY_VOID(check_request(request));
+    Repository repo(access.home, request.gun);
+    if (repo.exists())
+        return core::Error(core::ErrorCode::refused, "repository " + request.gun +
+                                                         " already exists in this home; rotate keys with 'tufkey rotate' instead");
+    TUFKEY_TRY(auto lock, access.home.lock("tufkey init " + request.gun));
+    const tuf::Instant now = std::chrono::system_clock::now();
+    TUFKEY_TRY(auto roots, open_root_keys(access, request, now));
+
+    InitReport report;
+    report.root_threshold = request.root_threshold;
+    for (const auto& r : roots) {
+        report.root_keys.push_back({r.token_key.uri, r.token_key.token.describe(),
+                                    tuf::notary_canonical_key_id(r.token_key.signer->public_key()),
+                                    r.metadata_key.id().str(), r.token_key.generated});
+    }
+    std::map<std::string, FileKey> file_keys;
+    for (const char* role : {"targets", "snapshot", "timestamp"}) {
+        TUFKEY_TRY(auto key, create_file_key(access, lock, role, request.gun));
+        report.role_key_ids[role] = key.id;
+        file_keys.emplace(role, std::move(key));
+    }
+    TUFKEY_TRY(auto files, sign_initial_metadata(request, roots, file_keys, now));
+
+    const Dialect d = request.dialect;
+    TUFKEY_TRY_VOID(repo.write_metadata(lock, d, RoleName::root(), files.root));
+    TUFKEY_TRY_VOID(repo.write_metadata(lock, d, RoleName::targets(), files.targets));
+    TUFKEY_TRY_VOID(repo.write_metadata(lock, d, RoleName::snapshot(), files.snapshot));
+    TUFKEY_TRY_VOID(repo.write_metadata(lock, d, RoleName::timestamp(), files.timestamp));
+    TUFKEY_TRY_VOID(repo.keep_root_version(lock, 1, files.root));
+    for (const auto& role : {RoleName::root(), RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()})
+        report.files_written.push_back(repo.metadata_file(d, role));
+
+    RepositoryConfig config;
+    config.gun = request.gun;
+    config.dialect = d;
+    config.expires = request.expires;
+    for (const auto& r : roots) {
+        config.root_keys.push_back({r.token_key.uri, r.token_key.token.label, r.token_key.token.serial,
+                                    tuf::notary_canonical_key_id(r.token_key.signer->public_key())});
+    }
+    TUFKEY_TRY_VOID(write_transcript(repo, lock, request, report, files, roots));
+    TUFKEY_TRY_VOID(repo.save_config(lock, config));
+    report.files_written.push_back(repo.config_file());
+    if (roots.size() == 1)
+        report.warnings.push_back("the root key lives on one token only: if it is lost, so is the repository. "
+                                  "Use a threshold over a spare token (e.g. --root-key URI1 --root-key URI2 --root-threshold 1)");
+    return report;
+}
+
+}  // namespace tufkey::ceremony

@@ -1,0 +1,118 @@
+#include "tufkey/ceremony/key_access.h"
+
+#include <filesystem>
+
+#include "tufkey/keystore/key_file.h"
+#include "tufkey/pkcs11/module.h"
+#include "tufkey/pkcs11/session.h"
+#include "tufkey/pkcs11/token_signer.h"
+#include "tufkey/pkcs11/uri.h"
+#include "tufkey/tuf/key_id.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+bool key_matches(const pkcs11::KeyObject& key, const pkcs11::Uri& uri) {
+    if (!key.has_private_key) return false;
+    if (uri.object && key.label != *uri.object) return false;
+    if (uri.id && key.id != *uri.id) return false;
+    return true;
+}
+
+core::Result<std::shared_ptr<pkcs11::Session>> open_session(KeyAccess& access, const pkcs11::Uri& uri,
+                                                             bool read_write) {
+    std::string path;
+    if (uri.module_path) {
+        path = *uri.module_path;
+    } else {
+        TUFKEY_TRY(path, pkcs11::resolve_module_path(access.configured_module));
+    }
+    TUFKEY_TRY(auto module, pkcs11::Module::open(path));
+    TUFKEY_TRY(auto slot, pkcs11::select_token(module, uri));
+    TUFKEY_TRY(auto session, pkcs11::Session::open(slot, read_write));
+    TUFKEY_TRY(auto report, session->login(access.pins));
+    for (const auto& w : report.warnings) access.warn(w);
+    return session;
+}
+
+core::Result<pkcs11::KeyObject> generate_on_token(KeyAccess& access, pkcs11::Session& session,
+                                                  const pkcs11::Uri& uri, pkcs11::KeySpec spec) {
+    if (!uri.object)
+        return core::Error(core::ErrorCode::usage, "no key on token " + session.token().describe() +
+                                                       " matches the URI; to generate one, name it with object=LABEL");
+    TUFKEY_TRY(bool yes, access.confirm("Generate a new " + std::string(pkcs11::to_string(spec)) + " key '" +
+                                        *uri.object + "' on token " + session.token().describe() + "?"));
+    if (!yes) return core::Error(core::ErrorCode::refused, "key generation declined; nothing was changed");
+    pkcs11::KeyGenRequest request;
+    request.spec = spec;
+    request.label = *uri.object;
+    if (uri.id) request.id = *uri.id;
+    return pkcs11::generate_key_pair(session, request);
+}
+
+}  // namespace
+
+core::Result<bool> KeyAccess::confirm(std::string_view question) const {
+    if (assume_yes) return true;
+    auto& terminal = passphrases.terminal();
+    if (!terminal.interactive())
+        return core::Error(core::ErrorCode::usage,
+                           std::string(question) + " (no terminal to ask: pass --yes to confirm)");
+    return terminal.confirm(question);
+}
+
+core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& request) {
+    TUFKEY_TRY(auto uri, pkcs11::Uri::parse(request.uri));
+    TUFKEY_TRY(auto session, open_session(access, uri, request.generate));
+    TUFKEY_TRY(auto keys, pkcs11::list_keys(*session));
+    std::optional<pkcs11::KeyObject> found;
+    std::size_t matches = 0;
+    for (const auto& key : keys) {
+        if (key_matches(key, uri)) {
+            found = key;
+            ++matches;
+        }
+    }
+    bool generated = false;
+    if (matches == 0 && request.generate) {
+        TUFKEY_TRY(auto key, generate_on_token(access, *session, uri, request.spec));
+        found = std::move(key);
+        generated = true;
+    } else if (matches != 1) {
+        TUFKEY_TRY(auto key, pkcs11::find_key(*session, uri));  // its error lists what is there
+        found = std::move(key);
+    }
+    if (request.require_on_token && (!found->attributes || !found->attributes->generated_on_token()))
+        return core::Error(core::ErrorCode::token,
+                           "key " + found->describe() + " was not generated on the token or can leave it " +
+                               "(CKA_LOCAL, CKA_NEVER_EXTRACTABLE and CKA_ALWAYS_SENSITIVE must hold): " +
+                               "a root key must be made on the token; generate one with 'tufkey token generate'");
+    TUFKEY_TRY(auto signer, pkcs11::TokenSigner::create(session, *found));
+    TokenKey out{std::move(signer), session->token(), *found, found->uri.to_string(), generated};
+    return out;
+}
+
+core::Result<FileKey> create_file_key(KeyAccess& access, const keystore::HomeLock& lock, const std::string& role,
+                                      const std::string& gun, keystore::KeyType type) {
+    TUFKEY_TRY(auto signer, core::SoftwareSigner::generate(type.algorithm, type.rsa_bits));
+    std::string id = tuf::notary_canonical_key_id(signer->public_key());
+    keystore::KeyHeaders headers;
+    headers.role = role;
+    if (keystore::role_needs_gun(role)) headers.gun = gun;
+    auto file = access.home.private_dir() / (id + ".key");
+    TUFKEY_TRY(auto passphrase, access.passphrases.new_passphrase({role, id, file.string()}));
+    TUFKEY_TRY(auto pem, keystore::encrypt_key_pem(*signer, passphrase, headers));
+    keystore::StoredKey stored{id, role, headers.gun, file, keystore::KeyLayout::flat};
+    TUFKEY_TRY_VOID(access.home.write_key(lock, stored, pem));
+    signer->set_description(file.string());
+    return FileKey{std::move(signer), id};
+}
+
+core::Result<std::unique_ptr<core::SoftwareSigner>> open_file_key(KeyAccess& access, const std::string& id) {
+    TUFKEY_TRY(auto stored, access.home.find_key(id));
+    return keystore::load_signer(access.home, access.passphrases, stored);
+}
+
+bool has_file_key(const keystore::TrustHome& home, const std::string& id) { return home.find_key(id).ok(); }
+
+}  // namespace tufkey::ceremony

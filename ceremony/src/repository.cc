@@ -1,0 +1,177 @@
+#include "tufkey/ceremony/repository.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "tufkey/core/atomic_file.h"
+#include "tufkey/tuf/json.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+using tuf::Json;
+using tuf::JsonArray;
+using tuf::JsonObject;
+
+bool gun_char_ok(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-' || c == ':' || c == '/';
+}
+
+Json policy_to_json(const RolePolicy& policy) {
+    JsonObject o;
+    for (const auto& [role, d] : policy.entries()) o[role] = format_duration(d);
+    return o;
+}
+
+core::Result<void> policy_from_json(const Json* json, RolePolicy& policy) {
+    if (json == nullptr) return core::success();
+    if (!json->is_object()) return core::Error(core::ErrorCode::usage, "repository.json: a policy is not an object");
+    for (const auto& [role, value] : json->as_object()) {
+        if (!value.is_string()) return core::Error(core::ErrorCode::usage, "repository.json: duration of " + role + " is not a string");
+        TUFKEY_TRY_VOID(policy.apply_override(role + "=" + value.as_string()));
+    }
+    return core::success();
+}
+
+std::string string_member(const Json& o, std::string_view key) {
+    const Json* v = o.find(key);
+    return v != nullptr && v->is_string() ? v->as_string() : std::string();
+}
+
+core::Error config_error(const std::filesystem::path& file, const std::string& what) {
+    return core::Error(core::ErrorCode::io, file.string() + " is damaged: " + what + " (restore it from a backup)");
+}
+
+}  // namespace
+
+core::Result<void> check_gun(std::string_view gun) {
+    auto bad = [&](const std::string& why) {
+        return core::Error(core::ErrorCode::usage, "invalid repository name \"" + std::string(gun) + "\": " + why);
+    };
+    if (gun.empty()) return bad("it is empty");
+    if (gun.size() > 255) return bad("longer than 255 characters");
+    if (gun.front() == '/' || gun.back() == '/') return bad("it starts or ends with '/'");
+    if (!std::all_of(gun.begin(), gun.end(), gun_char_ok)) return bad("use letters, digits and . _ - : /");
+    std::size_t start = 0;
+    while (start <= gun.size()) {
+        auto end = gun.find('/', start);
+        if (end == std::string_view::npos) end = gun.size();
+        auto part = gun.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..") return bad("empty, '.' or '..' path components");
+        start = end + 1;
+    }
+    return core::success();
+}
+
+Repository::Repository(const keystore::TrustHome& home, std::string gun) : m_home(home.root()), m_gun(std::move(gun)) {}
+
+std::filesystem::path Repository::metadata_dir() const { return m_home / "tuf" / m_gun / "metadata"; }
+std::filesystem::path Repository::state_dir() const { return m_home / "tufkey" / m_gun; }
+
+std::filesystem::path Repository::metadata_file(tuf::Dialect dialect, const tuf::RoleName& role) const {
+    if (!role.is_delegated() || dialect == tuf::Dialect::notary) return metadata_dir() / (role.str() + ".json");
+    return metadata_dir() / (role.quoted() + ".json");
+}
+
+bool Repository::exists() const {
+    std::error_code ec;
+    return std::filesystem::exists(config_file(), ec);
+}
+
+core::Result<RepositoryConfig> Repository::load_config() const {
+    if (!exists())
+        return core::Error(core::ErrorCode::usage, "tufkey has no repository " + m_gun +
+                                                       " in this home: run 'tufkey init " + m_gun +
+                                                       " --root-key URI' or 'tufkey pull " + m_gun + "' first");
+    TUFKEY_TRY(auto bytes, core::read_file(config_file(), 1u << 20));
+    auto parsed = tuf::parse_json(core::to_string(bytes));
+    if (!parsed) return config_error(config_file(), parsed.error().message);
+    const Json& json = *parsed;
+    RepositoryConfig config;
+    config.gun = string_member(json, "gun");
+    if (config.gun != m_gun) return config_error(config_file(), "it names another repository");
+    auto dialect = tuf::parse_dialect(string_member(json, "dialect"));
+    if (!dialect) return config_error(config_file(), dialect.error().message);
+    config.dialect = *dialect;
+    if (const Json* keys = json.find("root_keys"); keys != nullptr && keys->is_array()) {
+        for (const Json& k : keys->as_array()) {
+            config.root_keys.push_back({string_member(k, "uri"), string_member(k, "token_label"),
+                                        string_member(k, "token_serial"), string_member(k, "key_id")});
+        }
+    }
+    if (auto r = policy_from_json(json.find("expires"), config.expires); !r) return config_error(config_file(), r.error().message);
+    if (auto r = policy_from_json(json.find("warn"), config.warn); !r) return config_error(config_file(), r.error().message);
+    if (const Json* pub = json.find("published"); pub != nullptr && pub->is_object()) {
+        for (const auto& [role, v] : pub->as_object()) {
+            if (v.is_int() && v.as_int() > 0) config.published[role] = static_cast<std::uint64_t>(v.as_int());
+        }
+    }
+    return config;
+}
+
+core::Result<void> Repository::save_config(const keystore::HomeLock&, const RepositoryConfig& config) const {
+    JsonObject o;
+    o["version"] = 1;
+    o["gun"] = config.gun;
+    o["dialect"] = std::string(tuf::to_string(config.dialect));
+    JsonArray keys;
+    for (const auto& k : config.root_keys) {
+        keys.push_back(JsonObject{{"uri", k.uri}, {"token_label", k.token_label}, {"token_serial", k.token_serial},
+                                  {"key_id", k.key_id}});
+    }
+    o["root_keys"] = std::move(keys);
+    o["expires"] = policy_to_json(config.expires);
+    o["warn"] = policy_to_json(config.warn);
+    JsonObject published;
+    for (const auto& [role, v] : config.published) published[role] = static_cast<std::int64_t>(v);
+    o["published"] = std::move(published);
+    TUFKEY_TRY_VOID(core::make_directories(state_dir(), 0700));
+    return core::write_file_atomic(config_file(), tuf::canonical_json(o) + "\n", 0600);
+}
+
+core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect dialect,
+                                                                   const tuf::RoleName& role) const {
+    auto path = metadata_file(dialect, role);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
+    TUFKEY_TRY(auto bytes, core::read_file(path, 128u << 20));
+    return std::optional<std::string>(core::to_string(bytes));
+}
+
+core::Result<void> Repository::write_metadata(const keystore::HomeLock&, tuf::Dialect dialect,
+                                              const tuf::RoleName& role, std::string_view bytes) const {
+    auto path = metadata_file(dialect, role);
+    TUFKEY_TRY_VOID(core::make_directories(path.parent_path(), 0700));
+    return core::write_file_atomic(path, bytes, 0600);
+}
+
+core::Result<void> Repository::keep_root_version(const keystore::HomeLock&, std::uint64_t version,
+                                                 std::string_view bytes) const {
+    TUFKEY_TRY_VOID(core::make_directories(roots_dir(), 0700));
+    return core::write_file_atomic(roots_dir() / (std::to_string(version) + ".root.json"), bytes, 0600);
+}
+
+core::Result<std::vector<std::uint64_t>> Repository::root_versions() const {
+    std::vector<std::uint64_t> versions;
+    std::error_code ec;
+    if (!std::filesystem::exists(roots_dir(), ec)) return versions;
+    for (const auto& entry : std::filesystem::directory_iterator(roots_dir(), ec)) {
+        auto name = entry.path().filename().string();
+        constexpr std::string_view suffix = ".root.json";
+        if (name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
+        std::uint64_t v = 0;
+        auto digits = std::string_view(name).substr(0, name.size() - suffix.size());
+        auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+        if (err == std::errc() && end == digits.data() + digits.size() && v > 0) versions.push_back(v);
+    }
+    std::sort(versions.begin(), versions.end());
+    return versions;
+}
+
+core::Result<std::string> Repository::read_root_version(std::uint64_t version) const {
+    TUFKEY_TRY(auto bytes, core::read_file(roots_dir() / (std::to_string(version) + ".root.json"), 16u << 20));
+    return core::to_string(bytes);
+}
+
+}  // namespace tufkey::ceremony

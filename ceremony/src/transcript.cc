@@ -1,0 +1,146 @@
+#include "tufkey/ceremony/transcript.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "tufkey/core/atomic_file.h"
+#include "tufkey/core/digest.h"
+#include "tufkey/core/encoding.h"
+#include "tufkey/tuf/expiry.h"
+#include "tufkey/tuf/key_id.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+using tuf::Json;
+using tuf::JsonArray;
+using tuf::JsonObject;
+
+const std::string kZeroHash(64, '0');
+
+std::string hash_line(std::string_view line) { return core::hex_encode(core::sha256(core::as_bytes(line))); }
+
+std::string now_text() {
+    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    return tuf::format_rfc3339_nano(now, 0);
+}
+
+std::vector<std::string> split_lines(std::string_view contents) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < contents.size()) {
+        auto end = contents.find('\n', start);
+        if (end == std::string_view::npos) end = contents.size();
+        if (end > start) lines.emplace_back(contents.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+core::Error line_error(std::size_t n, const std::string& what) {
+    return core::Error(core::ErrorCode::trust, "transcript line " + std::to_string(n) + ": " + what);
+}
+
+core::Result<void> check_head_signature(std::size_t n, const Json& line, const std::string& expected_head,
+                                        const std::vector<core::PublicKey>& trusted, TranscriptReport& report) {
+    const Json* head = line.find("head");
+    const Json* sigs = line.find("signatures");
+    if (head == nullptr || !head->is_string() || head->as_string() != expected_head)
+        return line_error(n, "head signature names another head than the line before it");
+    if (sigs == nullptr || !sigs->is_array() || sigs->as_array().empty()) return line_error(n, "head signature has no signatures");
+    std::string message = std::string(kTranscriptDomain) + expected_head;
+    for (const Json& s : sigs->as_array()) {
+        const Json* pem = s.find("public_key");
+        const Json* sig = s.find("sig");
+        if (pem == nullptr || !pem->is_string() || sig == nullptr || !sig->is_string())
+            return line_error(n, "malformed head signature");
+        auto key = core::PublicKey::from_pem(pem->as_string());
+        if (!key) return line_error(n, "unreadable public key: " + key.error().message);
+        bool known = false;
+        for (const auto& t : trusted) known = known || t == *key;
+        if (!known) return line_error(n, "head signed by key " + tuf::notary_canonical_key_id(*key) + ", which is not a root key of the repository");
+        auto raw = core::base64_decode(sig->as_string());
+        if (!raw || !key->verify(natural_scheme(*key), core::as_bytes(message), *raw).ok())
+            return line_error(n, "head signature by " + tuf::notary_canonical_key_id(*key) + " does not verify");
+        report.signer_key_ids.push_back(tuf::notary_canonical_key_id(*key));
+    }
+    ++report.head_signatures;
+    return core::success();
+}
+
+}  // namespace
+
+core::SignatureScheme natural_scheme(const core::PublicKey& key) {
+    switch (key.algorithm()) {
+        case core::KeyAlgorithm::ecdsa_p384: return {core::HashAlgorithm::sha384, core::SignatureEncoding::ecdsa_der};
+        case core::KeyAlgorithm::ed25519: return {core::HashAlgorithm::sha256, core::SignatureEncoding::ed25519};
+        case core::KeyAlgorithm::rsa: return {core::HashAlgorithm::sha256, core::SignatureEncoding::rsa_pss};
+        case core::KeyAlgorithm::ecdsa_p256: break;
+    }
+    return {core::HashAlgorithm::sha256, core::SignatureEncoding::ecdsa_der};
+}
+
+core::Result<std::vector<std::string>> Transcript::read_lines() const {
+    std::error_code ec;
+    if (!std::filesystem::exists(m_file, ec)) return std::vector<std::string>{};
+    TUFKEY_TRY(auto bytes, core::read_file(m_file, 256u << 20));
+    return split_lines(core::to_string(bytes));
+}
+
+core::Result<void> Transcript::append(const keystore::HomeLock&, std::string_view step, JsonObject fields) {
+    TUFKEY_TRY(auto lines, read_lines());
+    fields["gun"] = m_gun;
+    fields["prev"] = lines.empty() ? kZeroHash : hash_line(lines.back());
+    fields["seq"] = static_cast<std::int64_t>(lines.size() + 1);
+    fields["step"] = std::string(step);
+    fields["time"] = now_text();
+    fields["tufkey"] = std::string(TUFKEY_VERSION);
+    lines.push_back(tuf::canonical_json(fields));
+    std::string contents;
+    for (const auto& l : lines) contents += l + "\n";
+    TUFKEY_TRY_VOID(core::make_directories(m_file.parent_path(), 0700));
+    return core::write_file_atomic(m_file, contents, 0600);
+}
+
+core::Result<void> Transcript::sign_head(const keystore::HomeLock& lock, std::vector<core::Signer*> signers) {
+    TUFKEY_TRY(auto lines, read_lines());
+    if (lines.empty()) return core::Error(core::ErrorCode::internal, "cannot sign an empty transcript");
+    std::string head = hash_line(lines.back());
+    std::string message = std::string(kTranscriptDomain) + head;
+    JsonArray sigs;
+    for (core::Signer* signer : signers) {
+        TUFKEY_TRY(auto sig, signer->sign(natural_scheme(signer->public_key()), core::as_bytes(message)));
+        sigs.push_back(JsonObject{{"key_id", tuf::notary_canonical_key_id(signer->public_key())},
+                                  {"public_key", signer->public_key().to_pem()},
+                                  {"sig", core::base64_encode(sig)}});
+    }
+    return append(lock, "head-signature", JsonObject{{"head", head}, {"signatures", std::move(sigs)}});
+}
+
+core::Result<TranscriptReport> verify_transcript(std::string_view contents,
+                                                 const std::vector<core::PublicKey>& trusted_keys) {
+    TranscriptReport report;
+    std::string prev = kZeroHash;
+    auto lines = split_lines(contents);
+    if (lines.empty()) return core::Error(core::ErrorCode::trust, "the transcript is empty");
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::size_t n = i + 1;
+        auto json = tuf::parse_json(lines[i]);
+        if (!json) return line_error(n, json.error().message);
+        if (tuf::canonical_json(*json) != lines[i]) return line_error(n, "not in canonical form (edited?)");
+        const Json* seq = json->find("seq");
+        const Json* p = json->find("prev");
+        const Json* step = json->find("step");
+        if (seq == nullptr || !seq->is_int() || seq->as_int() != static_cast<std::int64_t>(n))
+            return line_error(n, "sequence number is not " + std::to_string(n) + " (a line was removed or moved)");
+        if (p == nullptr || !p->is_string() || p->as_string() != prev)
+            return line_error(n, "does not chain to the line before it (a line was changed)");
+        if (step != nullptr && step->is_string() && step->as_string() == "head-signature")
+            TUFKEY_TRY_VOID(check_head_signature(n, *json, prev, trusted_keys, report));
+        prev = hash_line(lines[i]);
+    }
+    report.lines = lines.size();
+    return report;
+}
+
+}  // namespace tufkey::ceremony

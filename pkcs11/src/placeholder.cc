@@ -1,1 +1,0 @@
-// placeholder until pkcs11 lands

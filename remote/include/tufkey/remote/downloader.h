@@ -1,0 +1,62 @@
+// Downloader: GET one resource with a byte cap and timeouts. Sources:
+//   http://, https://   through libcurl (redirects followed within http/https, at most 5);
+//                       HTTP 403 and 404 mean "not found", any other non-2xx is an error;
+//   file://URL          a local file; the path is percent-decoded, and a decoded path with a
+//                       ".." segment, an encoded "/" or a NUL is refused (a role name such as
+//                       "../x" must not reach outside the repository directory);
+//   anything else       a local path, taken literally.
+// A body larger than `max_bytes` aborts the transfer as soon as it is seen to be too large
+// (Content-Length, or the bytes received so far) and is an error, never truncated data.
+// Every error is ErrorCode::remote and names the URL with any user:password removed.
+//
+// One Downloader keeps one libcurl handle (connections are reused between requests); it is
+// not thread-safe. Nothing is written to disk.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tufkey/core/result.h"
+
+namespace tufkey::remote {
+
+struct DownloadOptions final {
+    std::chrono::milliseconds connect_timeout{15000};
+    std::chrono::milliseconds total_timeout{300000};
+    // Abort when fewer than low_speed_bytes arrive per second for low_speed_time (slow retrieval).
+    long low_speed_bytes = 1024;
+    std::chrono::seconds low_speed_time{30};
+    std::string ca_file;  // PEM CA bundle for https (a private CA); empty: the system store
+    std::string user_agent = "tufkey";
+};
+
+class Downloader final {
+public:
+    explicit Downloader(DownloadOptions options = {});
+    ~Downloader();
+    Downloader(const Downloader&) = delete;
+    Downloader& operator=(const Downloader&) = delete;
+
+    // The body at `url`, or std::nullopt when it does not exist (see above).
+    core::Result<std::optional<std::string>> get(std::string_view url, std::size_t max_bytes);
+
+private:
+    core::Result<std::optional<std::string>> get_http(const std::string& url, std::size_t max_bytes);
+
+    DownloadOptions m_options;
+    void* m_curl = nullptr;  // CURL*, kept opaque so that callers need no curl headers
+};
+
+// `url` with any "user:password@" removed, for messages.
+std::string redact_url(std::string_view url);
+// Whether `source` is an http:// or https:// URL.
+bool is_http_url(std::string_view source);
+// A file:// URL for a local directory or file path (made absolute, percent-encoded).
+std::string file_url(std::string_view path);
+// The local path of a file:// URL, decoded; refuses "..", an encoded "/" and NUL (ErrorCode::remote).
+core::Result<std::string> file_url_path(std::string_view url);
+
+}  // namespace tufkey::remote

@@ -1,0 +1,129 @@
+// Updater: the TUF 1.0 client workflow (specification §5) over a TrustedSet, with the I/O
+// supplied by the caller through two small interfaces, so that this file stays pure logic.
+//
+//   Fetcher        GETs a URL with a byte cap (remote/ implements it over libcurl and files).
+//   MetadataStore  the client's metadata directory: files named "<quoted role>.json", each
+//                  holding the bytes exactly as served (the CLI implements it with
+//                  core::write_file_atomic).
+//
+// refresh() runs §5.3-§5.6 in order and makes the minimum of requests: root N+1, N+2, ...
+// until the repository has no next version (a Fetcher "not found"), at most
+// max_root_rotations; timestamp.json (never version-prefixed); then snapshot and targets only
+// when the locally persisted copies no longer satisfy the trusted timestamp/snapshot
+// ("V.snapshot.json" / "V.targets.json" when the root asks for consistent snapshots). Each
+// accepted file is persisted as soon as it is trusted (root versions one by one). When the
+// timestamp or snapshot keys changed across the root updates, the persisted timestamp and
+// snapshot are deleted before they are read (§5.3.11, fast-forward recovery).
+//
+// find_target() searches the delegation graph in pre-order depth-first order: a role's
+// children in listed order, only those whose paths (or hash prefixes) cover the target path,
+// so a path must match every delegation on its chain; a role already visited is skipped
+// (cycles), a terminating delegation ends the search after its own subtree, and at most
+// max_delegations roles are visited. A role the snapshot does not list is refused, never
+// fetched. Role names are percent-encoded in URLs and in file names (RoleName::quoted()), so
+// names such as "../x", "a/b", "?" or "#" never leave the metadata directory.
+//
+// The Updater borrows the Fetcher and the MetadataStore; both must outlive it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tufkey/core/result.h"
+#include "tufkey/tuf/dialect.h"
+#include "tufkey/tuf/model.h"
+#include "tufkey/tuf/trusted_set.h"
+
+namespace tufkey::tuf {
+
+class Fetcher {
+public:
+    virtual ~Fetcher() = default;
+    Fetcher() = default;
+    Fetcher(const Fetcher&) = delete;
+    Fetcher& operator=(const Fetcher&) = delete;
+    // The body at `url`, refusing more than `max_length` bytes. std::nullopt when the source
+    // says the file does not exist (HTTP 403/404, a missing local file); any other failure
+    // is an error (ErrorCode::remote).
+    virtual core::Result<std::optional<std::string>> fetch(const std::string& url, std::size_t max_length) = 0;
+};
+
+class MetadataStore {
+public:
+    virtual ~MetadataStore() = default;
+    MetadataStore() = default;
+    MetadataStore(const MetadataStore&) = delete;
+    MetadataStore& operator=(const MetadataStore&) = delete;
+    // `file_name` is always one path component ending in ".json" (see metadata_file_name()).
+    virtual core::Result<std::optional<std::string>> load(const std::string& file_name) = 0;
+    virtual core::Result<void> store(const std::string& file_name, std::string_view bytes) = 0;
+    virtual core::Result<void> remove(const std::string& file_name) = 0;
+};
+
+// Limits (python-tuf's and tuf-js's defaults, except max_root_rotations, see docs/client.md).
+struct UpdaterLimits final {
+    std::size_t max_root_rotations = 256;
+    std::size_t max_delegations = 32;
+    std::size_t root_max_length = 512000;
+    std::size_t timestamp_max_length = 16384;
+    std::size_t snapshot_max_length = 2000000;  // when the timestamp lists no length
+    std::size_t targets_max_length = 5000000;   // when the snapshot lists no length
+};
+
+// A target found by find_target(): its path, its entry, and the role that listed it.
+struct TargetInfo final {
+    std::string path;
+    TargetFile file;
+    RoleName role = RoleName::targets();
+};
+
+class Updater final {
+public:
+    // Reads "root.json" from `store` and loads it as the trusted root (a missing or invalid
+    // root is ErrorCode::trust, before any request). `metadata_base_url` may end in "/".
+    static core::Result<Updater> create(Dialect dialect, std::string metadata_base_url, Fetcher& fetcher,
+                                        MetadataStore& store, Instant reference_time, UpdaterLimits limits = {});
+
+    // §5.3-§5.6 for the top-level roles.
+    core::Result<void> refresh();
+    // The target `path` from the most trusted role that lists it (refreshing first if
+    // refresh() has not run); std::nullopt when no role on a permitted chain lists it.
+    core::Result<std::optional<TargetInfo>> find_target(std::string_view path);
+    // §5.7: downloads the target from `target_base_url` ("HASH.NAME" in the last path
+    // component under consistent snapshots), capped at its length, and checks length and
+    // every hash. Returns the verified bytes.
+    core::Result<std::string> download_target(const TargetInfo& target, std::string_view target_base_url);
+
+    [[nodiscard]] const TrustedSet& trusted() const noexcept { return m_trusted; }
+
+private:
+    Updater(std::string base, Fetcher& fetcher, MetadataStore& store, TrustedSet trusted, UpdaterLimits limits);
+    core::Result<void> load_root();
+    core::Result<void> load_timestamp();
+    core::Result<void> load_snapshot();
+    core::Result<void> load_targets(const RoleName& role, const RoleName& delegator);
+    core::Result<std::string> fetch_required(const std::string& url, std::size_t max_length);
+    [[nodiscard]] std::string metadata_url(const std::string& quoted_name, std::optional<Version> version) const;
+
+    std::string m_base;
+    Fetcher* m_fetcher;
+    MetadataStore* m_store;
+    TrustedSet m_trusted;
+    UpdaterLimits m_limits;
+    bool m_refreshed = false;
+};
+
+// The metadata file name of a role: quoted() + ".json" ("root.json", "..%2Fx.json").
+std::string metadata_file_name(const RoleName& role);
+// Percent-encodes every byte outside [A-Za-z0-9_.~-]; with `keep_slash`, "/" is kept (for a
+// URL path). Without it the result is one safe file-name component (except "." and "..",
+// which callers never produce: they append a suffix).
+std::string percent_encode(std::string_view text, bool keep_slash);
+// The file name tufkey stores a downloaded target under inside the target directory: the
+// target path percent-encoded as one component (as tuf-js and python-tuf do), never "." or
+// "..".
+std::string target_file_name(std::string_view target_path);
+
+}  // namespace tufkey::tuf

@@ -1,1 +1,0 @@
-#include "tufkey/tuf/key_id.h"
