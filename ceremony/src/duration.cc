@@ -42,7 +42,6 @@ core::Result<Duration> parse_duration(std::string_view text) {
 std::string format_duration(Duration d) {
     std::int64_t s = d.count();
     if (s % kYear == 0) return std::to_string(s / kYear) + "y";
-    if (s % kWeek == 0) return std::to_string(s / kWeek) + "w";
     if (s % kDay == 0) return std::to_string(s / kDay) + "d";
     return std::to_string(s / kHour) + "h";
 }

@@ -54,7 +54,9 @@ core::Result<void> check_head_signature(std::size_t n, const Json& line, const s
         const Json* sig = s.find("sig");
         if (pem == nullptr || !pem->is_string() || sig == nullptr || !sig->is_string())
             return line_error(n, "malformed head signature");
-        auto key = core::PublicKey::from_pem(pem->as_string());
+        auto spki = core::base64_decode(pem->as_string());
+        if (!spki) return line_error(n, "unreadable public key");
+        auto key = core::PublicKey::from_spki_der(*spki);
         if (!key) return line_error(n, "unreadable public key: " + key.error().message);
         bool known = false;
         for (const auto& t : trusted) known = known || t == *key;
@@ -95,7 +97,10 @@ core::Result<void> Transcript::append(const keystore::HomeLock&, std::string_vie
     fields["step"] = std::string(step);
     fields["time"] = now_text();
     fields["tufkey"] = std::string(TUFKEY_VERSION);
-    lines.push_back(tuf::canonical_json(fields));
+    std::string line = tuf::canonical_json(fields);
+    if (line.find_first_of("\r\n") != std::string::npos)
+        return core::Error(core::ErrorCode::internal, "a transcript field holds a line break");
+    lines.push_back(std::move(line));
     std::string contents;
     for (const auto& l : lines) contents += l + "\n";
     TUFKEY_TRY_VOID(core::make_directories(m_file.parent_path(), 0700));
@@ -111,7 +116,7 @@ core::Result<void> Transcript::sign_head(const keystore::HomeLock& lock, std::ve
     for (core::Signer* signer : signers) {
         TUFKEY_TRY(auto sig, signer->sign(natural_scheme(signer->public_key()), core::as_bytes(message)));
         sigs.push_back(JsonObject{{"key_id", tuf::notary_canonical_key_id(signer->public_key())},
-                                  {"public_key", signer->public_key().to_pem()},
+                                  {"public_key", core::base64_encode(signer->public_key().spki_der())},
                                   {"sig", core::base64_encode(sig)}});
     }
     return append(lock, "head-signature", JsonObject{{"head", head}, {"signatures", std::move(sigs)}});

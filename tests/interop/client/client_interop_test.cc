@@ -5,6 +5,7 @@
 // the server's request log are checked for tufkey, and tuf-js must give the same verdict except
 // where docs/client.md lists a deliberate difference.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <csignal>
@@ -90,7 +91,7 @@ struct Action final {
     std::optional<int> tufjs_exit;  // set only for a deliberate difference (docs/client.md)
 };
 
-struct Run final {
+struct ClientRun final {
     std::vector<int> exits;
     std::vector<std::vector<std::string>> requests;  // per action
     fs::path metadata_dir;
@@ -122,9 +123,9 @@ ProcessResult run_client(Peer peer, std::vector<std::string> args) {
     return run_process(argv, options);
 }
 
-Run run_scenario(Peer peer, const fs::path& generated, int steps, const std::vector<Action>& actions,
+ClientRun run_scenario(Peer peer, const fs::path& generated, int steps, const std::vector<Action>& actions,
                  const fs::path& work) {
-    Run run;
+    ClientRun run;
     run.metadata_dir = work / "metadata";
     run.target_dir = work / "targets";
     fs::create_directories(run.metadata_dir);
@@ -153,7 +154,9 @@ Run run_scenario(Peer peer, const fs::path& generated, int steps, const std::vec
         run.exits.push_back(result.exit_code);
         const auto log = server.log();
         run.requests.emplace_back(log.begin() + static_cast<long>(std::min(before, log.size())), log.end());
-        if (peer == Peer::tufkey) EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.err;
+        if (peer == Peer::tufkey) {
+            EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.err;
+        }
     }
     return run;
 }
@@ -167,21 +170,19 @@ std::vector<std::string> files_in(const fs::path& dir) {
 
 std::int64_t stored_version(const fs::path& file) {
     if (!fs::exists(file)) return 0;
-    const std::string text = read_text(file);
-    const auto signed_at = text.find("\"signed\"");
-    const auto at = text.find("\"version\":", signed_at);
-    if (at == std::string::npos) return 0;
-    return std::stoll(text.substr(at + 10));
+    const auto json = nlohmann::json::parse(read_text(file), nullptr, false);
+    if (json.is_discarded()) return 0;
+    return json.at("signed").at("version").get<std::int64_t>();
 }
 
 // Runs a scenario through both clients under `work`; returns tufkey's run for further checks.
-Run check_scenario(const fs::path& work, const std::string& generator, const std::string& scenario,
+ClientRun check_scenario(const fs::path& work, const std::string& generator, const std::string& scenario,
                    const std::vector<Action>& actions) {
     const fs::path generated = work / "repo";
     const int steps = generate(generator, scenario, generated);
     if (steps == 0) return {};
-    Run ours = run_scenario(Peer::tufkey, generated, steps, actions, work / "tufkey");
-    Run theirs = run_scenario(Peer::tufjs, generated, steps, actions, work / "tufjs");
+    ClientRun ours = run_scenario(Peer::tufkey, generated, steps, actions, work / "tufkey");
+    ClientRun theirs = run_scenario(Peer::tufjs, generated, steps, actions, work / "tufjs");
     for (std::size_t i = 0; i < actions.size(); ++i) {
         EXPECT_EQ(ours.exits.at(i), actions[i].tufkey_exit) << scenario << " action " << i;
         EXPECT_EQ(theirs.exits.at(i), actions[i].tufjs_exit.value_or(actions[i].tufkey_exit))
@@ -208,13 +209,13 @@ Lines expected_basic_refresh(int version) {
 TEST(ClientInteropSslib, BasicRefreshDownloadAndCache) {
     TempDir tmp("tufkey-client");
     const std::string file = "hello from securesystemslib\n";
-    const Run run = check_scenario(tmp.path(), "sslib", "basic",
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "basic",
                                    {kRefreshOk, {"download", {"file.txt", "dir/sub/data.bin"}, 0, {}},
                                     {"download", {"file.txt"}, 0, {}}});
     ASSERT_EQ(run.requests.size(), 3u);
     EXPECT_EQ(run.requests[0], expected_basic_refresh(2));
     EXPECT_EQ(files_in(run.metadata_dir), kTopLevel);
-    for (const std::string& name : {"timestamp.json", "snapshot.json", "targets.json"}) {
+    for (const std::string name : {"timestamp.json", "snapshot.json", "targets.json"}) {
         const std::string served = name == "timestamp.json" ? name : "2." + name;
         EXPECT_EQ(read_text(run.metadata_dir / name), read_text(tmp.path() / "repo/step-0/metadata" / served)) << name;
     }
@@ -228,7 +229,7 @@ TEST(ClientInteropSslib, BasicRefreshDownloadAndCache) {
 
 TEST(ClientInteropSslib, RootRotationSignedByOldAndNew) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", "root-rotation", {kRefreshOk, kRefreshOk});
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "root-rotation", {kRefreshOk, kRefreshOk});
     ASSERT_EQ(run.requests.size(), 2u);
     EXPECT_EQ(run.requests[1], (Lines{"GET /metadata/2.root.json 200", "GET /metadata/3.root.json 200",
                                       "GET /metadata/4.root.json 404", "GET /metadata/timestamp.json 200"}));
@@ -237,7 +238,7 @@ TEST(ClientInteropSslib, RootRotationSignedByOldAndNew) {
 
 void expect_root_refused(const std::string& scenario) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", scenario, {kRefreshOk, kRefreshFails});
+    const ClientRun run = check_scenario(tmp.path(), "sslib", scenario, {kRefreshOk, kRefreshFails});
     EXPECT_EQ(stored_version(run.metadata_dir / "root.json"), 1) << scenario;
     ASSERT_EQ(run.requests.size(), 2u);
     EXPECT_EQ(run.requests[1], (Lines{"GET /metadata/2.root.json 200"})) << scenario;
@@ -249,7 +250,7 @@ TEST(ClientInteropSslib, RootVersionJumpIsRefused) { expect_root_refused("root-v
 
 void expect_refused_keeping(const std::string& scenario, const std::string& file, std::int64_t version) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", scenario, {kRefreshOk, kRefreshFails});
+    const ClientRun run = check_scenario(tmp.path(), "sslib", scenario, {kRefreshOk, kRefreshFails});
     EXPECT_EQ(stored_version(run.metadata_dir / file), version) << scenario;
 }
 
@@ -261,26 +262,26 @@ TEST(ClientInteropSslib, MixAndMatchSnapshotIsRefused) { expect_refused_keeping(
 
 TEST(ClientInteropSslib, ExpiredRootIsPersistedButStopsTheUpdate) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", "expired-root", {kRefreshOk, kRefreshFails});
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "expired-root", {kRefreshOk, kRefreshFails});
     EXPECT_EQ(stored_version(run.metadata_dir / "root.json"), 2);
     EXPECT_EQ(stored_version(run.metadata_dir / "targets.json"), 1);
 }
 
 TEST(ClientInteropSslib, FastForwardRecoveryOfTimestamp) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", "fast-forward-timestamp", {kRefreshOk, kRefreshOk});
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "fast-forward-timestamp", {kRefreshOk, kRefreshOk});
     EXPECT_EQ(stored_version(run.metadata_dir / "timestamp.json"), 1);
 }
 
 TEST(ClientInteropSslib, FastForwardRecoveryOfSnapshot) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", "fast-forward-snapshot", {kRefreshOk, kRefreshOk});
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "fast-forward-snapshot", {kRefreshOk, kRefreshOk});
     EXPECT_EQ(stored_version(run.metadata_dir / "snapshot.json"), 1);
 }
 
 TEST(ClientInteropSslib, DelegationsGlobsAndTerminatingRoles) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", "delegations",
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "delegations",
                                    {{"download", {"readme.txt"}, 0, {}},
                                     {"download", {"docs/deep.txt"}, 1, {}},
                                     {"download", {"releases/x/app"}, 0, {}},
@@ -299,7 +300,7 @@ TEST(ClientInteropSslib, DelegationsGlobsAndTerminatingRoles) {
 
 TEST(ClientInteropSslib, SubstitutedTargetIsRefusedAndNotStored) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", "target-substituted",
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "target-substituted",
                                    {kRefreshOk, {"download", {"file.txt"}, 1, {}}});
     EXPECT_TRUE(files_in(run.target_dir).empty());
 }
@@ -307,14 +308,14 @@ TEST(ClientInteropSslib, SubstitutedTargetIsRefusedAndNotStored) {
 // Deliberate difference (docs/client.md): one public key listed under two key IDs counts once.
 TEST(ClientInteropSslib, SameKeyUnderTwoKeyIdsCountsOnce) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "sslib", "duplicate-key-two-ids", {{"refresh", {}, 1, 0}});
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "duplicate-key-two-ids", {{"refresh", {}, 1, 0}});
     EXPECT_EQ(stored_version(run.metadata_dir / "root.json"), 2);
     EXPECT_FALSE(fs::exists(run.metadata_dir / "timestamp.json"));
 }
 
 TEST(ClientInteropTufkeyGen, BasicRefreshAndDownload) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "tufkey", "tufkey-basic",
+    const ClientRun run = check_scenario(tmp.path(), "tufkey", "tufkey-basic",
                                    {kRefreshOk, {"download", {"a.txt", "dir/b.txt"}, 0, {}}});
     ASSERT_EQ(run.requests.size(), 2u);
     EXPECT_EQ(run.requests[0], expected_basic_refresh(2));
@@ -324,7 +325,7 @@ TEST(ClientInteropTufkeyGen, BasicRefreshAndDownload) {
 
 TEST(ClientInteropTufkeyGen, UnusualRoleNamesAreQuotedAndStayInside) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "tufkey", "tufkey-unusual-role-names",
+    const ClientRun run = check_scenario(tmp.path(), "tufkey", "tufkey-unusual-role-names",
                                    {{"download", {"q.txt"}, 0, {}}});
     ASSERT_EQ(run.requests.size(), 1u);
     EXPECT_EQ(Lines(run.requests[0].begin() + 4, run.requests[0].end() - 1),
@@ -339,14 +340,14 @@ TEST(ClientInteropTufkeyGen, UnusualRoleNamesAreQuotedAndStayInside) {
 
 TEST(ClientInteropTufkeyGen, RootSnapshotAndTimestampRotationWithFastForward) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "tufkey", "tufkey-rotation", {kRefreshOk, kRefreshOk});
+    const ClientRun run = check_scenario(tmp.path(), "tufkey", "tufkey-rotation", {kRefreshOk, kRefreshOk});
     EXPECT_EQ(stored_version(run.metadata_dir / "root.json"), 3);
     EXPECT_EQ(stored_version(run.metadata_dir / "snapshot.json"), 1);
 }
 
 TEST(ClientInteropTufkeyGen, NonConsistentSnapshotUsesPlainNames) {
     TempDir tmp("tufkey-client");
-    const Run run = check_scenario(tmp.path(), "tufkey", "tufkey-non-consistent", {{"download", {"a.txt"}, 0, {}}});
+    const ClientRun run = check_scenario(tmp.path(), "tufkey", "tufkey-non-consistent", {{"download", {"a.txt"}, 0, {}}});
     ASSERT_EQ(run.requests.size(), 1u);
     EXPECT_EQ(run.requests[0], (Lines{"GET /metadata/2.root.json 404", "GET /metadata/timestamp.json 200",
                                       "GET /metadata/snapshot.json 200", "GET /metadata/targets.json 200",

@@ -6,7 +6,7 @@
 // where `prev` is the SHA-256 of the previous line's bytes (64 zeros for the first line) and
 // step fields name token serials and labels, key IDs, and the SHA-256 of each metadata file
 // read or written. A head signature is a line with step "head-signature" carrying
-// {"head":HEX,"signatures":[{"key_id","public_key"(PEM),"sig"(base64)}]}; each signature is
+// {"head":HEX,"signatures":[{"key_id","public_key"(base64 DER SPKI),"sig"(base64)}]}; each signature is
 // over the domain-separated message "tufkey-transcript-head-v1\n" + HEX. Metadata signatures
 // are over canonical JSON, which starts with '{', so neither kind of signature can pass as the
 // other.

@@ -1,0 +1,86 @@
+// tufkey init GUN --root-key URI... [--root-threshold N] [--dialect notary|tuf] [--expires ROLE=DURATION]...
+#include <fmt/core.h>
+
+#include "ceremony_context.h"
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/init.h"
+
+namespace tufkey::cli {
+namespace {
+
+struct InitOptions final {
+    std::string gun;
+    std::vector<std::string> root_keys;
+    std::uint32_t threshold = 1;
+    std::string dialect = "notary";
+    std::vector<std::string> expires;
+    std::string root_key_type = "ecdsa-p256";
+};
+
+core::Result<ceremony::InitRequest> build_request(const InitOptions& o) {
+    ceremony::InitRequest request;
+    request.gun = o.gun;
+    request.root_key_uris = o.root_keys;
+    request.root_threshold = o.threshold;
+    TUFKEY_TRY(request.dialect, tuf::parse_dialect(o.dialect));
+    for (const auto& e : o.expires) TUFKEY_TRY_VOID(request.expires.apply_override(e));
+    auto spec = pkcs11::parse_key_spec(o.root_key_type);
+    if (!spec)
+        return core::Error(core::ErrorCode::usage, "unknown --root-key-type \"" + o.root_key_type +
+                                                       "\": use ecdsa-p256, ecdsa-p384, ed25519 or rsa-3072");
+    request.root_key_type = *spec;
+    return request;
+}
+
+void print_report(const GlobalOptions& globals, const ceremony::InitRequest& request, const ceremony::InitReport& r) {
+    print_warnings(r.warnings);
+    if (globals.json) {
+        std::string roots;
+        for (const auto& k : r.root_keys) {
+            roots += fmt::format("{}{{\"uri\":{},\"token\":{},\"id\":{},\"metadata_id\":{},\"generated\":{}}}",
+                                 roots.empty() ? "" : ",", json_string(k.uri), json_string(k.token),
+                                 json_string(k.canonical_id), json_string(k.metadata_id), k.generated);
+        }
+        std::string roles;
+        for (const auto& [role, id] : r.role_key_ids)
+            roles += fmt::format("{}{}:{}", roles.empty() ? "" : ",", json_string(role), json_string(id));
+        fmt::print("{{\"gun\":{},\"dialect\":{},\"root_threshold\":{},\"root_keys\":[{}],\"keys\":{{{}}}}}\n",
+                   json_string(request.gun), json_string(tuf::to_string(request.dialect)), r.root_threshold, roots,
+                   roles);
+        return;
+    }
+    fmt::print("Initialized {} ({} dialect), root threshold {} of {}\n", request.gun, tuf::to_string(request.dialect),
+               r.root_threshold, r.root_keys.size());
+    for (const auto& k : r.root_keys) {
+        fmt::print("  root key {} on token {}{}\n", k.canonical_id, k.token, k.generated ? " (generated)" : "");
+        if (k.metadata_id != k.canonical_id) fmt::print("    root.json key ID {}\n", k.metadata_id);
+    }
+    for (const auto& [role, id] : r.role_key_ids) fmt::print("  {:<9} key {}\n", role, id);
+}
+
+void register_init(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<InitOptions>();
+    auto* cmd = add_command(app, "init", "The offline root ceremony: root key(s) on token(s), other keys encrypted on disk",
+                            "tufkey init registry.example.com/team/app --root-key 'pkcs11:token=ceremony;object=root' "
+                            "--pin-file ceremony=pin.txt");
+    cmd->add_option("gun", o->gun, "Repository name (GUN), e.g. registry.example.com/team/app")->required();
+    cmd->add_option("--root-key", o->root_keys, "PKCS#11 URI of a root key (repeatable; generated if absent)")->required();
+    cmd->add_option("--root-threshold", o->threshold, "Root signatures required (default 1)");
+    cmd->add_option("--dialect", o->dialect, "notary (Docker Content Trust, default) or tuf (TUF 1.0)");
+    cmd->add_option("--expires", o->expires, "ROLE=DURATION, e.g. targets=90d (h, d, w, y); repeatable");
+    cmd->add_option("--root-key-type", o->root_key_type, "Type of root keys generated on tokens (default ecdsa-p256)");
+    commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
+        TUFKEY_TRY(auto request, build_request(*o));
+        TUFKEY_TRY(auto context, CeremonyContext::create(globals));
+        TUFKEY_TRY(auto report, ceremony::init_repository(context->access(), request));
+        print_report(globals, request, report);
+        return 0;
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_init);
+
+}  // namespace tufkey::cli

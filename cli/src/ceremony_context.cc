@@ -1,0 +1,20 @@
+#include "ceremony_context.h"
+
+#include "output.h"
+
+namespace tufkey::cli {
+
+core::Result<std::unique_ptr<CeremonyContext>> CeremonyContext::create(const GlobalOptions& globals) {
+    TUFKEY_TRY(auto pins, pkcs11::CliPinSource::create(globals.pin_files));
+    return std::unique_ptr<CeremonyContext>(new CeremonyContext(globals, std::move(pins)));
+}
+
+CeremonyContext::CeremonyContext(const GlobalOptions& globals, std::unique_ptr<pkcs11::CliPinSource> pins)
+    : m_home(globals.resolved_home()),
+      m_terminal(keystore::make_stdin_terminal()),
+      m_passphrases(*m_terminal, keystore::process_environment()),
+      m_pins(std::move(pins)),
+      m_access{m_home, m_passphrases, *m_pins, globals.resolved_module(), globals.yes,
+               [](std::string_view w) { print_warning(w); }} {}
+
+}  // namespace tufkey::cli
