@@ -83,8 +83,9 @@ Result<int> run_list(const GlobalOptions& globals) {
         std::string out = "[";
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const auto& k = keys[i];
-            out += fmt::format("{}{{\"id\":{},\"role\":{},\"gun\":{},\"location\":{}}}", i ? "," : "", json_string(k.id),
-                               json_string(k.role), json_string(k.gun), json_string(k.file.string()));
+            out +=
+                fmt::format("{}{{\"id\":{},\"role\":{},\"gun\":{},\"location\":{}}}", i ? "," : "", json_string(k.id),
+                            json_string(k.role), json_string(k.gun), json_string(k.file.string()));
         }
         fmt::print("{}]\n", out);
         return 0;
@@ -192,8 +193,8 @@ void register_key(CLI::App& app, CommandSet& commands) {
     exp->add_option("-o,--output", o->output, "Output file (written 0600)")->required();
     commands.on(exp, [o, &g] { return run_export(g, *o); });
 
-    CLI::App* rm = add_command(*group, "remove", "Delete a key from the trust home (asks first)",
-                               "tufkey key remove 1a2b3c4 -y");
+    CLI::App* rm =
+        add_command(*group, "remove", "Delete a key from the trust home (asks first)", "tufkey key remove 1a2b3c4 -y");
     rm->add_option("ID", o->id, "Key ID or unique prefix (>= 7 hex digits)")->required();
     commands.on(rm, [o, &g] { return run_remove(g, *o); });
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "command.h"
+#include "output.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/pkcs11/keys.h"
 #include "tufkey/pkcs11/module.h"
@@ -33,21 +34,6 @@ struct TokenOptions final {
     std::string type = "ecdsa-p256";
 };
 
-std::string json_string(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
 std::string json_strings(const std::vector<std::string>& items) {
     std::string out = "[";
     for (const auto& item : items) out += (out.size() > 1 ? "," : "") + json_string(item);
@@ -58,10 +44,6 @@ std::string join(const std::vector<std::string>& items, const char* sep = ", ") 
     std::string out;
     for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
     return out;
-}
-
-void print_warnings(const std::vector<std::string>& warnings) {
-    for (const auto& w : warnings) fmt::print(stderr, "tufkey: warning: {}\n", w);
 }
 
 // --token URI (with "pkcs11:" optional for a bare label), else a URI naming no token.

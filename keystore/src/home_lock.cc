@@ -26,7 +26,8 @@ std::string read_holder(int fd) {
 core::Result<HomeLock> HomeLock::acquire(const std::filesystem::path& lock_file, std::string_view command) {
     int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        return core::Error(core::ErrorCode::io, "cannot open the lock file " + lock_file.string() + ": " + std::strerror(errno));
+        return core::Error(core::ErrorCode::io,
+                           "cannot open the lock file " + lock_file.string() + ": " + std::strerror(errno));
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int e = errno;
@@ -37,13 +38,16 @@ core::Result<HomeLock> HomeLock::acquire(const std::filesystem::path& lock_file,
         }
         if (holder.empty()) holder = "another tufkey process";
         return core::Error(core::ErrorCode::refused, "the trust home " + lock_file.parent_path().string() +
-                                                         " is in use by " + holder + "; wait for it to finish and retry");
+                                                         " is in use by " + holder +
+                                                         "; wait for it to finish and retry");
     }
     const std::string record = "PID " + std::to_string(::getpid()) + " (" + std::string(command) + ")\n";
-    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, record.data(), record.size(), 0) != static_cast<ssize_t>(record.size())) {
+    if (::ftruncate(fd, 0) != 0 ||
+        ::pwrite(fd, record.data(), record.size(), 0) != static_cast<ssize_t>(record.size())) {
         const int e = errno;
         ::close(fd);
-        return core::Error(core::ErrorCode::io, "cannot write the lock file " + lock_file.string() + ": " + std::strerror(e));
+        return core::Error(core::ErrorCode::io,
+                           "cannot write the lock file " + lock_file.string() + ": " + std::strerror(e));
     }
     return HomeLock(fd);
 }

@@ -77,9 +77,7 @@ Error corrupt(const std::string& origin, const std::string& what) {
                                      " (restore it from a backup or remove it with 'tufkey key remove')");
 }
 
-Error wrong_passphrase(const std::string& origin) {
-    return Error(ErrorCode::key, "wrong passphrase for " + origin);
-}
+Error wrong_passphrase(const std::string& origin) { return Error(ErrorCode::key, "wrong passphrase for " + origin); }
 
 int pem_password_callback(char* buf, int size, int /*rwflag*/, void* userdata) {
     const auto* pass = static_cast<const SecretBytes*>(userdata);
@@ -100,7 +98,8 @@ Result<std::unique_ptr<core::SoftwareSigner>> decrypt_rfc1423(const KeyPemBlock&
     const std::string text = core::encode_pem(armour);
     core::BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
     if (!bio) return Error(ErrorCode::internal, "out of memory");
-    EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio.get(), nullptr, pem_password_callback, const_cast<SecretBytes*>(&pass));
+    EVP_PKEY* pkey =
+        PEM_read_bio_PrivateKey(bio.get(), nullptr, pem_password_callback, const_cast<SecretBytes*>(&pass));
     ERR_clear_error();
     if (pkey == nullptr) return wrong_passphrase(origin);
     return core::SoftwareSigner::adopt(pkey, origin);
@@ -147,8 +146,8 @@ Result<std::optional<std::unique_ptr<core::SoftwareSigner>>> PrivateKeyBlock::tr
     }
     auto sig = parse_x509_sig(m_block.der);
     if (!sig) return corrupt(m_origin, "the encrypted key does not parse");
-    core::Pkcs8InfoPtr p8(PKCS8_decrypt(sig.get(), passphrase.reveal_as_chars().data(),
-                                        static_cast<int>(passphrase.size())));
+    core::Pkcs8InfoPtr p8(
+        PKCS8_decrypt(sig.get(), passphrase.reveal_as_chars().data(), static_cast<int>(passphrase.size())));
     ERR_clear_error();
     if (!p8) return Opened();
     auto signer = detail::signer_from_pkcs8(p8.get(), m_origin);
@@ -190,11 +189,11 @@ Result<std::string> encrypt_key_pem(const core::SoftwareSigner& key, const Secre
     core::Pkcs8InfoPtr p8(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(plain.size())));
     if (!p8) return Error(ErrorCode::internal, "cannot encode the private key: " + core::openssl_error_text());
     // NID_hmacWithSHA1 makes OpenSSL leave the PRF field out, which is what Notary reads.
-    core::X509AlgorPtr pbe(PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), static_cast<int>(iterations), nullptr, 16, nullptr,
-                                             NID_hmacWithSHA1));
+    core::X509AlgorPtr pbe(
+        PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), static_cast<int>(iterations), nullptr, 16, nullptr, NID_hmacWithSHA1));
     if (!pbe) return Error(ErrorCode::internal, "cannot set up PBES2: " + core::openssl_error_text());
-    core::X509SigPtr sig(PKCS8_set0_pbe(passphrase.reveal_as_chars().data(), static_cast<int>(passphrase.size()),
-                                        p8.get(), pbe.get()));
+    core::X509SigPtr sig(
+        PKCS8_set0_pbe(passphrase.reveal_as_chars().data(), static_cast<int>(passphrase.size()), p8.get(), pbe.get()));
     if (!sig) return Error(ErrorCode::internal, "cannot encrypt the private key: " + core::openssl_error_text());
     (void)pbe.release();  // owned by `sig` now
     unsigned char* der = nullptr;

@@ -135,8 +135,8 @@ Result<KeyType> parse_key_type(std::string_view text) {
     if (text == "rsa-2048") return KeyType{KeyAlgorithm::rsa, 2048};
     if (text == "rsa-3072" || text == "rsa") return KeyType{KeyAlgorithm::rsa, 3072};
     if (text == "rsa-4096") return KeyType{KeyAlgorithm::rsa, 4096};
-    return Error(ErrorCode::usage, "unknown key type '" + std::string(text) +
-                                       "'; use ecdsa-p256, ecdsa-p384, ed25519 or rsa-3072");
+    return Error(ErrorCode::usage,
+                 "unknown key type '" + std::string(text) + "'; use ecdsa-p256, ecdsa-p384, ed25519 or rsa-3072");
 }
 
 bool role_needs_gun(std::string_view role) noexcept {
@@ -244,7 +244,7 @@ Result<StoredKey> change_passphrase(const TrustHome& home, const HomeLock& lock,
 }
 
 Result<std::unique_ptr<core::SoftwareSigner>> load_signer(const TrustHome& home, PassphraseSource& passphrases,
-                                                         const StoredKey& key) {
+                                                          const StoredKey& key) {
     TUFKEY_TRY(auto block, home.read_key(key));
     TUFKEY_TRY(auto opened, open_block(block, passphrases, KeyLabel{key.role, key.id, key.file.string()}));
     const std::string found_id = tuf::notary_canonical_key_id(opened.signer->public_key());

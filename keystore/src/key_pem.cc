@@ -84,7 +84,8 @@ core::Result<std::vector<KeyPemBlock>> parse_key_pem(const SecretBytes& secret_t
         std::string_view line = trim(text.substr(pos, nl - pos));
         pos = nl + 1;
         if (current == nullptr) {
-            if (!line.starts_with(kBegin) || !line.ends_with(kDashes) || line.size() < kBegin.size() + kDashes.size()) continue;
+            if (!line.starts_with(kBegin) || !line.ends_with(kDashes) || line.size() < kBegin.size() + kDashes.size())
+                continue;
             blocks.emplace_back();
             current = &blocks.back();
             current->type = std::string(line.substr(kBegin.size(), line.size() - kBegin.size() - kDashes.size()));
@@ -96,7 +97,8 @@ core::Result<std::vector<KeyPemBlock>> parse_key_pem(const SecretBytes& secret_t
             bool decoded = decode_base64(body, current->der);
             body.clear();
             if (!decoded) {
-                return Error(ErrorCode::key, std::string(origin) + ": PEM block \"" + current->type + "\" is not valid base64");
+                return Error(ErrorCode::key,
+                             std::string(origin) + ": PEM block \"" + current->type + "\" is not valid base64");
             }
             current = nullptr;
             continue;
@@ -124,7 +126,8 @@ core::Result<SecretBytes> read_secret_file(const std::filesystem::path& path) {
     if (fd < 0) return Error(ErrorCode::io, "cannot read " + path.string() + ": " + std::strerror(errno));
     SecretBytes data;
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < (16 << 20)) data.resize(static_cast<std::size_t>(st.st_size));
+    if (::fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < (16 << 20))
+        data.resize(static_cast<std::size_t>(st.st_size));
     std::size_t used = 0;
     for (;;) {
         if (used == data.size()) data.resize(data.size() + 4096);

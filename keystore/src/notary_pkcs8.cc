@@ -25,9 +25,9 @@ constexpr std::size_t kNotaryBlobSize = 3 * kEd25519Size;
 
 // DER of SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.6.1.4.1.11591.15.1 }, OCTET STRING (96) }
 // up to the OCTET STRING's contents.
-constexpr std::array<std::uint8_t, 20> kNotaryEd25519Prefix = {
-    0x30, 0x72, 0x02, 0x01, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2b,
-    0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x0f, 0x01, 0x04, 0x60};
+constexpr std::array<std::uint8_t, 20> kNotaryEd25519Prefix = {0x30, 0x72, 0x02, 0x01, 0x00, 0x30, 0x0b,
+                                                               0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, 0x01,
+                                                               0xda, 0x47, 0x0f, 0x01, 0x04, 0x60};
 
 Result<std::unique_ptr<core::SoftwareSigner>> from_notary_blob(const unsigned char* blob, int len,
                                                                const std::string& description) {
@@ -51,7 +51,7 @@ Result<std::unique_ptr<core::SoftwareSigner>> from_notary_blob(const unsigned ch
 namespace detail {
 
 Result<std::unique_ptr<core::SoftwareSigner>> signer_from_pkcs8(const PKCS8_PRIV_KEY_INFO* p8,
-                                                              const std::string& description) {
+                                                                const std::string& description) {
     const ASN1_OBJECT* oid = nullptr;
     const unsigned char* key_bytes = nullptr;
     int key_len = 0;
@@ -77,7 +77,8 @@ Result<std::unique_ptr<core::SoftwareSigner>> parse_private_key_der(const Secret
     ERR_clear_error();
     // SEC1 ECPrivateKey or PKCS#1 RSAPrivateKey.
     EVP_PKEY* pkey = nullptr;
-    OSSL_DECODER_CTX* ctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "DER", nullptr, nullptr, EVP_PKEY_KEYPAIR, nullptr, nullptr);
+    OSSL_DECODER_CTX* ctx =
+        OSSL_DECODER_CTX_new_for_pkey(&pkey, "DER", nullptr, nullptr, EVP_PKEY_KEYPAIR, nullptr, nullptr);
     if (ctx == nullptr) return Error(ErrorCode::internal, "cannot set up the key decoder");
     const unsigned char* data = der.reveal().data();
     std::size_t len = der.size();

@@ -17,6 +17,6 @@ inline constexpr const char* kNotaryEd25519Oid = "1.3.6.1.4.1.11591.15.1";
 // A signer from a decrypted PrivateKeyInfo (standard PKCS#8 or Notary's Ed25519 blob
 // public(32) || seed(32) || public(32)). ErrorCode::key when it does not parse.
 core::Result<std::unique_ptr<core::SoftwareSigner>> signer_from_pkcs8(const PKCS8_PRIV_KEY_INFO* p8,
-                                                                     const std::string& description);
+                                                                      const std::string& description);
 
 }  // namespace tufkey::keystore::detail

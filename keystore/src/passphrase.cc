@@ -41,11 +41,16 @@ RoleClass classify_role(std::string_view role) noexcept {
 
 const char* role_class_name(RoleClass cls) noexcept {
     switch (cls) {
-        case RoleClass::root: return "ROOT";
-        case RoleClass::targets: return "TARGETS";
-        case RoleClass::snapshot: return "SNAPSHOT";
-        case RoleClass::timestamp: return "TIMESTAMP";
-        case RoleClass::delegation: return "DELEGATION";
+        case RoleClass::root:
+            return "ROOT";
+        case RoleClass::targets:
+            return "TARGETS";
+        case RoleClass::snapshot:
+            return "SNAPSHOT";
+        case RoleClass::timestamp:
+            return "TIMESTAMP";
+        case RoleClass::delegation:
+            return "DELEGATION";
     }
     return "DELEGATION";
 }
@@ -91,8 +96,8 @@ Result<SecretBytes> PassphraseSource::unlock(const KeyLabel& key, const Attempt&
                                          join(passphrase_variables(cls), " or ") + ", or run tufkey at a terminal");
     }
     for (int i = 1; i <= kPromptAttempts; ++i) {
-        TUFKEY_TRY(SecretBytes pass,
-                   m_terminal.read_secret("Enter passphrase for " + key.role + " key with ID " + short_id(key.id) + ": "));
+        TUFKEY_TRY(SecretBytes pass, m_terminal.read_secret("Enter passphrase for " + key.role + " key with ID " +
+                                                            short_id(key.id) + ": "));
         TUFKEY_TRY(bool opened, attempt(pass));
         if (opened) {
             m_accepted.push_back(pass.clone());

@@ -21,7 +21,8 @@ using core::ErrorCode;
 using core::Result;
 
 bool is_hex(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // Role and GUN from the first PEM block's headers; empty when the file cannot be read.
@@ -133,9 +134,8 @@ Result<std::vector<StoredKey>> TrustHome::list_keys() const {
 
 Result<StoredKey> TrustHome::find_key(std::string_view id_or_prefix) const {
     std::string prefix(id_or_prefix);
-    std::transform(prefix.begin(), prefix.end(), prefix.begin(), [](char c) {
-        return static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-    });
+    std::transform(prefix.begin(), prefix.end(), prefix.begin(),
+                   [](char c) { return static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c); });
     if (prefix.size() < 7 || prefix.size() > 64 || !is_hex(prefix)) {
         return Error(ErrorCode::usage, "'" + std::string(id_or_prefix) +
                                            "' is not a key ID: give at least 7 hex digits (see 'tufkey key list')");
@@ -153,7 +153,8 @@ Result<StoredKey> TrustHome::find_key(std::string_view id_or_prefix) const {
     if (matches.empty()) {
         return Error(ErrorCode::key, "no key " + prefix + " in " + private_dir().string() + " (see 'tufkey key list')");
     }
-    auto flat = std::find_if(matches.begin(), matches.end(), [](const StoredKey& k) { return k.layout == KeyLayout::flat; });
+    auto flat =
+        std::find_if(matches.begin(), matches.end(), [](const StoredKey& k) { return k.layout == KeyLayout::flat; });
     return flat != matches.end() ? std::move(*flat) : std::move(matches.front());
 }
 

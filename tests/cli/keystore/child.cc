@@ -21,8 +21,10 @@ Child::Child(const std::vector<std::string>& argv, const std::map<std::string, s
         if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     for (const auto& [k, v] : env) {
-        if (v.empty()) vars.erase(k);
-        else vars[k] = v;
+        if (v.empty())
+            vars.erase(k);
+        else
+            vars[k] = v;
     }
     std::vector<std::string> env_strings;
     for (const auto& [k, v] : vars) env_strings.push_back(k + "=" + v);
@@ -33,7 +35,8 @@ Child::Child(const std::vector<std::string>& argv, const std::map<std::string, s
     cargv.push_back(nullptr);
 
     int slave = -1;
-    if (on_pty && ::openpty(&m_master, &slave, nullptr, nullptr, nullptr) != 0) throw std::runtime_error("openpty failed");
+    if (on_pty && ::openpty(&m_master, &slave, nullptr, nullptr, nullptr) != 0)
+        throw std::runtime_error("openpty failed");
     m_pid = ::fork();
     if (m_pid < 0) throw std::runtime_error("fork failed");
     if (m_pid == 0) {

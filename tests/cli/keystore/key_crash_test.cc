@@ -83,8 +83,9 @@ void expect_no_temporaries(const fs::path& home) {
 
 // Runs `argv` kRounds times, killing it after a random delay; returns how many were killed.
 template <typename Check>
-int kill_at_random(const std::function<std::vector<std::string>(int)>& argv, const std::map<std::string, std::string>& env,
-                   int max_delay_ms, Check check, const std::function<std::string(int)>& typed = nullptr) {
+int kill_at_random(const std::function<std::vector<std::string>(int)>& argv,
+                   const std::map<std::string, std::string>& env, int max_delay_ms, Check check,
+                   const std::function<std::string(int)>& typed = nullptr) {
     std::mt19937 rng(20240611);
     std::uniform_int_distribution<int> delay(0, max_delay_ms);
     int killed = 0;
@@ -104,12 +105,14 @@ TEST(KeyCrash, SigkillDuringGenerateLeavesNoPartialFile) {
     const auto home = dir / "home";
     fs::create_directories(dir / "pub");
     auto argv = [&](int i) {
-        return std::vector<std::string>{tt::tufkey_binary(), "--home", home.string(), "key", "generate",
-                                        "k" + std::to_string(i), "--dir", (dir / "pub").string()};
+        return std::vector<std::string>{tt::tufkey_binary(),     "--home", home.string(),         "key", "generate",
+                                        "k" + std::to_string(i), "--dir",  (dir / "pub").string()};
     };
-    int killed = kill_at_random(argv, {{kVar, "generate pass"}}, 900, [&](int) { expect_consistent(home, dir / "pub"); });
+    int killed =
+        kill_at_random(argv, {{kVar, "generate pass"}}, 900, [&](int) { expect_consistent(home, dir / "pub"); });
     EXPECT_GT(killed, 0);
-    auto last = tt::tufkey_in(home, {"key", "generate", "last", "--dir", (dir / "pub").string()}, {{kVar, "generate pass"}});
+    auto last =
+        tt::tufkey_in(home, {"key", "generate", "last", "--dir", (dir / "pub").string()}, {{kVar, "generate pass"}});
     ASSERT_EQ(last.exit_code, 0) << last.err;
     expect_consistent(home, dir / "pub");
     expect_no_temporaries(home);
@@ -121,14 +124,20 @@ TEST(KeyCrash, SigkillDuringImportLeavesNoPartialFile) {
     const auto home = dir / "home";
     for (int i = 0; i < kRounds; ++i) {
         const auto file = dir / ("plain" + std::to_string(i) + ".pem");
-        auto r = tt::run_process({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
-                                  file.string()});
+        auto r = tt::run_process(
+            {"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file.string()});
         ASSERT_EQ(r.exit_code, 0);
         ::chmod(file.c_str(), 0600);
     }
     auto argv = [&](int i) {
-        return std::vector<std::string>{tt::tufkey_binary(), "--home", home.string(), "key", "import",
-                                        (dir / ("plain" + std::to_string(i) + ".pem")).string(), "--role", "targets/ci"};
+        return std::vector<std::string>{tt::tufkey_binary(),
+                                        "--home",
+                                        home.string(),
+                                        "key",
+                                        "import",
+                                        (dir / ("plain" + std::to_string(i) + ".pem")).string(),
+                                        "--role",
+                                        "targets/ci"};
     };
     int killed = kill_at_random(argv, {{kVar, "import pass"}}, 800, [&](int) { expect_consistent(home, {}); });
     EXPECT_GT(killed, 0);
@@ -173,7 +182,8 @@ TEST(KeyCrash, SigkillDuringPasswdLeavesTheOldOrTheNewPassphrase) {
         check(-1);
         ASSERT_EQ(changed, 1);
     }
-    const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    const auto full_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     std::mt19937 rng(777);
     std::uniform_int_distribution<int> delay(0, static_cast<int>(full_ms.count() * 11 / 10));
     int killed = 0;
@@ -200,8 +210,8 @@ std::vector<core::Bytes> secrets_of(const core::SoftwareSigner& key) {
         EXPECT_EQ(EVP_PKEY_get_raw_private_key(pkey, seed.data(), &len), 1);
         out.push_back(seed);
     } else {
-        const char* name = key.public_key().algorithm() == core::KeyAlgorithm::rsa ? OSSL_PKEY_PARAM_RSA_D
-                                                                                   : OSSL_PKEY_PARAM_PRIV_KEY;
+        const char* name =
+            key.public_key().algorithm() == core::KeyAlgorithm::rsa ? OSSL_PKEY_PARAM_RSA_D : OSSL_PKEY_PARAM_PRIV_KEY;
         BIGNUM* bn = nullptr;
         EXPECT_EQ(EVP_PKEY_get_bn_param(pkey, name, &bn), 1);
         core::Bytes raw(static_cast<std::size_t>(BN_num_bytes(bn)));
@@ -224,10 +234,9 @@ TEST(KeySecrecy, NoPlaintextPrivateKeyAnywhereInTheHome) {
     const auto home = dir / "home";
     const std::map<std::string, std::string> env{{kVar, "secret pass"}, {"TUFKEY_TARGETS_PASSPHRASE", "secret pass"}};
     std::vector<fs::path> inputs;
-    const std::vector<std::vector<std::string>> genpkey = {
-        {"-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"},
-        {"-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"},
-        {"-algorithm", "ED25519"}};
+    const std::vector<std::vector<std::string>> genpkey = {{"-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"},
+                                                           {"-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"},
+                                                           {"-algorithm", "ED25519"}};
     for (std::size_t i = 0; i < genpkey.size(); ++i) {
         const auto file = dir / ("in" + std::to_string(i) + ".pem");
         std::vector<std::string> argv{"openssl", "genpkey"};
@@ -236,12 +245,13 @@ TEST(KeySecrecy, NoPlaintextPrivateKeyAnywhereInTheHome) {
         ASSERT_EQ(tt::run_process(argv).exit_code, 0);
         ::chmod(file.c_str(), 0600);
         inputs.push_back(file);
-        auto r = tt::tufkey_in(home, {"key", "import", file.string(), "--role", "targets", "--gun", "example.com/app"}, env);
+        auto r =
+            tt::tufkey_in(home, {"key", "import", file.string(), "--role", "targets", "--gun", "example.com/app"}, env);
         ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     for (const char* type : {"ecdsa-p256", "ecdsa-p384", "ed25519", "rsa-3072"}) {
-        auto r = tt::tufkey_in(home, {"key", "generate", std::string("gen-") + type, "--dir", dir.path().string(),
-                                      "--type", type}, env);
+        auto r = tt::tufkey_in(
+            home, {"key", "generate", std::string("gen-") + type, "--dir", dir.path().string(), "--type", type}, env);
         ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     ASSERT_EQ(tt::tufkey_in(home, {"key", "export", "-o", (home / "export.pem").string()}).exit_code, 0);

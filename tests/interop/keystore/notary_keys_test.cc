@@ -19,11 +19,16 @@ namespace tt = tufkey::testing;
 namespace fs = std::filesystem;
 
 const std::map<std::string, std::optional<std::string>> kNoPassphrases = {
-    {"TUFKEY_ROOT_PASSPHRASE", std::nullopt},       {"TUFKEY_TARGETS_PASSPHRASE", std::nullopt},
-    {"TUFKEY_SNAPSHOT_PASSPHRASE", std::nullopt},   {"TUFKEY_TIMESTAMP_PASSPHRASE", std::nullopt},
-    {"TUFKEY_DELEGATION_PASSPHRASE", std::nullopt}, {"NOTARY_ROOT_PASSPHRASE", std::nullopt},
-    {"NOTARY_TARGETS_PASSPHRASE", std::nullopt},    {"NOTARY_SNAPSHOT_PASSPHRASE", std::nullopt},
-    {"NOTARY_DELEGATION_PASSPHRASE", std::nullopt}, {"DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE", std::nullopt},
+    {"TUFKEY_ROOT_PASSPHRASE", std::nullopt},
+    {"TUFKEY_TARGETS_PASSPHRASE", std::nullopt},
+    {"TUFKEY_SNAPSHOT_PASSPHRASE", std::nullopt},
+    {"TUFKEY_TIMESTAMP_PASSPHRASE", std::nullopt},
+    {"TUFKEY_DELEGATION_PASSPHRASE", std::nullopt},
+    {"NOTARY_ROOT_PASSPHRASE", std::nullopt},
+    {"NOTARY_TARGETS_PASSPHRASE", std::nullopt},
+    {"NOTARY_SNAPSHOT_PASSPHRASE", std::nullopt},
+    {"NOTARY_DELEGATION_PASSPHRASE", std::nullopt},
+    {"DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE", std::nullopt},
     {"DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE", std::nullopt}};
 
 tt::ProcessResult run(const std::vector<std::string>& argv, std::map<std::string, std::optional<std::string>> env) {

@@ -77,8 +77,7 @@ TEST(KeyFileFormat, HeadersAreSortedThenBlankLineThen64ColumnBase64) {
     auto pem = keystore::encrypt_key_pem(*key, core::SecretBytes::copy_of("correct horse"),
                                          keystore::KeyHeaders{"targets", "example.com/app", ""});
     ASSERT_TRUE(pem.ok()) << pem.error().message;
-    const std::string expected_head =
-        "-----BEGIN ENCRYPTED PRIVATE KEY-----\ngun: example.com/app\nrole: targets\n\n";
+    const std::string expected_head = "-----BEGIN ENCRYPTED PRIVATE KEY-----\ngun: example.com/app\nrole: targets\n\n";
     ASSERT_EQ(pem->substr(0, expected_head.size()), expected_head);
     std::istringstream in(pem->substr(expected_head.size()));
     std::string line;

@@ -33,8 +33,8 @@ protected:
     }
     std::string plain_ec_key(const std::string& name) {
         const auto path = dir / name;
-        auto r = tt::run_process({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                                       "-out", path.string()});
+        auto r = tt::run_process(
+            {"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path.string()});
         EXPECT_EQ(r.exit_code, 0) << r.err;
         ::chmod(path.c_str(), 0600);
         return path.string();
@@ -93,8 +93,8 @@ TEST_F(KeyOperations, GroupOrWorldReadableInputIsRefused) {
 TEST_F(KeyOperations, EncryptedImportKeepsThePassphraseAndRaisesTheIterations) {
     auto key = core::SoftwareSigner::generate(core::KeyAlgorithm::ecdsa_p256);
     ASSERT_TRUE(key.ok());
-    auto pem = keystore::encrypt_key_pem(**key, core::SecretBytes::copy_of("notary pass"), {"targets/releases", "", ""},
-                                         2048);
+    auto pem =
+        keystore::encrypt_key_pem(**key, core::SecretBytes::copy_of("notary pass"), {"targets/releases", "", ""}, 2048);
     ASSERT_TRUE(pem.ok());
     const auto file = write_private("notary.pem", *pem);
     auto lock = home.lock("test");

@@ -25,9 +25,15 @@ core::Result<keystore::PrivateKeyBlock> block_of(const std::string& text, const 
 void expect_signs_and_verifies(core::SoftwareSigner& signer) {
     core::SignatureScheme scheme;
     switch (signer.public_key().algorithm()) {
-        case core::KeyAlgorithm::ed25519: scheme = {core::HashAlgorithm::sha256, core::SignatureEncoding::ed25519}; break;
-        case core::KeyAlgorithm::rsa: scheme = {core::HashAlgorithm::sha256, core::SignatureEncoding::rsa_pss}; break;
-        default: scheme = {core::HashAlgorithm::sha256, core::SignatureEncoding::ecdsa_raw}; break;
+        case core::KeyAlgorithm::ed25519:
+            scheme = {core::HashAlgorithm::sha256, core::SignatureEncoding::ed25519};
+            break;
+        case core::KeyAlgorithm::rsa:
+            scheme = {core::HashAlgorithm::sha256, core::SignatureEncoding::rsa_pss};
+            break;
+        default:
+            scheme = {core::HashAlgorithm::sha256, core::SignatureEncoding::ecdsa_raw};
+            break;
     }
     const auto message = core::to_bytes("tufkey keystore test message");
     auto sig = signer.sign(scheme, message);
@@ -137,9 +143,10 @@ TEST(KeyRead, LegacyRfc1423EncryptedEcAndRsaBlocksAreRead) {
     openssl_out({"openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out",
                  (dir / "rsa.pem").string()});
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"ec", openssl_out({"openssl", "ec", "-in", (dir / "ec.pem").string(), "-aes256", "-passout", "pass:randompass"})},
-        {"rsa", openssl_out({"openssl", "rsa", "-in", (dir / "rsa.pem").string(), "-traditional", "-aes256",
-                             "-passout", "pass:randompass"})}};
+        {"ec",
+         openssl_out({"openssl", "ec", "-in", (dir / "ec.pem").string(), "-aes256", "-passout", "pass:randompass"})},
+        {"rsa", openssl_out({"openssl", "rsa", "-in", (dir / "rsa.pem").string(), "-traditional", "-aes256", "-passout",
+                             "pass:randompass"})}};
     for (const auto& [name, text] : cases) {
         ASSERT_NE(text.find("Proc-Type: 4,ENCRYPTED"), std::string::npos) << name;
         // Notary 0.1 files carry a role header next to the RFC 1423 ones.

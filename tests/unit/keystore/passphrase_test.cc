@@ -19,10 +19,12 @@ TEST(PassphraseVariables, SpecOrderForEveryRoleClass) {
     using V = std::vector<std::string>;
     EXPECT_EQ(keystore::passphrase_variables(RoleClass::root),
               (V{"TUFKEY_ROOT_PASSPHRASE", "NOTARY_ROOT_PASSPHRASE", "DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE"}));
-    EXPECT_EQ(keystore::passphrase_variables(RoleClass::targets),
-              (V{"TUFKEY_TARGETS_PASSPHRASE", "NOTARY_TARGETS_PASSPHRASE", "DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE"}));
-    EXPECT_EQ(keystore::passphrase_variables(RoleClass::snapshot),
-              (V{"TUFKEY_SNAPSHOT_PASSPHRASE", "NOTARY_SNAPSHOT_PASSPHRASE", "DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE"}));
+    EXPECT_EQ(
+        keystore::passphrase_variables(RoleClass::targets),
+        (V{"TUFKEY_TARGETS_PASSPHRASE", "NOTARY_TARGETS_PASSPHRASE", "DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE"}));
+    EXPECT_EQ(
+        keystore::passphrase_variables(RoleClass::snapshot),
+        (V{"TUFKEY_SNAPSHOT_PASSPHRASE", "NOTARY_SNAPSHOT_PASSPHRASE", "DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE"}));
     EXPECT_EQ(keystore::passphrase_variables(RoleClass::timestamp),
               (V{"TUFKEY_TIMESTAMP_PASSPHRASE", "DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE"}));
     EXPECT_EQ(keystore::passphrase_variables(RoleClass::delegation),

@@ -72,10 +72,10 @@ TEST(TrustHome, LegacyLayoutsAreListedAndLeftInPlace) {
     auto [tgt_id, tgt_pem] = key_file("", "");
     auto [del_id, del_pem] = key_file("targets/releases", "");
     auto [flat_id, flat_pem] = key_file("snapshot", "example.com/app");
-    tt::write_text(priv / "root_keys" / (root_id + "_root.key"), root_pem);                     // 0.1
+    tt::write_text(priv / "root_keys" / (root_id + "_root.key"), root_pem);  // 0.1
     tt::write_text(priv / "tuf_keys" / "docker.io" / "library" / "app" / (tgt_id + "_targets.key"), tgt_pem);
-    tt::write_text(priv / "tuf_keys" / (del_id + ".key"), del_pem);                             // 0.2-0.3
-    tt::write_text(priv / (flat_id + ".key"), flat_pem);                                        // 0.4+
+    tt::write_text(priv / "tuf_keys" / (del_id + ".key"), del_pem);  // 0.2-0.3
+    tt::write_text(priv / (flat_id + ".key"), flat_pem);             // 0.4+
     keystore::TrustHome home(dir.path());
     auto keys = home.list_keys();
     ASSERT_TRUE(keys.ok());
@@ -150,7 +150,10 @@ TEST(TrustHome, SecondWriterIsRefusedWithTheHolderNamed) {
 TEST(TrustHome, LockIsFreeAgainAfterTheHolderEnds) {
     TempDir dir;
     keystore::TrustHome home(dir.path());
-    { auto first = home.lock("one"); ASSERT_TRUE(first.ok()); }
+    {
+        auto first = home.lock("one");
+        ASSERT_TRUE(first.ok());
+    }
     EXPECT_TRUE(home.lock("two").ok());
 }
 

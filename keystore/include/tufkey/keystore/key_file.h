@@ -67,11 +67,11 @@ struct KeyHeaders final {
 struct KeyProtection final {
     enum class Kind { pbes2, rfc1423, plain };
     Kind kind = Kind::plain;
-    std::string kdf;           // "pbkdf2", "scrypt", "EVP_BytesToKey-MD5" or ""
-    std::string prf;           // PBKDF2 PRF short name, "hmacWithSHA1" when the field is absent
-    bool prf_field = false;    // whether the PBKDF2 parameters carry a PRF field
+    std::string kdf;         // "pbkdf2", "scrypt", "EVP_BytesToKey-MD5" or ""
+    std::string prf;         // PBKDF2 PRF short name, "hmacWithSHA1" when the field is absent
+    bool prf_field = false;  // whether the PBKDF2 parameters carry a PRF field
     std::uint64_t iterations = 0;
-    std::string cipher;        // OpenSSL short name, e.g. "AES-256-CBC"
+    std::string cipher;  // OpenSSL short name, e.g. "AES-256-CBC"
 };
 
 // A private key block as read from a file, checked for structure but not yet decrypted.
@@ -95,7 +95,8 @@ public:
     [[nodiscard]] core::Result<std::optional<std::unique_ptr<core::SoftwareSigner>>> try_decrypt(
         const core::SecretBytes& passphrase) const;
     // As try_decrypt, with a wrong passphrase as ErrorCode::key "wrong passphrase for <origin>".
-    [[nodiscard]] core::Result<std::unique_ptr<core::SoftwareSigner>> decrypt(const core::SecretBytes& passphrase) const;
+    [[nodiscard]] core::Result<std::unique_ptr<core::SoftwareSigner>> decrypt(
+        const core::SecretBytes& passphrase) const;
     // Loads a plain block. ErrorCode::key naming the origin when it does not parse.
     [[nodiscard]] core::Result<std::unique_ptr<core::SoftwareSigner>> load_plain() const;
 
@@ -124,6 +125,6 @@ core::Result<core::SecretBytes> notary_pkcs8_der(const core::SoftwareSigner& key
 // Parses an unencrypted private key in DER: PKCS#8 (standard or Notary Ed25519), SEC1 or
 // PKCS#1. ErrorCode::key when it is none of them.
 core::Result<std::unique_ptr<core::SoftwareSigner>> parse_private_key_der(const core::SecretBytes& der,
-                                                                         std::string description);
+                                                                          std::string description);
 
 }  // namespace tufkey::keystore

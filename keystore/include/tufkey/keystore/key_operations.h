@@ -85,6 +85,6 @@ core::Result<StoredKey> change_passphrase(const TrustHome& home, const HomeLock&
 
 // Opens a stored key for signing. The key inside must match the ID in its file name.
 core::Result<std::unique_ptr<core::SoftwareSigner>> load_signer(const TrustHome& home, PassphraseSource& passphrases,
-                                                               const StoredKey& key);
+                                                                const StoredKey& key);
 
 }  // namespace tufkey::keystore
