@@ -1,13 +1,13 @@
 #include "tufkey/core/digest.h"
+#include "tufkey/core/openssl_handles.h"
 
 #include <openssl/evp.h>
 
 #include <stdexcept>
 
 namespace tufkey::core {
-namespace {
 
-const EVP_MD* md_for(HashAlgorithm alg) noexcept {
+const EVP_MD* evp_md(HashAlgorithm alg) noexcept {
     switch (alg) {
         case HashAlgorithm::sha256: return EVP_sha256();
         case HashAlgorithm::sha384: return EVP_sha384();
@@ -15,8 +15,6 @@ const EVP_MD* md_for(HashAlgorithm alg) noexcept {
     }
     return EVP_sha256();
 }
-
-}  // namespace
 
 const char* to_string(HashAlgorithm alg) noexcept {
     switch (alg) {
@@ -39,13 +37,13 @@ std::size_t digest_size(HashAlgorithm alg) noexcept {
 Bytes digest(HashAlgorithm alg, ByteView data) {
     Bytes out(digest_size(alg));
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), out.data(), &len, md_for(alg), nullptr) != 1)
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, evp_md(alg), nullptr) != 1)
         throw std::runtime_error("EVP_Digest failed");
     return out;
 }
 
 Hasher::Hasher(HashAlgorithm alg) : m_alg(alg), m_ctx(EVP_MD_CTX_new()) {
-    if (m_ctx == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_ctx), md_for(alg), nullptr) != 1)
+    if (m_ctx == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_ctx), evp_md(alg), nullptr) != 1)
         throw std::runtime_error("EVP_DigestInit_ex failed");
 }
 

@@ -13,15 +13,6 @@
 namespace tufkey::core {
 namespace {
 
-const EVP_MD* md_for(HashAlgorithm alg) {
-    switch (alg) {
-        case HashAlgorithm::sha256: return EVP_sha256();
-        case HashAlgorithm::sha384: return EVP_sha384();
-        case HashAlgorithm::sha512: return EVP_sha512();
-    }
-    return EVP_sha256();
-}
-
 Result<KeyAlgorithm> classify(EVP_PKEY* pkey) {
     if (EVP_PKEY_is_a(pkey, "ED25519")) return KeyAlgorithm::ed25519;
     if (EVP_PKEY_is_a(pkey, "RSA")) {
@@ -202,7 +193,7 @@ Result<void> PublicKey::verify(const SignatureScheme& scheme, ByteView message, 
     EvpPkeyPtr pkey = decode_spki(m_spki);
     EvpMdCtxPtr mctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
-    const EVP_MD* md = scheme.encoding == SignatureEncoding::ed25519 ? nullptr : md_for(scheme.hash);
+    const EVP_MD* md = scheme.encoding == SignatureEncoding::ed25519 ? nullptr : evp_md(scheme.hash);
     if (!pkey || !mctx || EVP_DigestVerifyInit(mctx.get(), &pctx, md, nullptr, pkey.get()) != 1)
         return Error(ErrorCode::internal, "cannot start signature verification: " + openssl_error_text());
     if (scheme.encoding == SignatureEncoding::rsa_pss) {

@@ -10,15 +10,6 @@
 namespace tufkey::core {
 namespace {
 
-const EVP_MD* md_for(HashAlgorithm alg) {
-    switch (alg) {
-        case HashAlgorithm::sha256: return EVP_sha256();
-        case HashAlgorithm::sha384: return EVP_sha384();
-        case HashAlgorithm::sha512: return EVP_sha512();
-    }
-    return EVP_sha256();
-}
-
 Result<PublicKey> public_of(EVP_PKEY* pkey) {
     unsigned char* buf = nullptr;
     int len = i2d_PUBKEY(pkey, &buf);
@@ -70,7 +61,7 @@ Result<Bytes> SoftwareSigner::sign(const SignatureScheme& scheme, ByteView messa
     TUFKEY_TRY_VOID(check_scheme_fits(m_public.algorithm(), scheme));
     EvpMdCtxPtr mctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
-    const EVP_MD* md = scheme.encoding == SignatureEncoding::ed25519 ? nullptr : md_for(scheme.hash);
+    const EVP_MD* md = scheme.encoding == SignatureEncoding::ed25519 ? nullptr : evp_md(scheme.hash);
     if (!mctx || EVP_DigestSignInit(mctx.get(), &pctx, md, nullptr, m_pkey) != 1)
         return Error(ErrorCode::internal, "cannot start signing: " + openssl_error_text());
     if (scheme.encoding == SignatureEncoding::rsa_pss) {

@@ -11,6 +11,10 @@
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 
+#include <string>
+
+#include "tufkey/core/digest.h"
+
 namespace tufkey::core {
 
 #define TUFKEY_OSSL_HANDLE(Name, Type, free_fn)                     \
@@ -37,6 +41,9 @@ TUFKEY_OSSL_HANDLE(Asn1ObjectPtr, ASN1_OBJECT, ASN1_OBJECT_free);
 TUFKEY_OSSL_HANDLE(Asn1IntegerPtr, ASN1_INTEGER, ASN1_INTEGER_free);
 
 #undef TUFKEY_OSSL_HANDLE
+
+// The OpenSSL digest for a hash algorithm.
+const EVP_MD* evp_md(HashAlgorithm alg) noexcept;
 
 // The newest OpenSSL error queue entry as text ("" when empty); clears the queue.
 std::string openssl_error_text();
