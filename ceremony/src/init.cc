@@ -196,6 +196,7 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
     config.gun = request.gun;
     config.dialect = d;
     config.expires = request.expires;
+    config.warn = request.warn;
     for (const auto& r : roots) {
         config.root_keys.push_back({r.token_key.uri, r.token_key.token.label, r.token_key.token.serial,
                                     tuf::notary_canonical_key_id(r.token_key.signer->public_key())});

@@ -107,6 +107,7 @@ core::Result<RepositoryConfig> Repository::load_config() const {
             if (v.is_int() && v.as_int() > 0) config.published[role] = static_cast<std::uint64_t>(v.as_int());
         }
     }
+    config.origin = string_member(json, "origin");
     return config;
 }
 
@@ -126,6 +127,7 @@ core::Result<void> Repository::save_config(const keystore::HomeLock&, const Repo
     JsonObject published;
     for (const auto& [role, v] : config.published) published[role] = static_cast<std::int64_t>(v);
     o["published"] = std::move(published);
+    if (!config.origin.empty()) o["origin"] = config.origin;
     TUFKEY_TRY_VOID(core::make_directories(state_dir(), 0700));
     return core::write_file_atomic(config_file(), tuf::canonical_json(o) + "\n", 0600);
 }

@@ -41,6 +41,14 @@ core::Error line_error(std::size_t n, const std::string& what) {
     return core::Error(core::ErrorCode::trust, "transcript line " + std::to_string(n) + ": " + what);
 }
 
+// The message a head signature signs: the domain, then the canonical JSON of the whole
+// head-signature line without its "signatures" member (so its head, seq, time, gun and
+// version are covered too, and the line cannot be edited without breaking the signature).
+std::string head_message(JsonObject line) {
+    line.erase("signatures");
+    return std::string(kTranscriptDomain) + tuf::canonical_json(Json(std::move(line)));
+}
+
 core::Result<void> check_head_signature(std::size_t n, const Json& line, const std::string& expected_head,
                                         const std::vector<core::PublicKey>& trusted, TranscriptReport& report) {
     const Json* head = line.find("head");
@@ -48,7 +56,7 @@ core::Result<void> check_head_signature(std::size_t n, const Json& line, const s
     if (head == nullptr || !head->is_string() || head->as_string() != expected_head)
         return line_error(n, "head signature names another head than the line before it");
     if (sigs == nullptr || !sigs->is_array() || sigs->as_array().empty()) return line_error(n, "head signature has no signatures");
-    std::string message = std::string(kTranscriptDomain) + expected_head;
+    const std::string message = head_message(line.as_object());
     for (const Json& s : sigs->as_array()) {
         const Json* pem = s.find("public_key");
         const Json* sig = s.find("sig");
@@ -63,7 +71,7 @@ core::Result<void> check_head_signature(std::size_t n, const Json& line, const s
         if (!known) return line_error(n, "head signed by key " + tuf::notary_canonical_key_id(*key) + ", which is not a root key of the repository");
         auto raw = core::base64_decode(sig->as_string());
         if (!raw || !key->verify(natural_scheme(*key), core::as_bytes(message), *raw).ok())
-            return line_error(n, "head signature by " + tuf::notary_canonical_key_id(*key) + " does not verify");
+            return line_error(n, "head signature by " + tuf::notary_canonical_key_id(*key) + " does not verify (the line was changed)");
         report.signer_key_ids.push_back(tuf::notary_canonical_key_id(*key));
     }
     ++report.head_signatures;
@@ -89,15 +97,17 @@ core::Result<std::vector<std::string>> Transcript::read_lines() const {
     return split_lines(core::to_string(bytes));
 }
 
-core::Result<void> Transcript::append(const keystore::HomeLock&, std::string_view step, JsonObject fields) {
-    TUFKEY_TRY(auto lines, read_lines());
+void Transcript::complete(const std::vector<std::string>& lines, std::string_view step, JsonObject& fields) const {
     fields["gun"] = m_gun;
     fields["prev"] = lines.empty() ? kZeroHash : hash_line(lines.back());
     fields["seq"] = static_cast<std::int64_t>(lines.size() + 1);
     fields["step"] = std::string(step);
     fields["time"] = now_text();
     fields["tufkey"] = std::string(TUFKEY_VERSION);
-    std::string line = tuf::canonical_json(fields);
+}
+
+core::Result<void> Transcript::write_with(std::vector<std::string> lines, const JsonObject& fields) const {
+    std::string line = tuf::canonical_json(Json(fields));
     if (line.find_first_of("\r\n") != std::string::npos)
         return core::Error(core::ErrorCode::internal, "a transcript field holds a line break");
     lines.push_back(std::move(line));
@@ -107,11 +117,18 @@ core::Result<void> Transcript::append(const keystore::HomeLock&, std::string_vie
     return core::write_file_atomic(m_file, contents, 0600);
 }
 
-core::Result<void> Transcript::sign_head(const keystore::HomeLock& lock, std::vector<core::Signer*> signers) {
+core::Result<void> Transcript::append(const keystore::HomeLock&, std::string_view step, JsonObject fields) {
+    TUFKEY_TRY(auto lines, read_lines());
+    complete(lines, step, fields);
+    return write_with(std::move(lines), fields);
+}
+
+core::Result<void> Transcript::sign_head(const keystore::HomeLock&, std::vector<core::Signer*> signers) {
     TUFKEY_TRY(auto lines, read_lines());
     if (lines.empty()) return core::Error(core::ErrorCode::internal, "cannot sign an empty transcript");
-    std::string head = hash_line(lines.back());
-    std::string message = std::string(kTranscriptDomain) + head;
+    JsonObject fields{{"head", hash_line(lines.back())}};
+    complete(lines, "head-signature", fields);
+    const std::string message = head_message(fields);
     JsonArray sigs;
     for (core::Signer* signer : signers) {
         TUFKEY_TRY(auto sig, signer->sign(natural_scheme(signer->public_key()), core::as_bytes(message)));
@@ -119,7 +136,8 @@ core::Result<void> Transcript::sign_head(const keystore::HomeLock& lock, std::ve
                                   {"public_key", core::base64_encode(signer->public_key().spki_der())},
                                   {"sig", core::base64_encode(sig)}});
     }
-    return append(lock, "head-signature", JsonObject{{"head", head}, {"signatures", std::move(sigs)}});
+    fields["signatures"] = std::move(sigs);
+    return write_with(std::move(lines), fields);
 }
 
 core::Result<TranscriptReport> verify_transcript(std::string_view contents,
@@ -138,8 +156,11 @@ core::Result<TranscriptReport> verify_transcript(std::string_view contents,
         const Json* step = json->find("step");
         if (seq == nullptr || !seq->is_int() || seq->as_int() != static_cast<std::int64_t>(n))
             return line_error(n, "sequence number is not " + std::to_string(n) + " (a line was removed or moved)");
-        if (p == nullptr || !p->is_string() || p->as_string() != prev)
-            return line_error(n, "does not chain to the line before it (a line was changed)");
+        if (p == nullptr || !p->is_string() || p->as_string() != prev) {
+            if (n == 1) return line_error(n, "prev is not 64 zeros (the first line was changed)");
+            return line_error(n, "does not chain to line " + std::to_string(n - 1) + " (line " + std::to_string(n - 1) +
+                                     " or this line's prev was changed)");
+        }
         if (step != nullptr && step->is_string() && step->as_string() == "head-signature")
             TUFKEY_TRY_VOID(check_head_signature(n, *json, prev, trusted_keys, report));
         prev = hash_line(lines[i]);

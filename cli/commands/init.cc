@@ -15,6 +15,7 @@ struct InitOptions final {
     std::uint32_t threshold = 1;
     std::string dialect = "notary";
     std::vector<std::string> expires;
+    std::vector<std::string> warn;
     std::string root_key_type = "ecdsa-p256";
 };
 
@@ -25,6 +26,7 @@ core::Result<ceremony::InitRequest> build_request(const InitOptions& o) {
     request.root_threshold = o.threshold;
     TUFKEY_TRY(request.dialect, tuf::parse_dialect(o.dialect));
     for (const auto& e : o.expires) TUFKEY_TRY_VOID(request.expires.apply_override(e));
+    for (const auto& w : o.warn) TUFKEY_TRY_VOID(request.warn.apply_override(w));
     auto spec = pkcs11::parse_key_spec(o.root_key_type);
     if (!spec)
         return core::Error(core::ErrorCode::usage, "unknown --root-key-type \"" + o.root_key_type +
@@ -69,6 +71,7 @@ void register_init(CLI::App& app, CommandSet& commands) {
     cmd->add_option("--root-threshold", o->threshold, "Root signatures required (default 1)");
     cmd->add_option("--dialect", o->dialect, "notary (Docker Content Trust, default) or tuf (TUF 1.0)");
     cmd->add_option("--expires", o->expires, "ROLE=DURATION, e.g. targets=90d (h, d, w, y); repeatable");
+    cmd->add_option("--warn", o->warn, "ROLE=DURATION warning window kept for 'tufkey status', e.g. timestamp=3d; repeatable");
     cmd->add_option("--root-key-type", o->root_key_type, "Type of root keys generated on tokens (default ecdsa-p256)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto request, build_request(*o));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.h"
+#include "output.h"
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/keystore/key_operations.h"
 
@@ -28,21 +29,6 @@ struct KeyOptions final {
     std::string output;
     std::string id;
 };
-
-std::string json_string(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
 
 struct Session final {
     ks::TrustHome home;

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string_view>
 
 #include "command.h"
 
@@ -39,6 +40,19 @@ const tufkey::cli::Handler* selected_handler(const CommandSet& commands) {
     return best;
 }
 
+// `tufkey client` follows the TUF conformance-suite protocol, whose only failure code is 1.
+bool is_conformance_client(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg(argv[i]);
+        if (arg == "--home" || arg == "--server" || arg == "--tls-ca" || arg == "--module" || arg == "--pin-file") {
+            ++i;  // skip the option's value
+            continue;
+        }
+        if (!arg.starts_with("-")) return arg == "client";
+    }
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,7 +79,7 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         fmt::print(stderr, "tufkey: {} (run 'tufkey --help' or 'tufkey COMMAND --help')\n", e.what());
-        return 2;
+        return is_conformance_client(argc, argv) ? 1 : 2;
     }
 
     const auto* handler = selected_handler(commands);

@@ -76,6 +76,29 @@ core::Result<std::string> serialize_notary(const Envelope& envelope) {
     return out + "]}";
 }
 
+// Canonical JSON writes control characters raw (the "\n" of PEM keys), which no JSON parser
+// accepts in a file. Canonical JSON has no whitespace between tokens, so each such byte is
+// inside a string: escape it as json.dumps does. The parsed value, and so the signed
+// canonical bytes, are unchanged.
+std::string escape_controls(const std::string& canonical) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(canonical.size());
+    for (const char c : canonical) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20) {
+            out.push_back(c);
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += "\\u00";
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0x0f]);
+        }
+    }
+    return out;
+}
+
 std::string serialize_tuf(const Envelope& envelope) {
     JsonArray signatures;
     for (const Signature& s : envelope.signatures) {
@@ -87,7 +110,7 @@ std::string serialize_tuf(const Envelope& envelope) {
     JsonObject out = envelope.extra;
     out.insert_or_assign("signatures", Json(std::move(signatures)));
     out.insert_or_assign("signed", envelope.signed_part);
-    return canonical_json(Json(std::move(out)));
+    return escape_controls(canonical_json(Json(std::move(out))));
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "tufkey/core/bytes.h"
 #include "tufkey/core/digest.h"
 #include "tufkey/core/encoding.h"
+#include "tufkey/remote/downloader.h"
 
 namespace tufkey::testing {
 namespace {
@@ -35,14 +36,19 @@ const std::string kPython = "/usr/bin/python3";
 // static-server.py serving one directory, with a request log; stopped on destruction.
 class Server final {
 public:
-    Server(const fs::path& dir, const fs::path& work) : m_log(work / "requests.log") {
+    Server(const fs::path& dir, const fs::path& work, std::vector<std::string> extra = {})
+        : m_log(work / "requests.log") {
         const fs::path url_file = work / "url";
         const std::string script = std::string(TUFKEY_SOURCE_DIR) + "/tests/fixtures/static-server.py";
+        std::vector<std::string> args{kPython, script, dir.string(), "--log", m_log.string(), "--url-file",
+                                      url_file.string(), "--die-with-parent"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::vector<char*> argv;
+        for (auto& arg : args) argv.push_back(arg.data());
+        argv.push_back(nullptr);
         m_pid = fork();
         if (m_pid == 0) {
-            const std::string d = dir.string(), l = m_log.string(), u = url_file.string();
-            execl(kPython.c_str(), kPython.c_str(), script.c_str(), d.c_str(), "--log", l.c_str(), "--url-file",
-                  u.c_str(), "--die-with-parent", static_cast<char*>(nullptr));
+            execv(kPython.c_str(), argv.data());
             _exit(127);
         }
         for (int i = 0; i < 200 && !fs::exists(url_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
@@ -85,10 +91,13 @@ private:
 enum class Peer { tufkey, tufjs };
 
 struct Action final {
+    Action(std::string c, std::vector<std::string> t, int k, std::optional<int> j = std::nullopt, std::string f = "")
+        : command(std::move(c)), targets(std::move(t)), tufkey_exit(k), tufjs_exit(j), fake_time(std::move(f)) {}
     std::string command;               // "refresh" or "download"
     std::vector<std::string> targets;  // for download
-    int tufkey_exit = 0;
+    int tufkey_exit;
     std::optional<int> tufjs_exit;  // set only for a deliberate difference (docs/client.md)
+    std::string fake_time;          // run under `faketime -f FAKE_TIME` (e.g. "+400d")
 };
 
 struct ClientRun final {
@@ -115,8 +124,9 @@ std::vector<std::string> client_argv(Peer peer) {
     return {"node", (kHere / "tufjs-client.js").string()};
 }
 
-ProcessResult run_client(Peer peer, std::vector<std::string> args) {
+ProcessResult run_client(Peer peer, std::vector<std::string> args, const std::string& fake_time = "") {
     std::vector<std::string> argv = client_argv(peer);
+    if (!fake_time.empty()) argv.insert(argv.begin(), {"faketime", "-f", fake_time});
     argv.insert(argv.end(), args.begin(), args.end());
     ProcessOptions options;
     options.env["NODE_PATH"] = std::string(TUFKEY_SOURCE_DIR) + "/build/npm/node_modules";
@@ -150,7 +160,7 @@ ClientRun run_scenario(Peer peer, const fs::path& generated, int steps, const st
         }
         args.push_back(actions[i].command);
         const std::size_t before = server.log().size();
-        const ProcessResult result = run_client(peer, args);
+        const ProcessResult result = run_client(peer, args, actions[i].fake_time);
         run.exits.push_back(result.exit_code);
         const auto log = server.log();
         run.requests.emplace_back(log.begin() + static_cast<long>(std::min(before, log.size())), log.end());
@@ -227,6 +237,15 @@ TEST(ClientInteropSslib, BasicRefreshDownloadAndCache) {
     EXPECT_EQ(run.requests[2], (Lines{"GET /metadata/2.root.json 404", "GET /metadata/timestamp.json 200"}));
 }
 
+// Time comes from the system clock, which faketime shifts: a year and more later every role
+// has expired (freeze), though the repository did not change.
+TEST(ClientInteropSslib, FrozenRepositoryFailsWhenTheClockPassesExpiry) {
+    TempDir tmp("tufkey-client");
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "basic",
+                                         {kRefreshOk, {"refresh", {}, 1, {}, "+400d"}, {"refresh", {}, 0, {}, "+300d"}});
+    EXPECT_EQ(run.exits.size(), 3u);
+}
+
 TEST(ClientInteropSslib, RootRotationSignedByOldAndNew) {
     TempDir tmp("tufkey-client");
     const ClientRun run = check_scenario(tmp.path(), "sslib", "root-rotation", {kRefreshOk, kRefreshOk});
@@ -259,6 +278,30 @@ TEST(ClientInteropSslib, SnapshotRollbackIsRefused) { expect_refused_keeping("sn
 TEST(ClientInteropSslib, TargetsRollbackIsRefused) { expect_refused_keeping("targets-rollback", "targets.json", 2); }
 TEST(ClientInteropSslib, ExpiredTimestampIsRefused) { expect_refused_keeping("expired-timestamp", "timestamp.json", 1); }
 TEST(ClientInteropSslib, MixAndMatchSnapshotIsRefused) { expect_refused_keeping("mix-and-match", "snapshot.json", 2); }
+
+TEST(ClientInteropSslib, SameTimestampVersionWithNewContentIsIgnored) {
+    TempDir tmp("tufkey-client");
+    const ClientRun run = check_scenario(tmp.path(), "sslib", "timestamp-same-version", {kRefreshOk, kRefreshOk});
+    const std::string stored = read_text(run.metadata_dir / "timestamp.json");
+    EXPECT_EQ(stored, read_text(tmp.path() / "repo/step-0/metadata/timestamp.json"));
+    EXPECT_NE(stored, read_text(tmp.path() / "repo/step-1/metadata/timestamp.json"));
+}
+
+TEST(ClientInteropSslib, InvalidTrustedRootIsRefusedWithoutRequests) {
+    TempDir tmp("tufkey-client");
+    ASSERT_EQ(generate("sslib", "basic", tmp / "repo"), 1);
+    std::string root = read_text(tmp / "repo/root.json");
+    const auto sig = root.find("\"sig\": \"") + 9;
+    root[sig] = root[sig] == '0' ? '1' : '0';
+    write_text(tmp / "bad-root.json", root);
+    Server server(tmp / "repo/step-0", tmp.path());
+    const std::string metadata = (tmp / "metadata").string();
+    EXPECT_EQ(run_client(Peer::tufkey, {"--metadata-dir", metadata, "init", (tmp / "bad-root.json").string()}).exit_code, 1);
+    EXPECT_EQ(run_client(Peer::tufkey, {"--metadata-url", server.url() + "/metadata", "--metadata-dir", metadata,
+                                        "refresh"}).exit_code, 1);
+    EXPECT_TRUE(server.log().empty());
+    EXPECT_FALSE(fs::exists(tmp / "metadata/root.json"));
+}
 
 TEST(ClientInteropSslib, ExpiredRootIsPersistedButStopsTheUpdate) {
     TempDir tmp("tufkey-client");
@@ -353,4 +396,88 @@ TEST(ClientInteropTufkeyGen, NonConsistentSnapshotUsesPlainNames) {
                                       "GET /metadata/snapshot.json 200", "GET /metadata/targets.json 200",
                                       "GET /targets/a.txt 200"}));
 }
+}  // namespace tufkey::testing
+
+namespace tufkey::testing {
+namespace {
+
+// remote::Downloader against the same loopback server: caps, not-found, redaction, file:// rules.
+TEST(RemoteDownloader, HttpBodyOverTheCapIsAbortedAndNotFoundIsNotAnError) {
+    TempDir tmp("tufkey-client");
+    const fs::path served = tmp / "served";
+    fs::create_directories(served);
+    write_text(served / "big.bin", std::string(200000, 'x'));
+    write_text(served / "small.txt", "hello");
+    Server server(served, tmp.path());
+    remote::Downloader downloader;
+    auto big = downloader.get(server.url() + "/big.bin", 1000);
+    ASSERT_FALSE(big);
+    EXPECT_EQ(big.error().code, core::ErrorCode::remote);
+    EXPECT_NE(big.error().message.find("/big.bin"), std::string::npos) << big.error().message;
+    EXPECT_NE(big.error().message.find("1000"), std::string::npos) << big.error().message;
+    auto small = downloader.get(server.url() + "/small.txt", 1000);
+    ASSERT_TRUE(small && small->has_value());
+    EXPECT_EQ(**small, "hello");
+    auto exact = downloader.get(server.url() + "/small.txt", 5);
+    ASSERT_TRUE(exact && exact->has_value());
+    auto missing = downloader.get(server.url() + "/nothing.json", 1000);
+    ASSERT_TRUE(missing);
+    EXPECT_FALSE(missing->has_value());
+}
+
+// --tls-ca: an https repository under a private CA is refused without it and read with it.
+TEST(ClientInteropTls, PrivateCaIsTrustedOnlyWithTlsCa) {
+    TempDir tmp("tufkey-client");
+    const fs::path generated = tmp / "repo";
+    ASSERT_EQ(generate("sslib", "basic", generated), 1);
+    const std::string cert = (tmp / "cert.pem").string(), key = (tmp / "key.pem").string();
+    const ProcessResult made = run_process({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                            "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
+                                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                                            "-days", "2"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    Server server(generated / "step-0", tmp.path(), {"--tls-cert", cert, "--tls-key", key});
+    ASSERT_TRUE(server.url().starts_with("https://")) << server.url();
+    const std::string metadata = (tmp / "metadata").string();
+    ASSERT_EQ(run_client(Peer::tufkey, {"--metadata-dir", metadata, "init", (generated / "root.json").string()}).exit_code, 0);
+    const std::vector<std::string> refresh{"--metadata-url", server.url() + "/metadata", "--metadata-dir", metadata};
+    std::vector<std::string> without = refresh;
+    without.push_back("refresh");
+    const ProcessResult refused = run_client(Peer::tufkey, without);
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_TRUE(server.log().empty());
+    std::vector<std::string> with = refresh;
+    with.insert(with.end(), {"--tls-ca", cert, "refresh"});
+    const ProcessResult accepted = run_client(Peer::tufkey, with);
+    EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+    EXPECT_EQ(server.log().size(), 4u);
+}
+
+TEST(RemoteDownloader, CredentialsInUrlsNeverReachMessages) {
+    remote::Downloader downloader(remote::DownloadOptions{.connect_timeout = std::chrono::milliseconds(2000)});
+    auto result = downloader.get("http://user:hunter2@127.0.0.1:1/metadata/root.json", 100);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().message.find("hunter2"), std::string::npos) << result.error().message;
+    EXPECT_EQ(remote::redact_url("https://u:p@host:8/a@b"), "https://host:8/a@b");
+}
+
+TEST(RemoteDownloader, FileUrlsStayInsideAndRespectTheCap) {
+    TempDir tmp("tufkey-client");
+    write_text(tmp / "small.txt", "hello");
+    remote::Downloader downloader;
+    const std::string base = remote::file_url(tmp.path().string());
+    auto small = downloader.get(base + "/small.txt", 100);
+    ASSERT_TRUE(small && small->has_value());
+    EXPECT_EQ(**small, "hello");
+    EXPECT_FALSE(downloader.get(base + "/small.txt", 4));
+    auto missing = downloader.get(base + "/missing.json", 100);
+    ASSERT_TRUE(missing);
+    EXPECT_FALSE(missing->has_value());
+    EXPECT_FALSE(downloader.get(base + "/..%2Fsmall.txt", 100));
+    EXPECT_FALSE(downloader.get(base + "/../" + tmp.path().filename().string() + "/small.txt", 100));
+    auto plain = downloader.get((tmp / "small.txt").string(), 100);
+    ASSERT_TRUE(plain && plain->has_value());
+}
+
+}  // namespace
 }  // namespace tufkey::testing

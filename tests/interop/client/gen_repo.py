@@ -222,6 +222,13 @@ def root_version_jump(repo, step):
     step()
 
 
+def timestamp_same_version(repo, step):
+    step()
+    repo.timestamp["expires"] = expires(100)
+    repo.publish_timestamp()  # new content, same version
+    step()
+
+
 def timestamp_rollback(repo, step):
     repo.update_timestamp()
     step()
@@ -340,6 +347,7 @@ SCENARIOS = {
     "root-not-signed-by-old": root_not_signed_by_old,
     "root-not-signed-by-new": root_not_signed_by_new,
     "root-version-jump": root_version_jump,
+    "timestamp-same-version": timestamp_same_version,
     "timestamp-rollback": timestamp_rollback,
     "snapshot-rollback": snapshot_rollback,
     "targets-rollback": targets_rollback,

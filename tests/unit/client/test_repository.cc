@@ -28,27 +28,6 @@ tuf::RoleName role_name(const std::string& name) {
     return must(tuf::RoleName::parse(Dialect::tuf, name), "role name");
 }
 
-// serialize_envelope(tuf) writes canonical JSON, whose strings carry control characters raw
-// (the "\n" of PEM keys), which no JSON parser accepts. Canonical JSON has no whitespace
-// between tokens, so every such byte is inside a string: escape it as json.dumps would.
-std::string escape_control_characters(const std::string& canonical) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : canonical) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x20) {
-            out.push_back(c);
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += "\\u00";
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 0x0f]);
-        }
-    }
-    return out;
-}
-
 tuf::MetaFile meta_for(const tuf::Version& version, const std::string& bytes, bool hashes) {
     tuf::MetaFile meta;
     meta.version = version;
@@ -108,8 +87,7 @@ std::string TestRepository::sign_and_store(const tuf::RoleName& role, const tuf:
     std::vector<tuf::SigningKey> signing;
     for (std::size_t i = 0; i < signers.size(); ++i) signing.push_back(tuf::SigningKey{keys[i], *signers[i]});
     must(tuf::sign_envelope(Dialect::tuf, envelope, signing, tuf::KeyMap{}), "sign " + role.str());
-    std::string bytes =
-        escape_control_characters(must(tuf::serialize_envelope(Dialect::tuf, envelope), "serialize " + role.str()));
+    std::string bytes = must(tuf::serialize_envelope(Dialect::tuf, envelope), "serialize " + role.str());
     m_files["metadata/" + path] = bytes;
     return bytes;
 }

@@ -66,6 +66,16 @@ TEST(ClientRootChain, VersionJumpIsRefused) {
     EXPECT_EQ(client.version("root.json"), 1);
 }
 
+TEST(ClientRootChain, RootRollbackIsRefused) {
+    TestRepository repo;
+    repo.bump_root();
+    Client client(repo);
+    ASSERT_TRUE(succeeded(client.refresh()));
+    repo.put_file("metadata/3.root.json", *repo.file("metadata/1.root.json"));
+    EXPECT_FALSE(client.refresh());
+    EXPECT_EQ(client.version("root.json"), 2);
+}
+
 TEST(ClientRootChain, RootNotSignedByTheOldRootIsRefused) {
     TestRepository repo;
     repo.rotate_keys("root");
@@ -350,6 +360,32 @@ TEST(ClientFastForward, TargetsRecoveryAfterSnapshotKeyRotation) {
     repo.update_snapshot();
     EXPECT_TRUE(succeeded(client.refresh()));
     EXPECT_EQ(client.version("targets.json"), 1);
+}
+
+TEST(ClientFastForward, RotationDeletesStoredTimestampAndSnapshot) {
+    TestRepository repo;
+    Client client(repo);
+    ASSERT_TRUE(succeeded(client.refresh()));
+    repo.rotate_keys("timestamp");
+    repo.bump_root();
+    repo.remove_file("metadata/timestamp.json");  // the refresh stops right after the root update
+    EXPECT_FALSE(client.refresh());
+    EXPECT_EQ(client.version("root.json"), 2);
+    EXPECT_FALSE(client.store.files.contains("timestamp.json"));
+    EXPECT_FALSE(client.store.files.contains("snapshot.json"));
+    EXPECT_TRUE(client.store.files.contains("targets.json"));
+}
+
+TEST(ClientFastForward, UnrotatedKeysKeepStoredTimestampAndSnapshot) {
+    TestRepository repo;
+    Client client(repo);
+    ASSERT_TRUE(succeeded(client.refresh()));
+    repo.rotate_keys("targets");
+    repo.bump_root();
+    repo.remove_file("metadata/timestamp.json");
+    EXPECT_FALSE(client.refresh());
+    EXPECT_TRUE(client.store.files.contains("timestamp.json"));
+    EXPECT_TRUE(client.store.files.contains("snapshot.json"));
 }
 
 TEST(ClientFastForward, WithoutRotationTheSameRollbackIsRefused) {

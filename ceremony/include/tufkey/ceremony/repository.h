@@ -12,6 +12,7 @@
 // repository.json (canonical JSON, written atomically):
 //   {"dialect":"notary"|"tuf","expires":{"root":"10y",...},"gun":"...","published":{...},
 //    "root_keys":[{"key_id","token_label","token_serial","uri"}],"version":1,"warn":{...}}
+// plus "origin":URL for a repository the home pulled rather than made (root_keys then empty).
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,7 @@ struct RepositoryConfig final {
     RolePolicy expires = RolePolicy::default_expiry();
     RolePolicy warn = RolePolicy::default_warning();
     std::map<std::string, std::uint64_t> published;  // role -> version last published
+    std::string origin;  // pulled repositories: where `tufkey pull` fetched them from ("" otherwise)
 };
 
 class Repository final {

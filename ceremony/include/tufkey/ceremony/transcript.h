@@ -6,10 +6,12 @@
 // where `prev` is the SHA-256 of the previous line's bytes (64 zeros for the first line) and
 // step fields name token serials and labels, key IDs, and the SHA-256 of each metadata file
 // read or written. A head signature is a line with step "head-signature" carrying
-// {"head":HEX,"signatures":[{"key_id","public_key"(base64 DER SPKI),"sig"(base64)}]}; each signature is
-// over the domain-separated message "tufkey-transcript-head-v1\n" + HEX. Metadata signatures
-// are over canonical JSON, which starts with '{', so neither kind of signature can pass as the
-// other.
+// {"head":HEX,"signatures":[{"key_id","public_key"(base64 DER SPKI),"sig"(base64)}]}, HEX being the
+// hash of the line before it; each signature is over the domain-separated message
+// "tufkey-transcript-head-v2\n" + the canonical JSON of the head-signature line WITHOUT its
+// "signatures" member, so every field of the signed line (head, seq, time, ...) is covered.
+// Metadata signatures are over canonical JSON, which starts with '{', so neither kind of
+// signature can pass as the other.
 #pragma once
 
 #include <filesystem>
@@ -25,7 +27,7 @@
 
 namespace tufkey::ceremony {
 
-inline constexpr std::string_view kTranscriptDomain = "tufkey-transcript-head-v1\n";
+inline constexpr std::string_view kTranscriptDomain = "tufkey-transcript-head-v2\n";
 
 class Transcript final {
 public:
@@ -40,6 +42,9 @@ public:
 
 private:
     [[nodiscard]] core::Result<std::vector<std::string>> read_lines() const;
+    // Sets the reserved fields of the next line after `lines`.
+    void complete(const std::vector<std::string>& lines, std::string_view step, tuf::JsonObject& fields) const;
+    [[nodiscard]] core::Result<void> write_with(std::vector<std::string> lines, const tuf::JsonObject& fields) const;
 
     std::filesystem::path m_file;
     std::string m_gun;

@@ -29,7 +29,7 @@ struct DownloadOptions final {
     // Abort when fewer than low_speed_bytes arrive per second for low_speed_time (slow retrieval).
     long low_speed_bytes = 1024;
     std::chrono::seconds low_speed_time{30};
-    std::string ca_file;  // PEM CA bundle for https (a private CA); empty: the system store
+    std::string ca_file{};  // PEM CA bundle for https (a private CA); empty: the system store
     std::string user_agent = "tufkey";
 };
 

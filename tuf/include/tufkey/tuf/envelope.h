@@ -5,7 +5,9 @@
 //           with Go's HTML escaping inside the signed part (< > & U+2028 U+2029 as \u003c \u003e
 //           \u0026 \u2028 \u2029), no whitespace, no trailing newline: what Notary 0.7 stores
 //           and serves.
-//   tuf     canonical JSON of {"signatures":[{"keyid","sig"}],"signed":…} (plus unknown members).
+//   tuf     canonical JSON of {"signatures":[{"keyid","sig"}],"signed":…} (plus unknown members),
+//           with control characters inside strings escaped (\n, \u00XX) so that the file is
+//           valid JSON (PEM keys hold newlines); signatures stay over canonical_json(signed).
 //
 // Signatures are kept as written (the `sig` text, not decoded), so a malformed extra signature
 // costs only itself during verification, and a file round-trips byte for byte.

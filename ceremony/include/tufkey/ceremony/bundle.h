@@ -1,0 +1,67 @@
+// `tufkey bundle export GUN -o FILE` and `tufkey bundle import FILE`: carry a repository's
+// signed metadata across an air gap (offline laptop <-> online machine). Format: docs/bundle.md.
+//
+// A bundle is one canonical JSON document (UTF-8, a trailing newline):
+//   {"created":RFC3339,"dialect":"notary"|"tuf","format":"tufkey-bundle/1","gun":GUN,
+//    "roles":{ROLE:ENTRY,...},"root_chain":[ENTRY,...]}
+//   ENTRY = {"bytes":base64 of the exact file,"length":N,"sha256":hex,"version":V}
+// `roles` holds the current file of root, targets, every delegated role the snapshot lists,
+// snapshot and timestamp; `root_chain` every root version the home keeps, ascending. Metadata
+// only: a bundle never holds a private key, a PIN or a passphrase. The sha256/length fields catch
+// damage in transit; trust comes only from the signatures, checked on import.
+//
+// Import checks everything before it writes anything: the document's shape, each entry's
+// length and sha256, then the client workflow (ceremony/src/metadata_set.h) from the trust
+// anchor through the root chain, timestamp, snapshot, targets and every delegated role. The
+// anchor is `--root FILE` if given, else the home's trusted root for GUN (the bundle's chain must
+// extend it: a bundle whose root is older than, or forks from, the home's is refused), else the
+// bundle's oldest root on first use (shown and confirmed, as `pull`). Every role in the bundle
+// must verify and be at least as new as the home's copy. Any failure is ErrorCode::trust (exit
+// 1) and leaves the home unchanged; accepted files are written atomically, timestamp last.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tufkey/ceremony/key_access.h"
+#include "tufkey/core/result.h"
+#include "tufkey/keystore/trust_home.h"
+#include "tufkey/tuf/dialect.h"
+
+namespace tufkey::ceremony {
+
+inline constexpr const char* kBundleFormat = "tufkey-bundle/1";
+
+struct BundleSummary final {
+    std::string gun;
+    tuf::Dialect dialect = tuf::Dialect::notary;
+    std::map<std::string, std::uint64_t> versions;  // role -> version
+    std::vector<std::uint64_t> root_chain;           // root versions carried
+};
+
+struct BundleExportReport final {
+    std::filesystem::path file;
+    BundleSummary summary;
+};
+
+// Writes the home's current metadata of `gun` to `out` (atomically, 0644).
+core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, const std::string& gun,
+                                               const std::filesystem::path& out);
+
+struct BundleImportRequest final {
+    std::filesystem::path file;
+    std::string root_file;  // --root: pinned trusted root
+};
+
+struct BundleImportReport final {
+    BundleSummary summary;
+    bool first_use = false;
+    std::vector<std::filesystem::path> files_written;
+};
+
+core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleImportRequest& request);
+
+}  // namespace tufkey::ceremony

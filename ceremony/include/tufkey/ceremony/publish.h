@@ -1,0 +1,58 @@
+// `tufkey publish GUN --to DIR`: writes the repository's current metadata as a static
+// repository that any web server can serve.
+//
+// Before writing, the home's files are verified as a client would (the root chain from its
+// oldest kept version, then timestamp, snapshot, targets and every delegated role; see
+// ceremony/src/metadata_set.h), so tufkey never publishes what clients would refuse.
+//
+// Layouts (DIR may be a directory path or a file:// URL):
+//   notary  the Notary server's read API, DIR/v2/<GUN>/_trust/tuf/:
+//             <role>.json, <role>.<sha256hex>.json, <role>.<sha512hex>.json and
+//             <version>.<role>.json for root, targets, delegated roles (nested, e.g.
+//             targets/releases.json) and snapshot; <version>.root.json and root.<hash>.json for
+//             every root of the chain; timestamp.json and <version>.timestamp.json.
+//   tuf     consistent snapshots (TUF 1.0 §"Consistent snapshots"), DIR/:
+//             <N>.root.json for every root of the chain and root.json; <V>.targets.json,
+//             <V>.<quoted role>.json, <V>.snapshot.json; timestamp.json. (When the root does
+//             not ask for consistent snapshots the unprefixed names are written too.)
+//
+// Each file is written atomically (0644, directories 0755). Files that already hold the same
+// bytes are left alone, so publishing twice is a no-op. A version- or hash-named file holding
+// different bytes, or a published role newer than the home's, is ErrorCode::refused (exit 5)
+// and nothing is written. Version- and hash-named files go first and timestamp.json last, so a
+// client reading during a publish sees the old repository or the new one.
+// Afterwards repository.json `published` records each role's version and the transcript gets a
+// "publish" step. An http(s):// destination (a Notary server) is ErrorCode::usage for now.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tufkey/core/result.h"
+#include "tufkey/keystore/trust_home.h"
+#include "tufkey/tuf/dialect.h"
+
+namespace tufkey::ceremony {
+
+struct PublishRequest final {
+    std::string gun;
+    std::string to;  // directory or file:// URL
+};
+
+struct PublishReport final {
+    struct File final {
+        std::string path;  // relative to the destination directory
+        bool written = false;  // false: already there with the same bytes
+    };
+    std::filesystem::path directory;
+    tuf::Dialect dialect = tuf::Dialect::notary;
+    std::vector<File> files;
+    std::map<std::string, std::uint64_t> versions;  // role -> version published
+};
+
+core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, const PublishRequest& request);
+
+}  // namespace tufkey::ceremony

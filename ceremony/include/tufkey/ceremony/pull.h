@@ -1,0 +1,52 @@
+// `tufkey pull GUN --from URL|DIR [--root FILE]`: fetches a repository's metadata into the
+// home, verified by the TUF client workflow (tuf::Updater and tuf::TrustedSet; nothing else
+// decides what is trusted).
+//
+// Where the metadata is: a notary-dialect repository under FROM/v2/<GUN>/_trust/tuf/ (the
+// Notary server's read API, which `tufkey publish` also writes), a tuf-dialect one at FROM
+// itself. FROM is an http(s):// URL, a file:// URL or a directory.
+//
+// The trust anchor, in order: `--root FILE` (pinned: that root, any version of the chain);
+// else the root the home already trusts for GUN (its files are also the rollback baseline);
+// else trust on first use of the root FROM serves (notary layout first, then FROM/root.json):
+// its version and key IDs are shown and the person is asked, -y answers yes; without a
+// terminal and without -y: ErrorCode::usage naming --yes and --root. The dialect comes from the
+// anchor. The root chain is walked from the anchor to the newest version (N.root.json), then
+// timestamp, snapshot, targets and every delegated role.
+//
+// Only after everything verified is anything written: byte-exact files in
+// tuf/<GUN>/metadata/, each root of the chain seen in tufkey/<GUN>/roots/, repository.json
+// (dialect, gun, origin) when the home did not manage GUN yet, and a "pull" transcript step.
+// Trust failures are ErrorCode::trust, unreachable sources ErrorCode::remote.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tufkey/ceremony/key_access.h"
+#include "tufkey/core/result.h"
+#include "tufkey/tuf/dialect.h"
+
+namespace tufkey::ceremony {
+
+struct PullRequest final {
+    std::string gun;
+    std::string from;       // empty: the origin recorded by an earlier pull
+    std::string root_file;  // --root: the pinned trusted root
+    std::string ca_file;    // --tls-ca
+};
+
+struct PullReport final {
+    tuf::Dialect dialect = tuf::Dialect::notary;
+    std::string source;
+    enum class Anchor { pinned, home, first_use } anchor = Anchor::home;
+    std::map<std::string, std::uint64_t> versions;  // role -> version now in the home
+    std::vector<std::filesystem::path> files_written;
+};
+
+core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& request);
+
+}  // namespace tufkey::ceremony

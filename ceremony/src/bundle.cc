@@ -1,0 +1,227 @@
+#include "tufkey/ceremony/bundle.h"
+
+#include <chrono>
+
+#include "metadata_set.h"
+#include "tufkey/ceremony/repository.h"
+#include "tufkey/ceremony/transcript.h"
+#include "tufkey/core/atomic_file.h"
+#include "tufkey/core/encoding.h"
+#include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/trusted_set.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+using detail::MetadataSet;
+using tuf::Dialect;
+using tuf::Json;
+using tuf::JsonArray;
+using tuf::JsonObject;
+using tuf::RoleName;
+
+constexpr std::size_t kMaxBundleSize = 256u << 20;
+constexpr const char* kSetBase = "tufkey-bundle:";
+
+Json entry_json(const std::string& bytes, std::uint64_t version) {
+    return JsonObject{{"bytes", core::base64_encode(core::as_bytes(bytes))},
+                      {"length", static_cast<std::int64_t>(bytes.size())},
+                      {"sha256", detail::sha256_hex(bytes)},
+                      {"version", static_cast<std::int64_t>(version)}};
+}
+
+core::Result<BundleSummary> summarize(const std::string& gun, const MetadataSet& set) {
+    BundleSummary summary;
+    summary.gun = gun;
+    summary.dialect = set.dialect;
+    for (const auto& [role, bytes] : set.roles) {
+        TUFKEY_TRY(summary.versions[role.str()], detail::file_version(set.dialect, role, bytes));
+    }
+    for (const auto& [version, bytes] : set.root_chain) summary.root_chain.push_back(version);
+    return summary;
+}
+
+core::Error damaged(const std::filesystem::path& file, const std::string& what) {
+    return core::Error(core::ErrorCode::trust, "bundle " + file.string() + " refused: " + what);
+}
+
+// One ENTRY: its bytes, checked against its length and sha256; its version as the file says.
+core::Result<std::string> read_entry(const std::filesystem::path& file, Dialect dialect, const RoleName& role,
+                                     const Json& entry, std::uint64_t& version) {
+    const Json* b = entry.find("bytes");
+    const Json* length = entry.find("length");
+    const Json* sha = entry.find("sha256");
+    const Json* v = entry.find("version");
+    if (!entry.is_object() || b == nullptr || !b->is_string() || length == nullptr || !length->is_int() ||
+        sha == nullptr || !sha->is_string() || v == nullptr || !v->is_int())
+        return damaged(file, role.str() + ": an entry needs bytes, length, sha256 and version");
+    auto decoded = core::base64_decode(b->as_string());
+    if (!decoded) return damaged(file, role.str() + ": bytes are not base64");
+    std::string bytes = core::to_string(*decoded);
+    if (static_cast<std::int64_t>(bytes.size()) != length->as_int() || detail::sha256_hex(bytes) != sha->as_string())
+        return damaged(file, role.str() + ": length or sha256 does not match (damaged or altered in transit)");
+    auto actual = detail::file_version(dialect, role, bytes);
+    if (!actual || static_cast<std::int64_t>(*actual) != v->as_int())
+        return damaged(file, role.str() + ": the listed version is not the file's version");
+    version = *actual;
+    return bytes;
+}
+
+std::string string_member(const Json& json, std::string_view name) {
+    const Json* v = json.find(name);
+    return v != nullptr && v->is_string() ? v->as_string() : std::string();
+}
+
+core::Result<void> read_roles(const std::filesystem::path& file, const Json& doc, MetadataSet& set) {
+    const Json* roles = doc.find("roles");
+    if (roles == nullptr || !roles->is_object()) return damaged(file, "no roles object");
+    for (const auto& [name, entry] : roles->as_object()) {
+        auto role = RoleName::parse(set.dialect, name);
+        if (!role) return damaged(file, "role name \"" + name + "\" is not valid in this dialect");
+        std::uint64_t version = 0;
+        TUFKEY_TRY(set.roles[*role], read_entry(file, set.dialect, *role, entry, version));
+    }
+    for (const auto& role : {RoleName::root(), RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()}) {
+        if (set.find(role) == nullptr) return damaged(file, "it carries no " + role.str() + " metadata");
+    }
+    return core::success();
+}
+
+core::Result<void> read_chain(const std::filesystem::path& file, const Json& doc, MetadataSet& set) {
+    const Json* chain = doc.find("root_chain");
+    if (chain == nullptr || !chain->is_array()) return damaged(file, "no root_chain array");
+    for (const Json& entry : chain->as_array()) {
+        std::uint64_t version = 0;
+        TUFKEY_TRY(auto bytes, read_entry(file, set.dialect, RoleName::root(), entry, version));
+        if (set.root_chain.contains(version)) return damaged(file, "root version " + std::to_string(version) + " twice");
+        set.root_chain[version] = std::move(bytes);
+    }
+    const std::string& root = set.roles.at(RoleName::root());
+    TUFKEY_TRY(auto current, detail::file_version(set.dialect, RoleName::root(), root));
+    if (auto it = set.root_chain.find(current); it != set.root_chain.end() && it->second != root)
+        return damaged(file, "root.json differs from root version " + std::to_string(current) + " of its chain");
+    set.root_chain[current] = root;
+    return core::success();
+}
+
+core::Result<std::pair<std::string, MetadataSet>> read_bundle(const std::filesystem::path& file) {
+    TUFKEY_TRY(auto raw, core::read_file(file, kMaxBundleSize));
+    auto doc = tuf::parse_json(core::to_string(raw));
+    if (!doc) return damaged(file, "not JSON: " + doc.error().message);
+    if (string_member(*doc, "format") != kBundleFormat)
+        return damaged(file, std::string("not a ") + kBundleFormat + " document");
+    const std::string gun = string_member(*doc, "gun");
+    if (auto ok = check_gun(gun); !ok) return damaged(file, ok.error().message);
+    auto dialect = tuf::parse_dialect(string_member(*doc, "dialect"));
+    if (!dialect) return damaged(file, "unknown dialect");
+    MetadataSet set;
+    set.dialect = *dialect;
+    TUFKEY_TRY_VOID(read_roles(file, *doc, set));
+    TUFKEY_TRY_VOID(read_chain(file, *doc, set));
+    return std::make_pair(gun, std::move(set));
+}
+
+struct Anchor final {
+    std::string root;
+    bool first_use = false;
+};
+
+core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest& request, const Repository& repo,
+                                   const MetadataSet& set) {
+    if (!request.root_file.empty()) {
+        TUFKEY_TRY(auto bytes, core::read_file(request.root_file, 512000));
+        return Anchor{core::to_string(bytes), false};
+    }
+    TUFKEY_TRY(auto home_root, repo.read_metadata(set.dialect, RoleName::root()));
+    if (home_root) return Anchor{std::move(*home_root), false};
+    const std::string& oldest = set.root_chain.begin()->second;
+    TUFKEY_TRY_VOID(tuf::TrustedSet::create(set.dialect, oldest, std::chrono::system_clock::now()));
+    TUFKEY_TRY_VOID(detail::confirm_first_use(access, repo.gun(), "bundle " + request.file.string(), set.dialect, oldest));
+    return Anchor{oldest, true};
+}
+
+// The verified set must be exactly the bundle: every role (none skipped, none older than the
+// home's, which verify_set would silently keep) and the bundle's own current root.
+core::Result<void> check_all_accepted(const std::filesystem::path& file, const MetadataSet& bundle,
+                                      const MetadataSet& verified, const std::string& anchor) {
+    for (const auto& [role, bytes] : bundle.roles) {
+        const std::string* got = verified.find(role);
+        if (got != nullptr && *got == bytes) continue;
+        if (role.kind() == tuf::RoleKind::root) {
+            auto home_version = detail::file_version(bundle.dialect, role, anchor);
+            return damaged(file, "its root chain does not extend the trusted root (trusted version " +
+                                     (home_version ? std::to_string(*home_version) : std::string("?")) + ")");
+        }
+        return damaged(file, got == nullptr ? role.str() + " is not delegated by any trusted role"
+                                            : role.str() + " is older than, or conflicts with, the trusted copy");
+    }
+    return core::success();
+}
+
+}  // namespace
+
+core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, const std::string& gun,
+                                               const std::filesystem::path& out) {
+    TUFKEY_TRY_VOID(check_gun(gun));
+    Repository repo(home, gun);
+    TUFKEY_TRY(auto config, repo.load_config());
+    TUFKEY_TRY(auto set, detail::read_local_set(repo, config.dialect));
+    JsonObject roles;
+    for (const auto& [role, bytes] : set.roles) {
+        TUFKEY_TRY(auto version, detail::file_version(set.dialect, role, bytes));
+        roles[role.str()] = entry_json(bytes, version);
+    }
+    JsonArray chain;
+    for (const auto& [version, bytes] : set.root_chain) chain.push_back(entry_json(bytes, version));
+    const JsonObject doc{{"format", kBundleFormat},
+                         {"gun", gun},
+                         {"dialect", tuf::to_string(set.dialect)},
+                         {"created", tuf::new_expiry(Dialect::tuf, std::chrono::system_clock::now()).to_string()},
+                         {"roles", std::move(roles)},
+                         {"root_chain", std::move(chain)}};
+    TUFKEY_TRY_VOID(core::write_file_atomic(out, tuf::canonical_json(doc) + "\n", 0644));
+    BundleExportReport report;
+    report.file = out;
+    TUFKEY_TRY(report.summary, summarize(gun, set));
+    return report;
+}
+
+core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleImportRequest& request) {
+    TUFKEY_TRY(auto parsed, read_bundle(request.file));
+    auto& [gun, bundle] = parsed;
+    Repository repo(access.home, gun);
+    if (repo.exists()) {
+        TUFKEY_TRY(auto config, repo.load_config());
+        if (config.dialect != bundle.dialect)
+            return damaged(request.file, "it is " + std::string(tuf::to_string(bundle.dialect)) +
+                                             " dialect but this home records " + gun + " as " + tuf::to_string(config.dialect));
+    }
+    TUFKEY_TRY(auto lock, access.home.lock("tufkey bundle import " + gun));
+    TUFKEY_TRY(Anchor anchor, choose_anchor(access, request, repo, bundle));
+    detail::SetFetcher fetcher(bundle, kSetBase);
+    detail::VerifyRequest verify;
+    verify.dialect = bundle.dialect;
+    verify.trusted_root = anchor.root;
+    TUFKEY_TRY(verify.baseline, detail::local_baseline(repo, bundle.dialect));
+    verify.base_url = kSetBase;
+    verify.gun = gun;
+    verify.now = std::chrono::system_clock::now();
+    auto verified = detail::verify_set(verify, fetcher);
+    if (!verified) return damaged(request.file, verified.error().message);
+    TUFKEY_TRY_VOID(check_all_accepted(request.file, bundle, *verified, anchor.root));
+
+    BundleImportReport report;
+    report.first_use = anchor.first_use;
+    TUFKEY_TRY(report.summary, summarize(gun, *verified));
+    TUFKEY_TRY(report.files_written, detail::store_set(repo, lock, *verified, ""));
+    tuf::JsonObject files;
+    for (const auto& [role, bytes] : verified->roles) files[role.str()] = detail::sha256_hex(bytes);
+    Transcript transcript(repo.transcript_file(), gun);
+    TUFKEY_TRY_VOID(transcript.append(lock, "bundle-import",
+                                      tuf::JsonObject{{"bundle", request.file.filename().string()},
+                                                      {"first_use", anchor.first_use},
+                                                      {"files", std::move(files)}}));
+    return report;
+}
+
+}  // namespace tufkey::ceremony

@@ -1,0 +1,226 @@
+#include "tufkey/ceremony/publish.h"
+
+#include <chrono>
+#include <optional>
+#include <system_error>
+
+#include "metadata_set.h"
+#include "tufkey/ceremony/repository.h"
+#include "tufkey/ceremony/transcript.h"
+#include "tufkey/core/atomic_file.h"
+#include "tufkey/core/digest.h"
+#include "tufkey/core/encoding.h"
+#include "tufkey/remote/downloader.h"
+#include "tufkey/tuf/envelope.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::MetadataSet;
+using tuf::Dialect;
+using tuf::RoleName;
+
+constexpr const char* kSetBase = "tufkey-home:";
+
+struct OutFile final {
+    std::string path;                // relative to the destination
+    const std::string* bytes = nullptr;
+    std::optional<RoleName> current;  // set for a mutable "<role>.json": the role it holds
+};
+
+struct Layout final {
+    std::vector<OutFile> immutable;
+    std::vector<OutFile> current;
+};
+
+std::string hex(core::ByteView digest) { return core::hex_encode(digest); }
+
+void add_hash_names(Layout& out, const std::string& prefix, const std::string& name, const std::string& bytes) {
+    out.immutable.push_back({prefix + name + "." + hex(core::sha256(core::as_bytes(bytes))) + ".json", &bytes, {}});
+    out.immutable.push_back({prefix + name + "." + hex(core::sha512(core::as_bytes(bytes))) + ".json", &bytes, {}});
+}
+
+// The order roles are made current in: root, delegated roles, targets, snapshot, timestamp.
+std::vector<RoleName> current_order(const MetadataSet& set) {
+    std::vector<RoleName> order{RoleName::root()};
+    for (const auto& [role, bytes] : set.roles) {
+        if (role.is_delegated()) order.push_back(role);
+    }
+    order.insert(order.end(), {RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()});
+    return order;
+}
+
+Layout notary_layout(const MetadataSet& set, const std::map<RoleName, std::uint64_t>& versions, const std::string& gun) {
+    Layout out;
+    const std::string prefix = "v2/" + gun + "/_trust/tuf/";
+    for (const auto& [version, bytes] : set.root_chain) {
+        out.immutable.push_back({prefix + std::to_string(version) + ".root.json", &bytes, {}});
+        add_hash_names(out, prefix, "root", bytes);
+    }
+    for (const auto& role : current_order(set)) {
+        const std::string& bytes = set.roles.at(role);
+        if (role.kind() != tuf::RoleKind::root) {
+            out.immutable.push_back({prefix + std::to_string(versions.at(role)) + "." + role.str() + ".json", &bytes, {}});
+            if (role.kind() != tuf::RoleKind::timestamp) add_hash_names(out, prefix, role.str(), bytes);
+        }
+        out.current.push_back({prefix + role.str() + ".json", &bytes, role});
+    }
+    return out;
+}
+
+Layout tuf_layout(const MetadataSet& set, const std::map<RoleName, std::uint64_t>& versions, bool consistent) {
+    Layout out;
+    for (const auto& [version, bytes] : set.root_chain)
+        out.immutable.push_back({std::to_string(version) + ".root.json", &bytes, {}});
+    for (const auto& role : current_order(set)) {
+        const std::string& bytes = set.roles.at(role);
+        const std::string name = role.quoted() + ".json";
+        const bool always_current = role.kind() == tuf::RoleKind::root || role.kind() == tuf::RoleKind::timestamp;
+        if (!always_current) out.immutable.push_back({std::to_string(versions.at(role)) + "." + name, &bytes, {}});
+        if (always_current || !consistent) out.current.push_back({name, &bytes, role});
+    }
+    return out;
+}
+
+core::Result<fs::path> destination(const std::string& to) {
+    if (to.empty())
+        return core::Error(core::ErrorCode::usage, "publish needs a destination: --to DIR (a directory any web server can serve)");
+    if (remote::is_http_url(to))
+        return core::Error(core::ErrorCode::usage, "publishing to a Notary server (" + remote::redact_url(to) +
+                                                       ") is not supported yet: publish to a directory with --to DIR "
+                                                       "and serve that directory with any web server");
+    if (to.starts_with("file://")) {
+        TUFKEY_TRY(auto path, remote::file_url_path(to));
+        return fs::path(path);
+    }
+    if (to.find("://") != std::string::npos)
+        return core::Error(core::ErrorCode::usage, "--to " + to + ": use a directory, a file:// URL");
+    return fs::path(to);
+}
+
+core::Result<std::optional<std::string>> existing(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return std::optional<std::string>();
+    TUFKEY_TRY(auto bytes, core::read_file(path, 128u << 20));
+    return std::optional<std::string>(core::to_string(bytes));
+}
+
+// Refuses the publish when any file already there disagrees (see publish.h); nothing is written.
+core::Result<void> check_conflicts(const fs::path& dir, const Layout& layout, Dialect dialect,
+                                   const std::map<RoleName, std::uint64_t>& versions) {
+    for (const auto& f : layout.immutable) {
+        TUFKEY_TRY(auto old, existing(dir / f.path));
+        if (old && *old != *f.bytes)
+            return core::Error(core::ErrorCode::refused, (dir / f.path).string() +
+                                                             " already holds different metadata under the same version or "
+                                                             "hash (version conflict); pull, or publish to a new directory");
+    }
+    for (const auto& f : layout.current) {
+        TUFKEY_TRY(auto old, existing(dir / f.path));
+        if (!old || *old == *f.bytes) continue;
+        auto old_version = detail::file_version(dialect, *f.current, *old);
+        if (!old_version)
+            return core::Error(core::ErrorCode::refused, (dir / f.path).string() +
+                                                             " is not metadata tufkey can read; remove it or publish elsewhere");
+        if (*old_version >= versions.at(*f.current))
+            return core::Error(core::ErrorCode::refused,
+                               (dir / f.path).string() + " holds " + f.current->str() + " version " +
+                                   std::to_string(*old_version) + ", not older than this home's version " +
+                                   std::to_string(versions.at(*f.current)) + " (version conflict): pull it first");
+    }
+    return core::success();
+}
+
+core::Result<bool> write_one(const fs::path& dir, const OutFile& f) {
+    const fs::path path = dir / f.path;
+    TUFKEY_TRY(auto old, existing(path));
+    if (old && *old == *f.bytes) return false;
+    TUFKEY_TRY_VOID(core::make_directories(path.parent_path(), 0755));
+    TUFKEY_TRY_VOID(core::write_file_atomic(path, *f.bytes, 0644));
+    return true;
+}
+
+// Verifies the home's set as a client would, from the oldest kept root.
+core::Result<void> verify_before_publish(const MetadataSet& set, const std::string& gun) {
+    detail::SetFetcher fetcher(set, kSetBase);
+    detail::VerifyRequest request;
+    request.dialect = set.dialect;
+    request.trusted_root = set.root_chain.begin()->second;
+    request.base_url = kSetBase;
+    request.now = std::chrono::system_clock::now();
+    request.gun = gun;
+    auto verified = detail::verify_set(request, fetcher);
+    if (!verified) {
+        return core::Error(verified.error().code == core::ErrorCode::trust ? core::ErrorCode::trust
+                                                                           : verified.error().code,
+                           "refusing to publish " + gun + ", clients would reject it: " + verified.error().message +
+                               " (run 'tufkey status " + gun + "'; 'tufkey refresh " + gun + "' renews snapshot and timestamp)");
+    }
+    if (verified->roles.size() != set.roles.size())
+        return core::Error(core::ErrorCode::trust, "refusing to publish " + gun +
+                                                       ": the snapshot lists a role that no trusted role delegates to");
+    return core::success();
+}
+
+core::Result<void> record(const Repository& repo, const keystore::HomeLock& lock, const PublishReport& report) {
+    TUFKEY_TRY(auto config, repo.load_config());
+    bool changed = false;
+    for (const auto& f : report.files) changed = changed || f.written;
+    for (const auto& [role, version] : report.versions) {
+        changed = changed || config.published[role] != version;
+        config.published[role] = version;
+    }
+    if (!changed) return core::success();  // publishing the same state again changes nothing
+    TUFKEY_TRY_VOID(repo.save_config(lock, config));
+    tuf::JsonObject written;
+    for (const auto& f : report.files) {
+        if (f.written) written[f.path] = true;
+    }
+    tuf::JsonObject versions;
+    for (const auto& [role, version] : report.versions) versions[role] = static_cast<std::int64_t>(version);
+    Transcript transcript(repo.transcript_file(), repo.gun());
+    return transcript.append(lock, "publish",
+                             tuf::JsonObject{{"to", report.directory.string()},
+                                             {"versions", std::move(versions)},
+                                             {"files_written", std::move(written)}});
+}
+
+}  // namespace
+
+core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, const PublishRequest& request) {
+    TUFKEY_TRY_VOID(check_gun(request.gun));
+    TUFKEY_TRY(const fs::path dir, destination(request.to));
+    Repository repo(home, request.gun);
+    TUFKEY_TRY(auto config, repo.load_config());
+    TUFKEY_TRY(auto lock, home.lock("tufkey publish " + request.gun));
+    TUFKEY_TRY(auto set, detail::read_local_set(repo, config.dialect));
+    TUFKEY_TRY_VOID(verify_before_publish(set, request.gun));
+
+    std::map<RoleName, std::uint64_t> versions;
+    PublishReport report;
+    report.directory = dir;
+    report.dialect = config.dialect;
+    for (const auto& [role, bytes] : set.roles) {
+        TUFKEY_TRY(versions[role], detail::file_version(config.dialect, role, bytes));
+        report.versions[role.str()] = versions[role];
+    }
+    TUFKEY_TRY(auto root, tuf::parse_envelope(config.dialect, set.roles.at(RoleName::root()), "root"));
+    const tuf::Json* consistent = root.signed_part.find("consistent_snapshot");
+    const Layout layout = config.dialect == Dialect::notary
+                              ? notary_layout(set, versions, request.gun)
+                              : tuf_layout(set, versions, consistent != nullptr && consistent->is_bool() &&
+                                                              consistent->as_bool());
+    TUFKEY_TRY_VOID(check_conflicts(dir, layout, config.dialect, versions));
+    TUFKEY_TRY_VOID(core::make_directories(dir, 0755));
+    for (const auto* part : {&layout.immutable, &layout.current}) {
+        for (const auto& f : *part) {
+            TUFKEY_TRY(bool written, write_one(dir, f));
+            report.files.push_back({f.path, written});
+        }
+    }
+    TUFKEY_TRY_VOID(record(repo, lock, report));
+    return report;
+}
+
+}  // namespace tufkey::ceremony

@@ -1,0 +1,296 @@
+#include "repository_state.h"
+
+#include <set>
+
+#include "role_files.h"
+#include "tufkey/ceremony/transcript.h"
+#include "tufkey/core/atomic_file.h"
+#include "tufkey/core/digest.h"
+#include "tufkey/core/encoding.h"
+#include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/verify.h"
+
+namespace tufkey::ceremony::detail {
+namespace {
+
+using tuf::Dialect;
+using tuf::RoleName;
+
+core::Result<RoleFile> parse_file(Dialect dialect, std::string bytes, const RoleName& role) {
+    TUFKEY_TRY(auto envelope, tuf::parse_envelope(dialect, bytes, role.str()));
+    TUFKEY_TRY_VOID(tuf::check_type(dialect, role, envelope.signed_part));
+    return RoleFile{std::move(bytes), std::move(envelope)};
+}
+
+core::Result<std::optional<RoleFile>> read_role(const Repository& repo, Dialect dialect, const RoleName& role) {
+    TUFKEY_TRY(auto bytes, repo.read_metadata(dialect, role));
+    if (!bytes) return std::optional<RoleFile>();
+    TUFKEY_TRY(auto file, parse_file(dialect, std::move(*bytes), role));
+    return std::optional<RoleFile>(std::move(file));
+}
+
+core::Error missing(const Repository& repo, const RoleName& role) {
+    return core::Error(core::ErrorCode::trust, "No valid trust data for " + repo.gun() + ": its " + role.str() +
+                                                   ".json is missing from this home (run 'tufkey pull " +
+                                                   repo.gun() + "')");
+}
+
+// The dialect of a home that tufkey did not initialise, from root.json's `_type`.
+core::Result<RepositoryConfig> config_from_root(const Repository& repo) {
+    RepositoryConfig config;
+    config.gun = repo.gun();
+    auto path = repo.metadata_dir() / "root.json";
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return core::Error(core::ErrorCode::trust, "No valid trust data for " + repo.gun() +
+                                                       ": this home has no repository " + repo.gun() +
+                                                       " (run 'tufkey pull " + repo.gun() + "')");
+    TUFKEY_TRY(auto bytes, core::read_file(path, 16u << 20));
+    auto text = core::to_string(bytes);
+    config.dialect = text.find("\"_type\":\"Root\"") != std::string::npos ? Dialect::notary : Dialect::tuf;
+    return config;
+}
+
+std::string sha256_hex(std::string_view bytes) { return core::hex_encode(core::sha256(core::as_bytes(bytes))); }
+
+}  // namespace
+
+bool is_release_role(Dialect dialect, const RoleName& role) {
+    return role.str() == "targets/releases" || (dialect == Dialect::tuf && role.str() == "releases");
+}
+
+core::Result<RepositoryState> RepositoryState::load(const keystore::TrustHome& home, const std::string& gun,
+                                                    bool require_config) {
+    TUFKEY_TRY_VOID(check_gun(gun));
+    Repository repo(home, gun);
+    RepositoryConfig config;
+    if (require_config || repo.exists()) {
+        TUFKEY_TRY(config, repo.load_config());
+    } else {
+        TUFKEY_TRY(config, config_from_root(repo));
+    }
+    RepositoryState state(std::move(repo), std::move(config));
+    TUFKEY_TRY_VOID(state.load_top_level());
+    TUFKEY_TRY_VOID(state.load_targets_tree());
+    return state;
+}
+
+core::Result<void> RepositoryState::load_top_level() {
+    const Dialect d = dialect();
+    TUFKEY_TRY(auto root, read_role(m_repo, d, RoleName::root()));
+    if (!root) return missing(m_repo, RoleName::root());
+    m_root_file = std::move(*root);
+    TUFKEY_TRY(m_root, tuf::decode_root(d, m_root_file.envelope.signed_part));
+    TUFKEY_TRY(m_snapshot_file, read_role(m_repo, d, RoleName::snapshot()));
+    if (m_snapshot_file) {
+        TUFKEY_TRY(auto snapshot, tuf::decode_snapshot(d, m_snapshot_file->envelope.signed_part));
+        m_snapshot = std::move(snapshot);
+    }
+    TUFKEY_TRY(m_timestamp_file, read_role(m_repo, d, RoleName::timestamp()));
+    if (m_timestamp_file) {
+        TUFKEY_TRY(auto timestamp, tuf::decode_timestamp(d, m_timestamp_file->envelope.signed_part));
+        m_timestamp = std::move(timestamp);
+    }
+    return core::success();
+}
+
+core::Result<void> RepositoryState::load_targets_tree() {
+    const Dialect d = dialect();
+    TUFKEY_TRY(auto top, read_role(m_repo, d, RoleName::targets()));
+    if (!top) return missing(m_repo, RoleName::targets());
+    std::set<std::string> seen{"targets"};
+    std::vector<TargetsRole> pending;
+    pending.push_back(TargetsRole{RoleName::targets(), std::nullopt, std::move(top), std::nullopt});
+    while (!pending.empty()) {
+        TargetsRole role = std::move(pending.back());
+        pending.pop_back();
+        if (role.file) {
+            TUFKEY_TRY(auto targets, tuf::decode_targets(d, role.file->envelope.signed_part));
+            if (targets.delegations) TUFKEY_TRY_VOID(tuf::check_delegations(d, role.name, *targets.delegations));
+            role.targets = std::move(targets);
+        }
+        std::vector<TargetsRole> children;
+        if (role.targets && role.targets->delegations) {
+            for (const auto& delegated : role.targets->delegations->roles) {
+                if (!seen.insert(delegated.name.str()).second) continue;
+                TUFKEY_TRY(auto file, read_role(m_repo, d, delegated.name));
+                children.push_back(TargetsRole{delegated.name, role.name, std::move(file), std::nullopt});
+            }
+        }
+        m_targets.push_back(std::move(role));
+        // Pre-order: the first child is visited next.
+        for (auto it = children.rbegin(); it != children.rend(); ++it) pending.push_back(std::move(*it));
+    }
+    return core::success();
+}
+
+const TargetsRole* RepositoryState::find_targets(const RoleName& name) const noexcept {
+    for (const auto& role : m_targets) {
+        if (role.name == name) return &role;
+    }
+    return nullptr;
+}
+
+core::Result<Authority> RepositoryState::authority(const RoleName& role) const {
+    if (const tuf::RoleKeys* keys = m_root.role_keys(role); keys != nullptr)
+        return Authority{&m_root.keys, keys->keyids, keys->threshold};
+    const TargetsRole* found = find_targets(role);
+    if (found == nullptr || !found->parent)
+        return core::Error(core::ErrorCode::usage, "role " + role.str() + " is not delegated in " + m_repo.gun() +
+                                                       " (see 'tufkey delegation list " + m_repo.gun() + "')");
+    const TargetsRole* parent = find_targets(*found->parent);
+    const tuf::Delegations& delegations = *parent->targets->delegations;
+    const tuf::DelegatedRole* entry = delegations.find(role);
+    return Authority{&delegations.keys, entry->keyids, entry->threshold};
+}
+
+bool Keyring::holds_key_for(const RepositoryState& state, const RoleName& role) const {
+    auto authority = state.authority(role);
+    if (!authority) return false;
+    for (const auto& id : authority->keyids) {
+        auto key = authority->keys->find(id);
+        if (key != authority->keys->end() && has_file_key(m_access.home, key->second.canonical_id().str())) return true;
+    }
+    return false;
+}
+
+core::Result<std::vector<tuf::SigningKey>> Keyring::keys_for(const RepositoryState& state, const RoleName& role) {
+    TUFKEY_TRY(auto authority, state.authority(role));
+    std::vector<tuf::SigningKey> out;
+    std::string wanted;
+    for (const auto& id : authority.keyids) {
+        if (out.size() >= authority.threshold) break;
+        auto listed = authority.keys->find(id);
+        if (listed == authority.keys->end()) continue;
+        const std::string canonical = listed->second.canonical_id().str();
+        wanted += (wanted.empty() ? "" : ", ") + canonical;
+        if (!has_file_key(m_access.home, canonical)) continue;
+        if (!m_signers.contains(canonical)) {
+            TUFKEY_TRY(auto signer, open_file_key(m_access, canonical));
+            m_signers.emplace(canonical, std::move(signer));
+        }
+        auto& key = m_keys[canonical + "/" + id.str()];
+        if (!key) key = std::make_unique<tuf::Key>(listed->second);
+        out.push_back(tuf::SigningKey{*key, *m_signers.at(canonical)});
+    }
+    if (out.empty())
+        return core::Error(core::ErrorCode::key, "no key for role " + role.str() + " of " + state.repo().gun() +
+                                                     " is held in this home: it needs one of " + wanted +
+                                                     " (import it with 'tufkey key import')");
+    return out;
+}
+
+core::Result<RoleUpdate> sign_targets_role(const RepositoryState& state, const RoleName& role, tuf::Targets targets,
+                                           std::span<const tuf::SigningKey> keys, tuf::Instant now) {
+    const Dialect d = state.dialect();
+    const TargetsRole* current = state.find_targets(role);
+    const bool has_file = current != nullptr && current->targets.has_value();
+    targets.version = has_file ? current->targets->version.next() : tuf::Version();
+    targets.expires = expiry_after(d, now, state.config().expires.for_role(role.str()));
+    if (d == Dialect::notary && !targets.delegations) targets.delegations = tuf::Delegations{};
+    TUFKEY_TRY(auto json, tuf::encode_targets(d, targets));
+    TUFKEY_TRY(auto authority, state.authority(role));
+    TUFKEY_TRY(auto bytes, sign_role(d, std::move(json), keys, *authority.keys));
+    return RoleUpdate{role, std::move(bytes), targets.version.value()};
+}
+
+namespace {
+
+// The bytes and version a targets-type role will have once `changed` is written.
+struct Planned final {
+    std::string_view bytes;
+    std::int64_t version;
+};
+std::optional<Planned> planned_file(const TargetsRole& role, const std::vector<RoleUpdate>& changed) {
+    for (const auto& u : changed) {
+        if (u.role == role.name) return Planned{u.bytes, u.version};
+    }
+    if (!role.file) return std::nullopt;
+    return Planned{role.file->bytes, role.targets->version.value()};
+}
+
+core::Result<RoleUpdate> sign_snapshot(const RepositoryState& state, Keyring& keyring,
+                                       const std::vector<RoleUpdate>& changed, tuf::Instant now) {
+    const Dialect d = state.dialect();
+    if (!state.snapshot()) return missing(state.repo(), RoleName::snapshot());
+    tuf::Snapshot snapshot = *state.snapshot();
+    tuf::MetaMap meta;
+    if (d == Dialect::notary) meta.emplace("root", meta_for_file(d, state.root_file().bytes, 0));
+    for (const auto& role : state.targets_roles()) {
+        const std::string name = meta_name(d, role.name);
+        if (auto planned = planned_file(role, changed)) {
+            meta.insert_or_assign(name, meta_for_file(d, planned->bytes, static_cast<std::uint64_t>(planned->version)));
+        } else if (auto old = snapshot.meta.find(name); old != snapshot.meta.end()) {
+            meta.insert_or_assign(name, old->second);  // delegated, file not in this home: keep its entry
+        }
+    }
+    snapshot.meta = std::move(meta);
+    snapshot.version = snapshot.version.next();
+    snapshot.expires = expiry_after(d, now, state.config().expires.for_role("snapshot"));
+    TUFKEY_TRY(auto keys, keyring.keys_for(state, RoleName::snapshot()));
+    TUFKEY_TRY(auto json, tuf::encode_snapshot(d, snapshot));
+    TUFKEY_TRY(auto bytes, sign_role(d, std::move(json), keys, state.root().keys));
+    return RoleUpdate{RoleName::snapshot(), std::move(bytes), snapshot.version.value()};
+}
+
+core::Result<RoleUpdate> sign_timestamp(const RepositoryState& state, Keyring& keyring, std::string_view snapshot_bytes,
+                                        std::int64_t snapshot_version, tuf::Instant now) {
+    const Dialect d = state.dialect();
+    if (!state.timestamp()) return missing(state.repo(), RoleName::timestamp());
+    tuf::Timestamp timestamp = *state.timestamp();
+    timestamp.meta.clear();
+    timestamp.meta.emplace(meta_name(d, RoleName::snapshot()),
+                           meta_for_file(d, snapshot_bytes, static_cast<std::uint64_t>(snapshot_version)));
+    timestamp.version = timestamp.version.next();
+    timestamp.expires = expiry_after(d, now, state.config().expires.for_role("timestamp"));
+    TUFKEY_TRY(auto keys, keyring.keys_for(state, RoleName::timestamp()));
+    TUFKEY_TRY(auto json, tuf::encode_timestamp(d, timestamp));
+    TUFKEY_TRY(auto bytes, sign_role(d, std::move(json), keys, state.root().keys));
+    return RoleUpdate{RoleName::timestamp(), std::move(bytes), timestamp.version.value()};
+}
+
+}  // namespace
+
+core::Result<std::vector<RoleUpdate>> resign_snapshot_timestamp(const RepositoryState& state, Keyring& keyring,
+                                                                std::vector<RoleUpdate> changed, ResignPlan plan,
+                                                                tuf::Instant now) {
+    if (plan.snapshot) plan.timestamp = true;
+    if (!state.snapshot_file()) return missing(state.repo(), RoleName::snapshot());
+    // Open both keys before signing anything, so a wrong passphrase costs no work.
+    if (plan.snapshot) TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
+    if (plan.timestamp) TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+    std::string_view snapshot_bytes = state.snapshot_file()->bytes;
+    std::int64_t snapshot_version = state.snapshot()->version.value();
+    if (plan.snapshot) {
+        TUFKEY_TRY(auto snapshot, sign_snapshot(state, keyring, changed, now));
+        changed.push_back(std::move(snapshot));
+        snapshot_bytes = changed.back().bytes;
+        snapshot_version = changed.back().version;
+    }
+    if (plan.timestamp) {
+        TUFKEY_TRY(auto timestamp, sign_timestamp(state, keyring, snapshot_bytes, snapshot_version, now));
+        changed.push_back(std::move(timestamp));
+    }
+    return changed;
+}
+
+core::Result<std::vector<std::filesystem::path>> write_updates(const RepositoryState& state,
+                                                               const keystore::HomeLock& lock,
+                                                               const std::vector<RoleUpdate>& updates,
+                                                               std::string_view step, tuf::JsonObject fields) {
+    const Repository& repo = state.repo();
+    std::vector<std::filesystem::path> written;
+    tuf::JsonObject hashes;
+    for (const auto& u : updates) {
+        TUFKEY_TRY_VOID(repo.write_metadata(lock, state.dialect(), u.role, u.bytes));
+        auto path = repo.metadata_file(state.dialect(), u.role);
+        hashes[std::filesystem::relative(path, repo.metadata_dir()).generic_string()] = sha256_hex(u.bytes);
+        written.push_back(std::move(path));
+    }
+    fields["files_written"] = std::move(hashes);
+    Transcript transcript(repo.transcript_file(), repo.gun());
+    TUFKEY_TRY_VOID(transcript.append(lock, step, std::move(fields)));
+    return written;
+}
+
+}  // namespace tufkey::ceremony::detail

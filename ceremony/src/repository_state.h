@@ -1,0 +1,149 @@
+// Internal: the one place where ceremonies that change targets, snapshot or timestamp load a
+// repository's current metadata, open the keys they sign with, re-sign snapshot and timestamp
+// over the new files, write the result and record it in the transcript (sign, unsign, refresh),
+// and where read-only ceremonies (status, inspect) load the same state.
+//
+// Nothing here writes until write_updates(): callers sign everything first, so an error (wrong
+// passphrase, a tag the dialect cannot publish) leaves the home as it was.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tufkey/ceremony/key_access.h"
+#include "tufkey/ceremony/repository.h"
+#include "tufkey/core/result.h"
+#include "tufkey/core/software_signer.h"
+#include "tufkey/tuf/envelope.h"
+#include "tufkey/tuf/json.h"
+#include "tufkey/tuf/model.h"
+#include "tufkey/tuf/sign.h"
+
+namespace tufkey::ceremony::detail {
+
+// One role file as read: exact bytes and envelope.
+struct RoleFile final {
+    std::string bytes;
+    tuf::Envelope envelope;
+};
+
+// A targets-type role of the tree: top-level targets or a delegation found by walking it.
+struct TargetsRole final {
+    tuf::RoleName name = tuf::RoleName::targets();
+    std::optional<tuf::RoleName> parent;  // nullopt for top-level targets
+    std::optional<RoleFile> file;         // nullopt: delegated, but no file signed yet
+    std::optional<tuf::Targets> targets;  // decoded file
+};
+
+// The keys, key IDs and threshold that may sign a role.
+struct Authority final {
+    const tuf::KeyMap* keys = nullptr;
+    std::vector<tuf::KeyId> keyids;
+    std::uint32_t threshold = 1;
+};
+
+class RepositoryState final {
+public:
+    // Loads root, the targets tree (pre-order, each delegated role once) and, when present,
+    // snapshot and timestamp. With `require_config` a GUN without repository.json is the
+    // usage error of Repository::load_config; without it the dialect is read from root.json's
+    // `_type` (a Notary or docker trust directory that tufkey did not create).
+    static core::Result<RepositoryState> load(const keystore::TrustHome& home, const std::string& gun,
+                                              bool require_config);
+
+    [[nodiscard]] const Repository& repo() const noexcept { return m_repo; }
+    [[nodiscard]] const RepositoryConfig& config() const noexcept { return m_config; }
+    [[nodiscard]] tuf::Dialect dialect() const noexcept { return m_config.dialect; }
+    [[nodiscard]] const RoleFile& root_file() const noexcept { return m_root_file; }
+    [[nodiscard]] const tuf::Root& root() const noexcept { return m_root; }
+    [[nodiscard]] const std::vector<TargetsRole>& targets_roles() const noexcept { return m_targets; }
+    [[nodiscard]] const TargetsRole* find_targets(const tuf::RoleName& name) const noexcept;
+    [[nodiscard]] const std::optional<RoleFile>& snapshot_file() const noexcept { return m_snapshot_file; }
+    [[nodiscard]] const std::optional<tuf::Snapshot>& snapshot() const noexcept { return m_snapshot; }
+    [[nodiscard]] const std::optional<RoleFile>& timestamp_file() const noexcept { return m_timestamp_file; }
+    [[nodiscard]] const std::optional<tuf::Timestamp>& timestamp() const noexcept { return m_timestamp; }
+
+    // Who may sign `role` (root's entry for top-level roles, the parent's delegation else).
+    // A role that is not in the repository is ErrorCode::usage naming it.
+    [[nodiscard]] core::Result<Authority> authority(const tuf::RoleName& role) const;
+
+private:
+    RepositoryState(Repository repo, RepositoryConfig config) : m_repo(std::move(repo)), m_config(std::move(config)) {}
+    [[nodiscard]] core::Result<void> load_top_level();
+    [[nodiscard]] core::Result<void> load_targets_tree();
+
+    Repository m_repo;
+    RepositoryConfig m_config;
+    RoleFile m_root_file;
+    tuf::Root m_root;
+    std::vector<TargetsRole> m_targets;
+    std::optional<RoleFile> m_snapshot_file;
+    std::optional<tuf::Snapshot> m_snapshot;
+    std::optional<RoleFile> m_timestamp_file;
+    std::optional<tuf::Timestamp> m_timestamp;
+};
+
+// The file keys of this home that sign roles, each decrypted at most once per invocation.
+class Keyring final {
+public:
+    explicit Keyring(KeyAccess& access) : m_access(access) {}
+
+    // Whether the home holds at least one key authorised for `role`.
+    [[nodiscard]] bool holds_key_for(const RepositoryState& state, const tuf::RoleName& role) const;
+    // Opens (asks the passphrase of) the held keys authorised for `role`, up to its threshold.
+    // None held: ErrorCode::key naming the role and the key IDs it needs.
+    [[nodiscard]] core::Result<std::vector<tuf::SigningKey>> keys_for(const RepositoryState& state,
+                                                                      const tuf::RoleName& role);
+
+private:
+    KeyAccess& m_access;
+    std::map<std::string, std::unique_ptr<core::SoftwareSigner>> m_signers;  // canonical ID -> signer
+    std::map<std::string, std::unique_ptr<tuf::Key>> m_keys;                // canonical ID -> metadata key
+};
+
+// A role file to write.
+struct RoleUpdate final {
+    tuf::RoleName role;
+    std::string bytes;
+    std::int64_t version = 1;
+};
+
+// Signs a new version of a targets-type role: version + 1 (1 for a role with no file yet),
+// expiry now + the repository's policy for the role.
+core::Result<RoleUpdate> sign_targets_role(const RepositoryState& state, const tuf::RoleName& role,
+                                           tuf::Targets targets, std::span<const tuf::SigningKey> keys,
+                                           tuf::Instant now);
+
+// Which of snapshot and timestamp to re-sign. Timestamp lists snapshot's hash, so re-signing
+// snapshot always re-signs timestamp too.
+struct ResignPlan final {
+    bool snapshot = true;
+    bool timestamp = true;
+};
+
+// Re-signs snapshot (meta computed from the files as they will be once `changed` is written:
+// notary root, targets and every delegation; tuf targets.json and every delegation) and
+// timestamp (meta of the new or current snapshot), each version + 1 with a fresh expiry.
+// Opens the snapshot and timestamp keys through `keyring`. Returns `changed` followed by the
+// new snapshot and timestamp, in the order they must be written.
+core::Result<std::vector<RoleUpdate>> resign_snapshot_timestamp(const RepositoryState& state, Keyring& keyring,
+                                                                std::vector<RoleUpdate> changed, ResignPlan plan,
+                                                                tuf::Instant now);
+
+// Writes each update atomically, in order, and appends a transcript step naming the SHA-256
+// of every file written plus `fields`. Returns the paths written.
+core::Result<std::vector<std::filesystem::path>> write_updates(const RepositoryState& state,
+                                                               const keystore::HomeLock& lock,
+                                                               const std::vector<RoleUpdate>& updates,
+                                                               std::string_view step, tuf::JsonObject fields);
+
+// "targets/releases" (both dialects) or, in the tuf dialect, "releases": the roles whose tags
+// docker treats as released.
+bool is_release_role(tuf::Dialect dialect, const tuf::RoleName& role);
+
+}  // namespace tufkey::ceremony::detail

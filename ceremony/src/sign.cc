@@ -1,0 +1,238 @@
+#include "tufkey/ceremony/sign.h"
+
+#include <chrono>
+#include <fstream>
+#include <set>
+
+#include "repository_state.h"
+#include "tufkey/core/atomic_file.h"
+#include "tufkey/core/digest.h"
+#include "tufkey/core/encoding.h"
+#include "tufkey/tuf/codec.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+using tuf::Dialect;
+using tuf::RoleName;
+
+core::Error usage(std::string message) { return core::Error(core::ErrorCode::usage, std::move(message)); }
+
+std::vector<std::string_view> split_fields(std::string_view line) {
+    std::vector<std::string_view> fields;
+    std::size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        std::size_t start = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+        if (i > start) fields.push_back(line.substr(start, i - start));
+    }
+    return fields;
+}
+
+core::Result<std::uint64_t> parse_size(std::string_view text) {
+    std::uint64_t value = 0;
+    if (text.empty() || text.size() > 19) return usage("invalid size \"" + std::string(text) + "\"");
+    for (char c : text) {
+        if (c < '0' || c > '9') return usage("invalid size \"" + std::string(text) + "\": use a number of bytes");
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return value;
+}
+
+// A tag as an error message may show it: control characters as \xNN, on one line.
+std::string printable(std::string_view tag) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (char c : tag) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte != 0x7f) {
+            out.push_back(c);
+        } else {
+            out += "\\x";
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0x0f]);
+        }
+    }
+    return out;
+}
+
+core::Result<void> check_tags(Dialect dialect, const std::vector<std::string>& tags) {
+    std::set<std::string_view> seen;
+    for (const auto& tag : tags) {
+        if (auto r = tuf::check_target_path(dialect, tag); !r)
+            return usage("cannot sign tag \"" + printable(tag) + "\" in the " + std::string(tuf::to_string(dialect)) +
+                         " dialect: " + r.error().message);
+        if (!seen.insert(tag).second) return usage("tag \"" + printable(tag) + "\" is named twice");
+    }
+    return core::success();
+}
+
+// --role, else targets/releases when delegated from targets and its key is held, else targets.
+core::Result<RoleName> choose_role(const detail::RepositoryState& state, const detail::Keyring& keyring,
+                                   const std::optional<std::string>& requested) {
+    const Dialect d = state.dialect();
+    if (requested) {
+        TUFKEY_TRY(auto role, RoleName::parse(d, *requested));
+        if (role.kind() != tuf::RoleKind::targets && !role.is_delegated())
+            return usage("tags are signed into targets or a delegated role, not " + role.str());
+        if (state.find_targets(role) == nullptr)
+            return usage("role " + role.str() + " is not delegated in " + state.repo().gun() +
+                         " (see 'tufkey delegation list " + state.repo().gun() + "')");
+        return role;
+    }
+    for (const auto& role : state.targets_roles()) {
+        if (role.parent && *role.parent == RoleName::targets() && detail::is_release_role(d, role.name) &&
+            keyring.holds_key_for(state, role.name))
+            return role.name;
+    }
+    return RoleName::targets();
+}
+
+core::Result<void> apply_changes(const SignRequest& request, tuf::Targets& targets, SignReport& report) {
+    for (const auto& spec : request.targets) {
+        tuf::TargetFile file;
+        file.length = spec.length;
+        file.hashes["sha256"] = spec.sha256;
+        if (auto old = targets.targets.find(spec.tag); old != targets.targets.end()) {
+            auto h = old->second.hashes.find("sha256");
+            report.replaced[spec.tag] = h == old->second.hashes.end() ? std::string() : core::hex_encode(h->second);
+        }
+        targets.targets.insert_or_assign(spec.tag, std::move(file));
+        report.signed_targets.push_back(spec);
+    }
+    for (const auto& tag : request.removals) {
+        auto it = targets.targets.find(tag);
+        if (it == targets.targets.end())
+            return usage(request.gun + ":" + tag + " is not signed in role " + report.role +
+                         "; nothing was changed (see 'tufkey inspect " + request.gun + "')");
+        targets.targets.erase(it);
+        report.removed.push_back(tag);
+    }
+    return core::success();
+}
+
+core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& request, std::string_view step) {
+    TUFKEY_TRY_VOID(check_gun(request.gun));
+    if (request.targets.empty() && request.removals.empty()) return usage("no tags to " + std::string(step));
+    TUFKEY_TRY(auto lock, access.home.lock("tufkey " + std::string(step) + " " + request.gun));
+    TUFKEY_TRY(auto state, detail::RepositoryState::load(access.home, request.gun, true));
+    std::vector<std::string> tags;
+    for (const auto& t : request.targets) tags.push_back(t.tag);
+    for (const auto& t : request.removals) tags.push_back(t);
+    TUFKEY_TRY_VOID(check_tags(state.dialect(), tags));
+
+    detail::Keyring keyring(access);
+    TUFKEY_TRY(auto role, choose_role(state, keyring, request.role));
+    SignReport report;
+    report.gun = request.gun;
+    report.role = role.str();
+    const detail::TargetsRole* current = state.find_targets(role);
+    tuf::Targets targets = current->targets ? *current->targets : tuf::Targets{};
+    TUFKEY_TRY_VOID(apply_changes(request, targets, report));
+
+    // Every key is opened before anything is signed: a wrong passphrase costs no work.
+    TUFKEY_TRY(auto keys, keyring.keys_for(state, role));
+    TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
+    TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+    const tuf::Instant now = std::chrono::system_clock::now();
+    TUFKEY_TRY(auto update, detail::sign_targets_role(state, role, std::move(targets), keys, now));
+    std::vector<detail::RoleUpdate> changed;
+    changed.push_back(std::move(update));
+    TUFKEY_TRY(auto updates, detail::resign_snapshot_timestamp(state, keyring, std::move(changed), {}, now));
+
+    tuf::JsonArray tag_list;
+    for (const auto& t : tags) tag_list.push_back(t);
+    TUFKEY_TRY(report.files_written, detail::write_updates(state, lock, updates, step,
+                                                           tuf::JsonObject{{"role", role.str()}, {"tags", tag_list}}));
+    for (const auto& u : updates) report.versions[u.role.str()] = u.version;
+    return report;
+}
+
+}  // namespace
+
+GunAndTag split_gun_tag(std::string_view name) {
+    auto colon = name.rfind(':');
+    if (colon == std::string_view::npos || name.substr(colon + 1).find('/') != std::string_view::npos)
+        return {std::string(name), std::string()};
+    return {std::string(name.substr(0, colon)), std::string(name.substr(colon + 1))};
+}
+
+core::Result<core::Bytes> parse_sha256_digest(std::string_view digest) {
+    constexpr std::string_view prefix = "sha256:";
+    auto bad = [&] {
+        return usage("invalid digest \"" + std::string(digest) + "\": use sha256: and 64 hex digits");
+    };
+    if (!digest.starts_with(prefix) || digest.size() != prefix.size() + 64) return bad();
+    auto bytes = core::hex_decode(digest.substr(prefix.size()));
+    if (!bytes) return bad();
+    return std::move(*bytes);
+}
+
+core::Result<FileDigest> digest_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return core::Error(core::ErrorCode::usage, "cannot read " + file.string());
+    core::Hasher hasher(core::HashAlgorithm::sha256);
+    std::vector<char> buffer(1u << 20);
+    FileDigest out;
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        auto n = static_cast<std::size_t>(in.gcount());
+        if (n == 0) break;
+        hasher.update(core::ByteView(reinterpret_cast<const std::uint8_t*>(buffer.data()), n));
+        out.length += n;
+    }
+    if (in.bad()) return core::Error(core::ErrorCode::io, "error reading " + file.string());
+    out.sha256 = hasher.finish();
+    return out;
+}
+
+core::Result<FileDigest> digest_manifest(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return usage("cannot read manifest " + file.string());
+    TUFKEY_TRY(auto bytes, core::read_file(file, 4u << 20));
+    auto json = tuf::parse_json(core::to_string(bytes));
+    if (!json || !json->is_object() || json->find("schemaVersion") == nullptr)
+        return usage(file.string() + " is not an image manifest (a JSON object with schemaVersion, as "
+                                     "'docker manifest inspect --verbose' or 'crane manifest' print)");
+    return FileDigest{core::sha256(bytes), bytes.size()};
+}
+
+core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name) {
+    std::vector<TargetSpec> out;
+    std::set<std::string> seen;
+    std::size_t line_no = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        auto fields = split_fields(line);
+        if (fields.empty() || fields.front().starts_with('#')) continue;
+        auto where = std::string(file_name) + " line " + std::to_string(line_no) + ": ";
+        if (fields.size() != 3) return usage(where + "expected TAG sha256:HEX SIZE");
+        auto digest = parse_sha256_digest(fields[1]);
+        if (!digest) return usage(where + digest.error().message);
+        auto size = parse_size(fields[2]);
+        if (!size) return usage(where + size.error().message);
+        if (!seen.insert(std::string(fields[0])).second) return usage(where + "tag \"" + std::string(fields[0]) + "\" is named twice");
+        out.push_back(TargetSpec{std::string(fields[0]), std::move(*digest), *size});
+    }
+    if (out.empty()) return usage(std::string(file_name) + " lists no tags");
+    return out;
+}
+
+core::Result<SignReport> sign_targets(KeyAccess& access, const SignRequest& request) {
+    if (!request.removals.empty()) return usage("sign adds tags; use unsign to remove them");
+    return change_targets(access, request, "sign");
+}
+
+core::Result<SignReport> unsign_targets(KeyAccess& access, const SignRequest& request) {
+    if (!request.targets.empty()) return usage("unsign removes tags; use sign to add them");
+    return change_targets(access, request, "unsign");
+}
+
+}  // namespace tufkey::ceremony

@@ -1,0 +1,96 @@
+#include "tufkey/ceremony/status.h"
+
+#include <chrono>
+
+#include "repository_state.h"
+#include "tufkey/tuf/verify.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+using tuf::RoleName;
+
+std::vector<std::string> valid_signers(const detail::RepositoryState& state, const detail::Authority& authority,
+                                       const tuf::Envelope& envelope) {
+    std::vector<std::string> out;
+    const std::string message = envelope.signing_bytes();
+    for (const auto& sig : envelope.signatures) {
+        auto id = tuf::KeyId::parse(sig.keyid);
+        if (!id) continue;
+        bool authorised = false;
+        for (const auto& k : authority.keyids) authorised = authorised || k == *id;
+        auto key = authority.keys->find(*id);
+        if (!authorised || key == authority.keys->end()) continue;
+        if (tuf::signature_verifies(state.dialect(), key->second, sig, message))
+            out.push_back(key->second.canonical_id().str());
+    }
+    return out;
+}
+
+RoleStatus role_status(const detail::RepositoryState& state, const RolePolicy& warn, const RoleName& role,
+                       const detail::RoleFile& file, std::int64_t version, const tuf::Expiry& expires,
+                       tuf::Instant now) {
+    RoleStatus s;
+    s.role = role.str();
+    s.version = version;
+    if (auto p = state.config().published.find(s.role); p != state.config().published.end()) s.published = p->second;
+    s.unpublished = static_cast<std::uint64_t>(version) > s.published;
+    if (auto authority = state.authority(role)) {
+        s.signers = valid_signers(state, *authority, file.envelope);
+        s.threshold = authority->threshold;
+    }
+    s.expires = expires.to_string();
+    auto now_s = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    s.seconds_left = (expires.seconds() - now_s).count();
+    s.warn_window = warn.for_role(s.role);
+    s.expired = expires.is_expired_at(now);
+    s.inside_window = s.expired || s.seconds_left <= s.warn_window.count();
+    return s;
+}
+
+}  // namespace
+
+std::string describe_time_left(std::int64_t seconds) {
+    const bool past = seconds < 0;
+    std::int64_t s = past ? -seconds : seconds;
+    const std::int64_t years = s / (365 * 86400);
+    s %= 365 * 86400;
+    const std::int64_t days = s / 86400;
+    const std::int64_t hours = (s % 86400) / 3600;
+    std::string text;
+    if (years > 0) text = std::to_string(years) + "y " + std::to_string(days) + "d";
+    else if (days > 0) text = std::to_string(days) + "d " + std::to_string(hours) + "h";
+    else text = std::to_string(hours) + "h " + std::to_string((s % 3600) / 60) + "m";
+    return past ? "expired " + text + " ago" : text;
+}
+
+core::Result<StatusReport> repository_status(const keystore::TrustHome& home, const StatusRequest& request) {
+    TUFKEY_TRY(auto state, detail::RepositoryState::load(home, request.gun, false));
+    RolePolicy warn = state.config().warn;
+    for (const auto& o : request.warn_overrides) TUFKEY_TRY_VOID(warn.apply_override(o));
+    StatusReport report;
+    report.gun = request.gun;
+    report.dialect = state.dialect();
+    const auto& root = state.root();
+    report.roles.push_back(role_status(state, warn, RoleName::root(), state.root_file(), root.version.value(),
+                                       root.expires, request.now));
+    for (const auto& t : state.targets_roles()) {
+        if (!t.file) continue;
+        report.roles.push_back(role_status(state, warn, t.name, *t.file, t.targets->version.value(),
+                                           t.targets->expires, request.now));
+    }
+    if (state.snapshot())
+        report.roles.push_back(role_status(state, warn, RoleName::snapshot(), *state.snapshot_file(),
+                                           state.snapshot()->version.value(), state.snapshot()->expires, request.now));
+    if (state.timestamp())
+        report.roles.push_back(role_status(state, warn, RoleName::timestamp(), *state.timestamp_file(),
+                                           state.timestamp()->version.value(), state.timestamp()->expires,
+                                           request.now));
+    for (const auto& r : report.roles) {
+        if (r.unpublished) report.unpublished.push_back(r.role);
+        if (r.inside_window) report.expiring.push_back(r.role);
+    }
+    return report;
+}
+
+}  // namespace tufkey::ceremony

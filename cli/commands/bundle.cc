@@ -1,0 +1,67 @@
+// tufkey bundle export GUN -o FILE | tufkey bundle import FILE [--root FILE]
+#include <fmt/core.h>
+
+#include "ceremony_context.h"
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/bundle.h"
+
+namespace tufkey::cli {
+namespace {
+
+struct BundleOptions final {
+    std::string gun;
+    std::string out;
+    std::string in;
+    std::string root;
+};
+
+void print_summary(const GlobalOptions& globals, const char* verb, const std::string& file,
+                   const ceremony::BundleSummary& s) {
+    if (globals.json) {
+        std::string versions, chain;
+        for (const auto& [role, v] : s.versions)
+            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+        for (auto v : s.root_chain) chain += fmt::format("{}{}", chain.empty() ? "" : ",", v);
+        fmt::print("{{\"gun\":{},\"dialect\":{},\"file\":{},\"versions\":{{{}}},\"root_chain\":[{}]}}\n",
+                   json_string(s.gun), json_string(tuf::to_string(s.dialect)), json_string(file), versions, chain);
+        return;
+    }
+    fmt::print("{} {} ({} dialect) {} {}\n", verb, s.gun, tuf::to_string(s.dialect),
+               std::string(verb) == "Exported" ? "to" : "from", file);
+    for (const auto& [role, v] : s.versions) fmt::print("  {:<9} version {}\n", role, v);
+    std::string chain;
+    for (auto v : s.root_chain) chain += (chain.empty() ? "" : ", ") + std::to_string(v);
+    fmt::print("  root chain versions {}\n", chain);
+}
+
+void register_bundle(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<BundleOptions>();
+    auto* group = command_group(app, "bundle", "Carry signed metadata across an air gap (no private keys)");
+    auto* exp = add_command(*group, "export", "Write the repository's current metadata and root chain to a bundle file",
+                            "tufkey bundle export registry.example.com/team/app -o app.tufkey-bundle");
+    exp->add_option("gun", o->gun, "Repository name (GUN)")->required();
+    exp->add_option("-o,--output", o->out, "Bundle file to write")->required();
+    commands.on(exp, [o, &globals = commands.globals()]() -> core::Result<int> {
+        keystore::TrustHome home(globals.resolved_home());
+        TUFKEY_TRY(auto report, ceremony::export_bundle(home, o->gun, o->out));
+        print_summary(globals, "Exported", report.file.string(), report.summary);
+        return 0;
+    });
+    auto* imp = add_command(*group, "import", "Verify a bundle completely, then store its metadata in the home",
+                            "tufkey bundle import app.tufkey-bundle");
+    imp->add_option("file", o->in, "Bundle file")->required();
+    imp->add_option("--root", o->root, "Pin this root.json as the trusted root (a home without the repository)");
+    commands.on(imp, [o, &globals = commands.globals()]() -> core::Result<int> {
+        TUFKEY_TRY(auto context, CeremonyContext::create(globals));
+        TUFKEY_TRY(auto report, ceremony::import_bundle(context->access(), {o->in, o->root}));
+        print_summary(globals, "Imported", o->in, report.summary);
+        return 0;
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_bundle);
+
+}  // namespace tufkey::cli

@@ -1,0 +1,61 @@
+// tufkey publish GUN [--to DIR]
+#include <fmt/core.h>
+
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/publish.h"
+#include "tufkey/keystore/trust_home.h"
+
+namespace tufkey::cli {
+namespace {
+
+struct PublishOptions final {
+    std::string gun;
+    std::string to;
+};
+
+void print_report(const GlobalOptions& globals, const std::string& gun, const ceremony::PublishReport& r) {
+    std::size_t written = 0;
+    for (const auto& f : r.files) written += f.written ? 1 : 0;
+    if (globals.json) {
+        std::string files, versions;
+        for (const auto& f : r.files) {
+            files += fmt::format("{}{{\"path\":{},\"written\":{}}}", files.empty() ? "" : ",", json_string(f.path),
+                                 f.written);
+        }
+        for (const auto& [role, v] : r.versions)
+            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+        fmt::print("{{\"gun\":{},\"dialect\":{},\"directory\":{},\"versions\":{{{}}},\"files\":[{}]}}\n",
+                   json_string(gun), json_string(tuf::to_string(r.dialect)), json_string(r.directory.string()),
+                   versions, files);
+        return;
+    }
+    fmt::print("Published {} ({} dialect) to {}: {} file(s) written, {} unchanged\n", gun, tuf::to_string(r.dialect),
+               r.directory.string(), written, r.files.size() - written);
+    for (const auto& f : r.files) {
+        if (f.written) fmt::print("  wrote {}\n", f.path);
+    }
+    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role, v);
+}
+
+void register_publish(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<PublishOptions>();
+    auto* cmd = add_command(app, "publish",
+                            "Write the repository's metadata as a static repository any web server can serve",
+                            "tufkey publish registry.example.com/team/app --to /srv/www/trust");
+    cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
+    cmd->add_option("--to", o->to, "Destination directory or file:// URL (default: --server)");
+    commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
+        keystore::TrustHome home(globals.resolved_home());
+        const std::string to = o->to.empty() ? globals.resolved_server() : o->to;
+        TUFKEY_TRY(auto report, ceremony::publish_repository(home, {o->gun, to}));
+        print_report(globals, o->gun, report);
+        return 0;
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_publish);
+
+}  // namespace tufkey::cli

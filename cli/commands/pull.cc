@@ -1,0 +1,63 @@
+// tufkey pull GUN [--from URL|DIR] [--root FILE]
+#include <fmt/core.h>
+
+#include "ceremony_context.h"
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/pull.h"
+
+namespace tufkey::cli {
+namespace {
+
+struct PullOptions final {
+    std::string gun;
+    std::string from;
+    std::string root;
+};
+
+const char* anchor_text(ceremony::PullReport::Anchor anchor) {
+    switch (anchor) {
+        case ceremony::PullReport::Anchor::pinned: return "pinned root (--root)";
+        case ceremony::PullReport::Anchor::first_use: return "trusted on first use";
+        case ceremony::PullReport::Anchor::home: break;
+    }
+    return "root already trusted in this home";
+}
+
+void print_report(const GlobalOptions& globals, const std::string& gun, const ceremony::PullReport& r) {
+    if (globals.json) {
+        std::string versions;
+        for (const auto& [role, v] : r.versions)
+            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+        fmt::print("{{\"gun\":{},\"dialect\":{},\"from\":{},\"anchor\":{},\"versions\":{{{}}}}}\n", json_string(gun),
+                   json_string(tuf::to_string(r.dialect)), json_string(r.source), json_string(anchor_text(r.anchor)),
+                   versions);
+        return;
+    }
+    fmt::print("Pulled {} ({} dialect) from {} ({}), verified\n", gun, tuf::to_string(r.dialect), r.source,
+               anchor_text(r.anchor));
+    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role, v);
+}
+
+void register_pull(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<PullOptions>();
+    auto* cmd = add_command(app, "pull", "Fetch and verify a repository's metadata into the trust home",
+                            "tufkey pull registry.example.com/team/app --from https://trust.example.com --root root.json");
+    cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
+    cmd->add_option("--from", o->from, "URL or directory the repository is published at (default: --server, or the last pull's)");
+    cmd->add_option("--root", o->root, "Pin this root.json as the trusted root instead of trusting on first use");
+    commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
+        TUFKEY_TRY(auto context, CeremonyContext::create(globals));
+        ceremony::PullRequest request{o->gun, o->from.empty() ? globals.resolved_server() : o->from, o->root,
+                                      globals.tls_ca};
+        TUFKEY_TRY(auto report, ceremony::pull_repository(context->access(), request));
+        print_report(globals, o->gun, report);
+        return 0;
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_pull);
+
+}  // namespace tufkey::cli

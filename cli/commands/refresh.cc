@@ -1,0 +1,52 @@
+// tufkey refresh GUN [--role snapshot|timestamp]...
+#include <fmt/core.h>
+
+#include "ceremony_context.h"
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/refresh.h"
+
+namespace tufkey::cli {
+namespace {
+
+struct RefreshOptions final {
+    std::string gun;
+    std::vector<std::string> roles;
+};
+
+void print_report(const GlobalOptions& globals, const ceremony::RefreshReport& r) {
+    if (globals.json) {
+        std::string roles;
+        for (const auto& [role, v] : r.versions) {
+            roles += fmt::format("{}{}:{{\"version\":{},\"expires\":{}}}", roles.empty() ? "" : ",", json_string(role), v,
+                                 json_string(r.expires.at(role)));
+        }
+        fmt::print("{{\"gun\":{},\"refreshed\":{{{}}}}}\n", json_string(r.gun), roles);
+        return;
+    }
+    for (const auto& [role, v] : r.versions)
+        fmt::print("Refreshed {} {}: version {}, expires {}\n", r.gun, role, v, r.expires.at(role));
+}
+
+void register_refresh(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<RefreshOptions>();
+    auto* cmd = add_command(app, "refresh",
+                            "Re-sign and extend snapshot and timestamp with their file keys (static repositories; cron-able)",
+                            "tufkey refresh registry.example.com/team/app && tufkey publish registry.example.com/team/app\n"
+                            "  (cron: TUFKEY_TIMESTAMP_PASSPHRASE=... tufkey refresh GUN --role timestamp)");
+    cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
+    cmd->add_option("--role", o->roles,
+                    "snapshot or timestamp (repeatable; default both; snapshot re-signs timestamp too)");
+    commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
+        TUFKEY_TRY(auto context, CeremonyContext::create(globals));
+        TUFKEY_TRY(auto report, ceremony::refresh_repository(context->access(), {o->gun, o->roles}));
+        print_report(globals, report);
+        return 0;
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_refresh);
+
+}  // namespace tufkey::cli

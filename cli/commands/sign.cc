@@ -1,0 +1,143 @@
+// tufkey sign GUN:TAG... (--digest sha256:HEX --size N | --manifest FILE | --file FILE) [--role ROLE]
+// tufkey sign GUN --batch FILE [--role ROLE]
+// tufkey unsign GUN:TAG... [--role ROLE]
+#include <fmt/core.h>
+
+#include <optional>
+
+#include "ceremony_context.h"
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/sign.h"
+#include "tufkey/core/encoding.h"
+#include "tufkey/core/atomic_file.h"
+
+namespace tufkey::cli {
+namespace {
+
+struct SignOptions final {
+    std::vector<std::string> names;
+    std::string digest;
+    std::optional<std::uint64_t> size;
+    std::string manifest;
+    std::string file;
+    std::string batch;
+    std::string role;
+};
+
+core::Error usage(std::string message) { return core::Error(core::ErrorCode::usage, std::move(message)); }
+
+// Every name must be GUN:TAG of one GUN (or, with `allow_bare`, one bare GUN).
+core::Result<std::pair<std::string, std::vector<std::string>>> split_names(const std::vector<std::string>& names,
+                                                                           bool batch) {
+    std::string gun;
+    std::vector<std::string> tags;
+    for (const auto& name : names) {
+        auto split = ceremony::split_gun_tag(name);
+        if (batch && !split.tag.empty())
+            return usage("with --batch name only the repository (GUN), not " + name + ": the tags come from the file");
+        if (!batch && split.tag.empty()) return usage("name a tag as GUN:TAG, e.g. registry.example.com/app:v1 (got " + name + ")");
+        if (!gun.empty() && split.gun != gun)
+            return usage("all tags of one invocation must belong to one repository (" + gun + " and " + split.gun + ")");
+        gun = split.gun;
+        if (!split.tag.empty()) tags.push_back(split.tag);
+    }
+    if (batch && names.size() != 1) return usage("with --batch name one repository (GUN)");
+    return std::make_pair(gun, tags);
+}
+
+core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& o, const std::vector<std::string>& tags) {
+    const int sources = !o.digest.empty() + !o.manifest.empty() + !o.file.empty() + !o.batch.empty();
+    if (sources != 1) return usage("give exactly one of --digest (with --size), --manifest, --file or --batch");
+    if (o.size && o.digest.empty()) return usage("--size goes with --digest");
+    if (!o.batch.empty()) {
+        TUFKEY_TRY(auto bytes, core::read_file(o.batch, 64u << 20));
+        return ceremony::parse_batch(core::to_string(bytes), o.batch);
+    }
+    ceremony::FileDigest digest;
+    if (!o.digest.empty()) {
+        if (!o.size) return usage("--digest needs --size N (the manifest's length in bytes)");
+        TUFKEY_TRY(digest.sha256, ceremony::parse_sha256_digest(o.digest));
+        digest.length = *o.size;
+    } else if (!o.manifest.empty()) {
+        TUFKEY_TRY(digest, ceremony::digest_manifest(o.manifest));
+    } else {
+        TUFKEY_TRY(digest, ceremony::digest_file(o.file));
+    }
+    std::vector<ceremony::TargetSpec> out;
+    for (const auto& tag : tags) out.push_back({tag, digest.sha256, digest.length});
+    return out;
+}
+
+void print_sign_report(const GlobalOptions& globals, const ceremony::SignReport& r) {
+    print_warnings(r.warnings);
+    for (const auto& t : r.signed_targets) fmt::print(stderr, "Successfully signed {}:{}\n", r.gun, t.tag);
+    for (const auto& tag : r.removed) fmt::print(stderr, "Successfully deleted signature for {}:{}\n", r.gun, tag);
+    if (!globals.json) return;
+    std::string signed_list, removed, versions, files;
+    for (const auto& t : r.signed_targets) {
+        auto replaced = r.replaced.find(t.tag);
+        signed_list += fmt::format("{}{{\"tag\":{},\"digest\":{},\"size\":{},\"replaced\":{}}}", signed_list.empty() ? "" : ",",
+                                   json_string(t.tag), json_string("sha256:" + core::hex_encode(t.sha256)), t.length,
+                                   replaced == r.replaced.end() ? "null" : json_string("sha256:" + replaced->second));
+    }
+    for (const auto& tag : r.removed) removed += fmt::format("{}{}", removed.empty() ? "" : ",", json_string(tag));
+    for (const auto& [role, v] : r.versions) versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+    for (const auto& f : r.files_written) files += fmt::format("{}{}", files.empty() ? "" : ",", json_string(f.string()));
+    fmt::print("{{\"gun\":{},\"role\":{},\"signed\":[{}],\"removed\":[{}],\"versions\":{{{}}},\"files_written\":[{}]}}\n",
+               json_string(r.gun), json_string(r.role), signed_list, removed, versions, files);
+}
+
+void register_sign(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<SignOptions>();
+    auto* cmd = add_command(app, "sign",
+                            "Sign tags into targets (or a delegation) and re-sign snapshot and timestamp, in one write",
+                            "tufkey sign registry.example.com/team/app:v1 --manifest manifest.json\n"
+                            "  tufkey sign registry.example.com/team/app:v1 registry.example.com/team/app:latest "
+                            "--digest sha256:<64 hex> --size 1234\n"
+                            "  tufkey sign registry.example.com/team/app --batch tags.txt   # lines: TAG sha256:HEX SIZE");
+    cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN), or GUN with --batch")->required();
+    cmd->add_option("--digest", o->digest, "sha256:HEX of the manifest (with --size); the same for every tag");
+    cmd->add_option("--size", o->size, "Length of the manifest in bytes (with --digest)");
+    cmd->add_option("--manifest", o->manifest, "Image manifest file (Docker v2 or OCI): digest and size of its bytes");
+    cmd->add_option("--file", o->file, "Any file: digest and size of its bytes");
+    cmd->add_option("--batch", o->batch, "File with one 'TAG sha256:HEX SIZE' per line ('#' comments allowed)");
+    cmd->add_option("--role", o->role, "Role to sign into (default: targets/releases if held, else targets)");
+    commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
+        TUFKEY_TRY(auto split, split_names(o->names, !o->batch.empty()));
+        ceremony::SignRequest request;
+        request.gun = split.first;
+        TUFKEY_TRY(request.targets, targets_from(*o, split.second));
+        if (!o->role.empty()) request.role = o->role;
+        TUFKEY_TRY(auto context, CeremonyContext::create(globals));
+        TUFKEY_TRY(auto report, ceremony::sign_targets(context->access(), request));
+        print_sign_report(globals, report);
+        return 0;
+    });
+}
+
+void register_unsign(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<SignOptions>();
+    auto* cmd = add_command(app, "unsign", "Remove tags from targets (or a delegation) and re-sign snapshot and timestamp",
+                            "tufkey unsign registry.example.com/team/app:v1");
+    cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN)")->required();
+    cmd->add_option("--role", o->role, "Role to remove the tags from (default: as for sign)");
+    commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
+        TUFKEY_TRY(auto split, split_names(o->names, false));
+        ceremony::SignRequest request;
+        request.gun = split.first;
+        request.removals = split.second;
+        if (!o->role.empty()) request.role = o->role;
+        TUFKEY_TRY(auto context, CeremonyContext::create(globals));
+        TUFKEY_TRY(auto report, ceremony::unsign_targets(context->access(), request));
+        print_sign_report(globals, report);
+        return 0;
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_sign);
+TUFKEY_COMMAND(register_unsign);
+
+}  // namespace tufkey::cli

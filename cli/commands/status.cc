@@ -1,0 +1,88 @@
+// tufkey status GUN [--warn ROLE=DURATION]... [--json]
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/status.h"
+
+namespace tufkey::cli {
+namespace {
+
+struct StatusOptions final {
+    std::string gun;
+    std::vector<std::string> warn;
+};
+
+std::string json_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += fmt::format("{}{}", out.empty() ? "" : ",", json_string(i));
+    return "[" + out + "]";
+}
+
+void print_json(const ceremony::StatusReport& r) {
+    std::string roles;
+    for (const auto& s : r.roles) {
+        roles += fmt::format(
+            "{}{{\"role\":{},\"version\":{},\"published\":{},\"unpublished\":{},\"signers\":{},\"threshold\":{},"
+            "\"expires\":{},\"seconds_left\":{},\"time_left\":{},\"warn_window\":{},\"inside_window\":{},\"expired\":{}}}",
+            roles.empty() ? "" : ",", json_string(s.role), s.version, s.published, s.unpublished, json_list(s.signers),
+            s.threshold, json_string(s.expires), s.seconds_left, json_string(ceremony::describe_time_left(s.seconds_left)),
+            json_string(ceremony::format_duration(s.warn_window)), s.inside_window, s.expired);
+    }
+    fmt::print("{{\"gun\":{},\"dialect\":{},\"roles\":[{}],\"unpublished\":{},\"expiring\":{}}}\n", json_string(r.gun),
+               json_string(tuf::to_string(r.dialect)), roles, json_list(r.unpublished), json_list(r.expiring));
+}
+
+void print_text(const ceremony::StatusReport& r) {
+    fmt::print("{} ({} dialect)\n", r.gun, tuf::to_string(r.dialect));
+    fmt::print("{:<20} {:>7}  {:<32} {:<16} {:<6} {}\n", "ROLE", "VERSION", "EXPIRES", "TIME LEFT", "WARN", "SIGNERS");
+    for (const auto& s : r.roles) {
+        std::string signers;
+        for (const auto& id : s.signers) signers += (signers.empty() ? "" : ", ") + id.substr(0, 12);
+        if (s.signers.size() < s.threshold) signers += fmt::format(" (threshold {} not met)", s.threshold);
+        fmt::print("{:<20} {:>7}  {:<32} {:<16} {:<6} {}{}\n", s.role, s.version, s.expires,
+                   ceremony::describe_time_left(s.seconds_left), ceremony::format_duration(s.warn_window),
+                   signers.empty() ? "(none valid)" : signers, s.inside_window ? "  <- WARNING" : "");
+    }
+    if (r.unpublished.empty()) {
+        fmt::print("No unpublished changes.\n");
+    } else {
+        std::string list;
+        for (const auto& role : r.unpublished) list += (list.empty() ? "" : ", ") + role;
+        fmt::print("Unpublished changes: {} (run 'tufkey publish {}')\n", list, r.gun);
+    }
+}
+
+void register_status(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<StatusOptions>();
+    auto* cmd = add_command(app, "status",
+                            "Each role's version, signers and expiry; unpublished changes; exit 6 inside a warning window",
+                            "tufkey status registry.example.com/team/app --warn timestamp=3d || alert-on-call");
+    cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
+    cmd->add_option("--warn", o->warn,
+                    "ROLE=DURATION warning window for this run (root, targets, delegation, snapshot, timestamp; repeatable)");
+    commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
+        keystore::TrustHome home(globals.resolved_home());
+        TUFKEY_TRY(auto report,
+                   ceremony::repository_status(home, {o->gun, o->warn, std::chrono::system_clock::now()}));
+        if (globals.json) print_json(report);
+        else print_text(report);
+        if (report.expiring.empty()) return 0;
+        std::string list;
+        for (const auto& s : report.roles) {
+            if (!s.inside_window) continue;
+            list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", s.role, ceremony::describe_time_left(s.seconds_left));
+        }
+        return core::Error(core::ErrorCode::expiring,
+                           "roles of " + report.gun + " inside their warning window: " + list +
+                               " (re-sign with 'tufkey refresh', 'tufkey sign' or 'tufkey rotate', then publish)");
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_status);
+
+}  // namespace tufkey::cli

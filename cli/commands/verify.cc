@@ -1,0 +1,73 @@
+// tufkey verify GUN[:TAG]: the client's full verification over the trust data in the home.
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/sign.h"
+#include "tufkey/ceremony/verify.h"
+#include "tufkey/keystore/trust_home.h"
+
+namespace tufkey::cli {
+namespace {
+
+std::string roles_text(const ceremony::VerifyReport& r) {
+    std::string text;
+    for (const auto& role : r.roles) {
+        if (role.role == "root") continue;
+        text += fmt::format(", {} v{}", role.role, role.version);
+    }
+    return text;
+}
+
+void print_summary(const GlobalOptions& globals, const ceremony::VerifyReport& r) {
+    const std::uint64_t root_version = r.roles.empty() ? 0 : r.roles.front().version;
+    if (globals.json) {
+        std::string roles;
+        for (const auto& role : r.roles) {
+            roles += fmt::format("{}{{\"role\":{},\"version\":{},\"expires\":{}}}", roles.empty() ? "" : ",",
+                                 json_string(role.role), role.version, json_string(role.expires));
+        }
+        fmt::print("{{\"gun\":{},\"dialect\":{},\"verified\":true,\"root_chain\":{},\"targets\":{},\"roles\":[{}]}}\n",
+                   json_string(r.gun), json_string(tuf::to_string(r.dialect)), r.root_chain, r.target_count, roles);
+        return;
+    }
+    fmt::print("{}: trust data verified ({} dialect): root v{} (chain of {}){}; {} signed target{}{}\n", r.gun,
+               tuf::to_string(r.dialect), root_version, r.root_chain, roles_text(r), r.target_count,
+               r.target_count == 1 ? "" : "s",
+               r.unsigned_roles.empty() ? "" : fmt::format("; {} delegated role(s) never signed", r.unsigned_roles.size()));
+}
+
+void register_verify(CLI::App& app, CommandSet& commands) {
+    auto name = std::make_shared<std::string>();
+    auto* cmd = add_command(app, "verify",
+                            "Verify the trust data in the home as the notary/TUF client does; prints GUN@sha256:HEX for a tag",
+                            "tufkey verify registry.example.com/team/app:v1");
+    cmd->add_option("name", *name, "GUN or GUN:TAG")->required();
+    commands.on(cmd, [name, &globals = commands.globals()]() -> core::Result<int> {
+        const auto split = ceremony::split_gun_tag(*name);
+        ceremony::VerifyRequest request{split.gun, std::nullopt};
+        if (!split.tag.empty()) request.tag = split.tag;
+        keystore::TrustHome home(globals.resolved_home());
+        TUFKEY_TRY(auto report, ceremony::verify_repository(home, request, std::chrono::system_clock::now()));
+        if (report.target) {
+            if (globals.json) {
+                fmt::print("{{\"name\":{},\"digest\":{},\"size\":{},\"role\":{}}}\n", json_string(*name),
+                           json_string("sha256:" + report.target->sha256_hex), report.target->length,
+                           json_string(report.target->role));
+            } else {
+                fmt::print("{}@sha256:{}\n", report.gun, report.target->sha256_hex);
+            }
+            return 0;
+        }
+        print_summary(globals, report);
+        return 0;
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_verify);
+
+}  // namespace tufkey::cli

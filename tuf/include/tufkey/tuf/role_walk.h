@@ -1,0 +1,38 @@
+// Loading the WHOLE delegation graph into a TrustedSet, for callers that must vouch for every
+// role rather than find one target (`tufkey verify GUN` without a tag). Updater::find_target()
+// visits only the roles whose paths cover one target path; this visits every role.
+//
+// Starting at the trusted `targets`, each role's delegations are visited in listed order,
+// pre-order depth first, each role at most once (cycles), at most limits.max_delegations roles.
+// Each role's bytes come from `fetcher` at the URL the Updater uses for it
+// ("<base>/[V.]<quoted role>.json", the version prefix when the root asks for consistent
+// snapshots) and pass TrustedSet::update_targets() (snapshot length/hashes, the delegator's
+// keys and threshold, version, expiry, delegation rules).
+//
+// A role that a parent delegates to but the trusted snapshot does not list:
+//   notary  skipped and reported in `unlisted` (Notary creates a delegation's metadata only
+//           when it is first signed, and its client skips roles the snapshot lacks);
+//   tuf     an error (TUF lists every targets role in the snapshot).
+// Errors are those of update_targets (ErrorCode::trust, "<role>: <problem>") or the fetcher's.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tufkey/core/result.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/trusted_set.h"
+#include "tufkey/tuf/updater.h"
+
+namespace tufkey::tuf {
+
+struct RoleWalk final {
+    std::vector<RoleName> verified;  // delegated roles loaded, in visiting order
+    std::vector<RoleName> unlisted;  // notary: delegated to, but not in the snapshot
+};
+
+// `trusted` must hold a trusted top-level targets (after Updater::refresh()).
+core::Result<RoleWalk> load_delegation_tree(TrustedSet& trusted, Fetcher& fetcher, const std::string& base_url,
+                                            const UpdaterLimits& limits = {});
+
+}  // namespace tufkey::tuf

@@ -1,0 +1,75 @@
+#include "tufkey/tuf/role_walk.h"
+
+#include <set>
+#include <utility>
+
+namespace tufkey::tuf {
+namespace {
+
+struct Visit final {
+    RoleName role;
+    RoleName delegator;
+};
+
+std::string role_url(const std::string& base, const TrustedSet& trusted, const RoleName& role, const MetaFile& meta) {
+    std::string url = base;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    url += "/";
+    if (trusted.root().consistent_snapshot.value_or(false) && meta.version)
+        url += std::to_string(meta.version->value()) + ".";
+    return url + role.quoted() + ".json";
+}
+
+core::Result<bool> load_one(TrustedSet& trusted, Fetcher& fetcher, const std::string& base, const Visit& visit,
+                            const UpdaterLimits& limits) {
+    const MetaFile* meta = trusted.role_meta(visit.role);
+    if (meta == nullptr) {
+        if (trusted.dialect() == Dialect::notary) return false;
+        return core::Error(core::ErrorCode::trust, visit.role.str() + ": delegated by " + visit.delegator.str() +
+                                                       " but not listed in the trusted snapshot");
+    }
+    const std::string url = role_url(base, trusted, visit.role, *meta);
+    TUFKEY_TRY(auto body, fetcher.fetch(url, meta->length.value_or(limits.targets_max_length)));
+    if (!body) return core::Error(core::ErrorCode::remote, url + ": not found on the repository");
+    TUFKEY_TRY_VOID(trusted.update_targets(*body, visit.role, visit.delegator));
+    return true;
+}
+
+}  // namespace
+
+core::Result<RoleWalk> load_delegation_tree(TrustedSet& trusted, Fetcher& fetcher, const std::string& base_url,
+                                            const UpdaterLimits& limits) {
+    if (trusted.targets(RoleName::targets()) == nullptr)
+        return core::Error(core::ErrorCode::internal, "delegation walk: targets is not trusted yet");
+    RoleWalk walk;
+    std::set<RoleName> visited{RoleName::targets()};
+    std::vector<Visit> stack;
+    auto push_children = [&](const RoleName& parent) {
+        const Targets* t = trusted.targets(parent);
+        if (t == nullptr || !t->delegations) return;
+        const auto& roles = t->delegations->roles;
+        for (auto it = roles.rbegin(); it != roles.rend(); ++it) stack.push_back({it->name, parent});
+    };
+    push_children(RoleName::targets());
+    while (!stack.empty()) {
+        const Visit visit = stack.back();
+        stack.pop_back();
+        if (visited.contains(visit.role)) continue;
+        if (visited.size() > limits.max_delegations) {
+            return core::Error(core::ErrorCode::trust, visit.role.str() + ": more than " +
+                                                           std::to_string(limits.max_delegations) +
+                                                           " delegated roles; refusing to walk further");
+        }
+        visited.insert(visit.role);
+        TUFKEY_TRY(bool loaded, load_one(trusted, fetcher, base_url, visit, limits));
+        if (!loaded) {
+            walk.unlisted.push_back(visit.role);
+            continue;
+        }
+        walk.verified.push_back(visit.role);
+        push_children(visit.role);
+    }
+    return walk;
+}
+
+}  // namespace tufkey::tuf
