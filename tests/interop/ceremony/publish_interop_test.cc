@@ -282,6 +282,8 @@ TEST(PublishInterop, PullWithPinnedRootAndOnFirstUse) {
     EXPECT_EQ(tree(w / "pinned/tuf"), tree(w / "home/tuf"));
     const ProcessResult verify = w.ok(w / "pinned", {"verify", gun + ":v1"});
     EXPECT_NE(verify.out.find(sha256_hex("pulled image")), std::string::npos) << verify.out;
+    const ProcessResult inspect = w.ok(w / "pinned", {"inspect", gun});
+    EXPECT_NE(inspect.out.find("\"v1\""), std::string::npos) << inspect.out;
 
     // No terminal, no --yes: refused, naming both ways out; nothing written.
     const ProcessResult refused = w.tufkey(w / "tofu", {"pull", gun, "--from", server.url()});
