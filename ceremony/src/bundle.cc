@@ -93,7 +93,8 @@ core::Result<void> read_chain(const std::filesystem::path& file, const Json& doc
     for (const Json& entry : chain->as_array()) {
         std::uint64_t version = 0;
         TUFKEY_TRY(auto bytes, read_entry(file, set.dialect, RoleName::root(), entry, version));
-        if (set.root_chain.contains(version)) return damaged(file, "root version " + std::to_string(version) + " twice");
+        if (set.root_chain.contains(version))
+            return damaged(file, "root version " + std::to_string(version) + " twice");
         set.root_chain[version] = std::move(bytes);
     }
     const std::string& root = set.roles.at(RoleName::root());
@@ -136,7 +137,8 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest&
     if (home_root) return Anchor{std::move(*home_root), false};
     const std::string& oldest = set.root_chain.begin()->second;
     TUFKEY_TRY_VOID(tuf::TrustedSet::create(set.dialect, oldest, std::chrono::system_clock::now()));
-    TUFKEY_TRY_VOID(detail::confirm_first_use(access, repo.gun(), "bundle " + request.file.string(), set.dialect, oldest));
+    TUFKEY_TRY_VOID(
+        detail::confirm_first_use(access, repo.gun(), "bundle " + request.file.string(), set.dialect, oldest));
     return Anchor{oldest, true};
 }
 
@@ -194,7 +196,8 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
         TUFKEY_TRY(auto config, repo.load_config());
         if (config.dialect != bundle.dialect)
             return damaged(request.file, "it is " + std::string(tuf::to_string(bundle.dialect)) +
-                                             " dialect but this home records " + gun + " as " + tuf::to_string(config.dialect));
+                                             " dialect but this home records " + gun + " as " +
+                                             tuf::to_string(config.dialect));
     }
     TUFKEY_TRY(auto lock, access.home.lock("tufkey bundle import " + gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, request, repo, bundle));

@@ -25,17 +25,28 @@ core::Result<Duration> parse_duration(std::string_view text) {
     if (text.size() < 2) return bad();
     std::int64_t unit = 0;
     switch (text.back()) {
-        case 'h': unit = kHour; break;
-        case 'd': unit = kDay; break;
-        case 'w': unit = kWeek; break;
-        case 'y': unit = kYear; break;
-        default: return bad();
+        case 'h':
+            unit = kHour;
+            break;
+        case 'd':
+            unit = kDay;
+            break;
+        case 'w':
+            unit = kWeek;
+            break;
+        case 'y':
+            unit = kYear;
+            break;
+        default:
+            return bad();
     }
     std::int64_t count = 0;
     auto digits = text.substr(0, text.size() - 1);
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
     if (ec != std::errc() || end != digits.data() + digits.size() || count <= 0) return bad();
-    if (count > 1000 * kYear / unit) return core::Error(core::ErrorCode::usage, "duration \"" + std::string(text) + "\" is too long (at most 1000y)");
+    if (count > 1000 * kYear / unit)
+        return core::Error(core::ErrorCode::usage,
+                           "duration \"" + std::string(text) + "\" is too long (at most 1000y)");
     return Duration(count * unit);
 }
 
@@ -61,7 +72,8 @@ RolePolicy RolePolicy::default_warning() {
 core::Result<void> RolePolicy::apply_override(std::string_view assignment) {
     auto eq = assignment.find('=');
     if (eq == std::string_view::npos)
-        return core::Error(core::ErrorCode::usage, "expected ROLE=DURATION, e.g. targets=90d, got \"" + std::string(assignment) + "\"");
+        return core::Error(core::ErrorCode::usage,
+                           "expected ROLE=DURATION, e.g. targets=90d, got \"" + std::string(assignment) + "\"");
     std::string role(assignment.substr(0, eq));
     if (role == "delegation" || role == "delegations") role = "targets";
     if (!m_entries.contains(role))

@@ -27,19 +27,22 @@ core::Result<void> check_request(const InitRequest& request) {
     if (request.root_key_uris.empty())
         return core::Error(core::ErrorCode::usage, "init needs at least one --root-key URI (a key on a PKCS#11 token)");
     if (request.root_threshold < 1 || request.root_threshold > request.root_key_uris.size())
-        return core::Error(core::ErrorCode::usage, "--root-threshold must be between 1 and the number of --root-key URIs (" +
-                                                       std::to_string(request.root_key_uris.size()) + ")");
+        return core::Error(core::ErrorCode::usage,
+                           "--root-threshold must be between 1 and the number of --root-key URIs (" +
+                               std::to_string(request.root_key_uris.size()) + ")");
     if (request.dialect == Dialect::notary && request.root_key_type == pkcs11::KeySpec::ed25519)
-        return core::Error(core::ErrorCode::usage, "Notary needs X.509 root certificates, which tufkey makes only for "
-                                                   "ECDSA or RSA keys: use --root-key-type ecdsa-p256 or --dialect tuf");
+        return core::Error(core::ErrorCode::usage,
+                           "Notary needs X.509 root certificates, which tufkey makes only for "
+                           "ECDSA or RSA keys: use --root-key-type ecdsa-p256 or --dialect tuf");
     return core::success();
 }
 
 core::Result<tuf::Key> root_metadata_key(const InitRequest& request, core::Signer& signer, tuf::Instant now) {
     if (request.dialect == Dialect::tuf) return tuf::Key::tuf(signer.public_key());
     if (signer.public_key().algorithm() == core::KeyAlgorithm::ed25519)
-        return core::Error(core::ErrorCode::usage, "Notary needs X.509 root certificates, which tufkey makes only for "
-                                                   "ECDSA or RSA keys; this key is Ed25519 (use --dialect tuf)");
+        return core::Error(core::ErrorCode::usage,
+                           "Notary needs X.509 root certificates, which tufkey makes only for "
+                           "ECDSA or RSA keys; this key is Ed25519 (use --dialect tuf)");
     auto not_before = std::chrono::time_point_cast<std::chrono::seconds>(now);
     auto not_after = not_before + request.expires.for_role("root") + std::chrono::seconds(1);
     TUFKEY_TRY(auto pem, core::make_self_signed_certificate(signer, request.gun, not_before, not_after));
@@ -136,8 +139,11 @@ core::Result<void> write_transcript(const Repository& repo, const keystore::Home
     Transcript transcript(repo.transcript_file(), request.gun);
     tuf::JsonArray tokens;
     for (const auto& k : report.root_keys) {
-        tokens.push_back(tuf::JsonObject{{"uri", k.uri}, {"token", k.token}, {"key_id", k.canonical_id},
-                                         {"metadata_key_id", k.metadata_id}, {"generated", k.generated}});
+        tokens.push_back(tuf::JsonObject{{"uri", k.uri},
+                                         {"token", k.token},
+                                         {"key_id", k.canonical_id},
+                                         {"metadata_key_id", k.metadata_id},
+                                         {"generated", k.generated}});
     }
     tuf::JsonObject role_keys;
     for (const auto& [role, id] : report.role_key_ids) role_keys[role] = id;
@@ -145,12 +151,13 @@ core::Result<void> write_transcript(const Repository& repo, const keystore::Home
                             {"targets.json", sha256_hex(files.targets)},
                             {"snapshot.json", sha256_hex(files.snapshot)},
                             {"timestamp.json", sha256_hex(files.timestamp)}};
-    TUFKEY_TRY_VOID(transcript.append(lock, "init",
-                                      tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
-                                                      {"root_keys", std::move(tokens)},
-                                                      {"root_threshold", static_cast<std::int64_t>(request.root_threshold)},
-                                                      {"role_keys", std::move(role_keys)},
-                                                      {"files_written", std::move(written)}}));
+    TUFKEY_TRY_VOID(
+        transcript.append(lock, "init",
+                          tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
+                                          {"root_keys", std::move(tokens)},
+                                          {"root_threshold", static_cast<std::int64_t>(request.root_threshold)},
+                                          {"role_keys", std::move(role_keys)},
+                                          {"files_written", std::move(written)}}));
     std::vector<core::Signer*> signers;
     for (auto& r : roots) signers.push_back(r.token_key.signer.get());
     return transcript.sign_head(lock, signers);
@@ -162,8 +169,9 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
     TUFKEY_TRY_VOID(check_request(request));
     Repository repo(access.home, request.gun);
     if (repo.exists())
-        return core::Error(core::ErrorCode::refused, "repository " + request.gun +
-                                                         " already exists in this home; rotate keys with 'tufkey rotate' instead");
+        return core::Error(
+            core::ErrorCode::refused,
+            "repository " + request.gun + " already exists in this home; rotate keys with 'tufkey rotate' instead");
     TUFKEY_TRY(auto lock, access.home.lock("tufkey init " + request.gun));
     const tuf::Instant now = std::chrono::system_clock::now();
     TUFKEY_TRY(auto roots, open_root_keys(access, request, now));
@@ -205,8 +213,9 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
     TUFKEY_TRY_VOID(repo.save_config(lock, config));
     report.files_written.push_back(repo.config_file());
     if (roots.size() == 1)
-        report.warnings.push_back("the root key lives on one token only: if it is lost, so is the repository. "
-                                  "Use a threshold over a spare token (e.g. --root-key URI1 --root-key URI2 --root-threshold 1)");
+        report.warnings.push_back(
+            "the root key lives on one token only: if it is lost, so is the repository. "
+            "Use a threshold over a spare token (e.g. --root-key URI1 --root-key URI2 --root-threshold 1)");
     return report;
 }
 

@@ -62,8 +62,10 @@ std::vector<InspectedTag> signed_tags(const detail::RepositoryState& state, cons
             for (const auto& [tag, file] : role.targets->targets) {
                 if (!only_tag.empty() && tag != only_tag) continue;
                 auto key = std::make_pair(tag, sha256_hex(file));
-                if (pass == 0) rows[key];
-                else if (auto row = rows.find(key); row != rows.end()) row->second.insert(signer_name(role.name));
+                if (pass == 0)
+                    rows[key];
+                else if (auto row = rows.find(key); row != rows.end())
+                    row->second.insert(signer_name(role.name));
             }
         }
     }
@@ -107,8 +109,8 @@ core::Result<Inspection> inspect_repository(const keystore::TrustHome& home, std
     if (!state) {
         auto error = std::move(state).error();
         if (error.code != core::ErrorCode::trust) return error;
-        return core::Error(core::ErrorCode::trust, "no signatures or cannot access " + std::string(name) + ": " +
-                                                       error.message);
+        return core::Error(core::ErrorCode::trust,
+                           "no signatures or cannot access " + std::string(name) + ": " + error.message);
     }
     Inspection out;
     out.name = std::string(name);

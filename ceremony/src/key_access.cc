@@ -20,7 +20,7 @@ bool key_matches(const pkcs11::KeyObject& key, const pkcs11::Uri& uri) {
 }
 
 core::Result<std::shared_ptr<pkcs11::Session>> open_session(KeyAccess& access, const pkcs11::Uri& uri,
-                                                             bool read_write) {
+                                                            bool read_write) {
     std::string path;
     if (uri.module_path) {
         path = *uri.module_path;
@@ -35,8 +35,8 @@ core::Result<std::shared_ptr<pkcs11::Session>> open_session(KeyAccess& access, c
     return session;
 }
 
-core::Result<pkcs11::KeyObject> generate_on_token(KeyAccess& access, pkcs11::Session& session,
-                                                  const pkcs11::Uri& uri, pkcs11::KeySpec spec) {
+core::Result<pkcs11::KeyObject> generate_on_token(KeyAccess& access, pkcs11::Session& session, const pkcs11::Uri& uri,
+                                                  pkcs11::KeySpec spec) {
     if (!uri.object)
         return core::Error(core::ErrorCode::usage, "no key on token " + session.token().describe() +
                                                        " matches the URI; to generate one, name it with object=LABEL");

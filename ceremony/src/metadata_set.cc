@@ -57,7 +57,8 @@ private:
 std::optional<std::pair<std::uint64_t, std::string_view>> split_version(std::string_view name) {
     std::uint64_t v = 0;
     auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), v);
-    if (err != std::errc() || end == name.data() || end == name.data() + name.size() || *end != '.') return std::nullopt;
+    if (err != std::errc() || end == name.data() || end == name.data() + name.size() || *end != '.')
+        return std::nullopt;
     return std::make_pair(v, name.substr(static_cast<std::size_t>(end - name.data()) + 1));
 }
 
@@ -204,8 +205,8 @@ core::Result<std::optional<std::string>> SetFetcher::fetch(const std::string& ur
     const std::string* bytes = lookup(std::string_view(url).substr(m_base.size() + 1));
     if (bytes == nullptr) return std::optional<std::string>();
     if (bytes->size() > max_length)
-        return core::Error(core::ErrorCode::trust, url + ": larger than the " + std::to_string(max_length) +
-                                                       " bytes allowed");
+        return core::Error(core::ErrorCode::trust,
+                           url + ": larger than the " + std::to_string(max_length) + " bytes allowed");
     return std::optional<std::string>(*bytes);
 }
 
@@ -256,9 +257,10 @@ core::Result<void> confirm_first_use(KeyAccess& access, const std::string& gun, 
     TUFKEY_TRY(auto lines, describe_root(dialect, root_bytes));
     auto& terminal = access.passphrases.terminal();
     if (!access.assume_yes && !terminal.interactive()) {
-        return core::Error(core::ErrorCode::usage,
-                           "this home has no trusted root for " + gun + ": pass --root FILE to pin the root you "
-                           "expect, or --yes to trust the root from " + source + " on first use");
+        return core::Error(core::ErrorCode::usage, "this home has no trusted root for " + gun +
+                                                       ": pass --root FILE to pin the root you "
+                                                       "expect, or --yes to trust the root from " +
+                                                       source + " on first use");
     }
     terminal.tell("First use of " + gun + " (" + tuf::to_string(dialect) + " dialect) from " + source + ":");
     for (const auto& line : lines) terminal.tell("  " + line);

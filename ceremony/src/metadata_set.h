@@ -60,10 +60,10 @@ private:
 
 struct VerifyRequest final {
     tuf::Dialect dialect = tuf::Dialect::notary;
-    std::string trusted_root;                      // the anchor: file bytes of a root version
-    std::map<std::string, std::string> baseline;   // local_baseline(): rollback protection
-    std::string base_url;                          // where the metadata lives (no trailing '/')
-    std::string gun;                               // notary: the CN the root certificates must name
+    std::string trusted_root;                     // the anchor: file bytes of a root version
+    std::map<std::string, std::string> baseline;  // local_baseline(): rollback protection
+    std::string base_url;                         // where the metadata lives (no trailing '/')
+    std::string gun;                              // notary: the CN the root certificates must name
     tuf::Instant now{};
 };
 

@@ -24,7 +24,7 @@ using tuf::RoleName;
 constexpr const char* kSetBase = "tufkey-home:";
 
 struct OutFile final {
-    std::string path;                // relative to the destination
+    std::string path;  // relative to the destination
     const std::string* bytes = nullptr;
     std::optional<RoleName> current;  // set for a mutable "<role>.json": the role it holds
 };
@@ -51,7 +51,8 @@ std::vector<RoleName> current_order(const MetadataSet& set) {
     return order;
 }
 
-Layout notary_layout(const MetadataSet& set, const std::map<RoleName, std::uint64_t>& versions, const std::string& gun) {
+Layout notary_layout(const MetadataSet& set, const std::map<RoleName, std::uint64_t>& versions,
+                     const std::string& gun) {
     Layout out;
     const std::string prefix = "v2/" + gun + "/_trust/tuf/";
     for (const auto& [version, bytes] : set.root_chain) {
@@ -61,7 +62,8 @@ Layout notary_layout(const MetadataSet& set, const std::map<RoleName, std::uint6
     for (const auto& role : current_order(set)) {
         const std::string& bytes = set.roles.at(role);
         if (role.kind() != tuf::RoleKind::root) {
-            out.immutable.push_back({prefix + std::to_string(versions.at(role)) + "." + role.str() + ".json", &bytes, {}});
+            out.immutable.push_back(
+                {prefix + std::to_string(versions.at(role)) + "." + role.str() + ".json", &bytes, {}});
             if (role.kind() != tuf::RoleKind::timestamp) add_hash_names(out, prefix, role.str(), bytes);
         }
         out.current.push_back({prefix + role.str() + ".json", &bytes, role});
@@ -85,7 +87,8 @@ Layout tuf_layout(const MetadataSet& set, const std::map<RoleName, std::uint64_t
 
 core::Result<fs::path> destination(const std::string& to) {
     if (to.empty())
-        return core::Error(core::ErrorCode::usage, "publish needs a destination: --to DIR (a directory any web server can serve)");
+        return core::Error(core::ErrorCode::usage,
+                           "publish needs a destination: --to DIR (a directory any web server can serve)");
     if (remote::is_http_url(to))
         return core::Error(core::ErrorCode::usage, "publishing to a Notary server (" + remote::redact_url(to) +
                                                        ") is not supported yet: publish to a directory with --to DIR "
@@ -112,17 +115,19 @@ core::Result<void> check_conflicts(const fs::path& dir, const Layout& layout, Di
     for (const auto& f : layout.immutable) {
         TUFKEY_TRY(auto old, existing(dir / f.path));
         if (old && *old != *f.bytes)
-            return core::Error(core::ErrorCode::refused, (dir / f.path).string() +
-                                                             " already holds different metadata under the same version or "
-                                                             "hash (version conflict); pull, or publish to a new directory");
+            return core::Error(core::ErrorCode::refused,
+                               (dir / f.path).string() +
+                                   " already holds different metadata under the same version or "
+                                   "hash (version conflict); pull, or publish to a new directory");
     }
     for (const auto& f : layout.current) {
         TUFKEY_TRY(auto old, existing(dir / f.path));
         if (!old || *old == *f.bytes) continue;
         auto old_version = detail::file_version(dialect, *f.current, *old);
         if (!old_version)
-            return core::Error(core::ErrorCode::refused, (dir / f.path).string() +
-                                                             " is not metadata tufkey can read; remove it or publish elsewhere");
+            return core::Error(
+                core::ErrorCode::refused,
+                (dir / f.path).string() + " is not metadata tufkey can read; remove it or publish elsewhere");
         if (*old_version >= versions.at(*f.current))
             return core::Error(core::ErrorCode::refused,
                                (dir / f.path).string() + " holds " + f.current->str() + " version " +
@@ -152,10 +157,10 @@ core::Result<void> verify_before_publish(const MetadataSet& set, const std::stri
     request.gun = gun;
     auto verified = detail::verify_set(request, fetcher);
     if (!verified) {
-        return core::Error(verified.error().code == core::ErrorCode::trust ? core::ErrorCode::trust
-                                                                           : verified.error().code,
-                           "refusing to publish " + gun + ", clients would reject it: " + verified.error().message +
-                               " (run 'tufkey status " + gun + "'; 'tufkey refresh " + gun + "' renews snapshot and timestamp)");
+        return core::Error(
+            verified.error().code == core::ErrorCode::trust ? core::ErrorCode::trust : verified.error().code,
+            "refusing to publish " + gun + ", clients would reject it: " + verified.error().message +
+                " (run 'tufkey status " + gun + "'; 'tufkey refresh " + gun + "' renews snapshot and timestamp)");
     }
     if (verified->roles.size() != set.roles.size())
         return core::Error(core::ErrorCode::trust, "refusing to publish " + gun +
@@ -207,10 +212,10 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
     }
     TUFKEY_TRY(auto root, tuf::parse_envelope(config.dialect, set.roles.at(RoleName::root()), "root"));
     const tuf::Json* consistent = root.signed_part.find("consistent_snapshot");
-    const Layout layout = config.dialect == Dialect::notary
-                              ? notary_layout(set, versions, request.gun)
-                              : tuf_layout(set, versions, consistent != nullptr && consistent->is_bool() &&
-                                                              consistent->as_bool());
+    const Layout layout =
+        config.dialect == Dialect::notary
+            ? notary_layout(set, versions, request.gun)
+            : tuf_layout(set, versions, consistent != nullptr && consistent->is_bool() && consistent->as_bool());
     TUFKEY_TRY_VOID(check_conflicts(dir, layout, config.dialect, versions));
     TUFKEY_TRY_VOID(core::make_directories(dir, 0755));
     for (const auto* part : {&layout.immutable, &layout.current}) {

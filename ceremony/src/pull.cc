@@ -49,7 +49,8 @@ struct Anchor final {
 core::Result<Anchor> first_use_anchor(KeyAccess& access, tuf::Fetcher& fetcher, const PullRequest& request,
                                       const std::string& source) {
     std::optional<std::string> root;
-    for (const auto& url : {metadata_base(Dialect::notary, source, request.gun) + "/root.json", source + "/root.json"}) {
+    for (const auto& url :
+         {metadata_base(Dialect::notary, source, request.gun) + "/root.json", source + "/root.json"}) {
         TUFKEY_TRY(root, fetcher.fetch(url, kMaxRootSize));
         if (root) break;
     }
@@ -99,10 +100,9 @@ core::Result<void> record(const Repository& repo, const keystore::HomeLock& lock
                          : report.anchor == PullReport::Anchor::first_use ? "first-use"
                                                                           : "home";
     Transcript transcript(repo.transcript_file(), repo.gun());
-    return transcript.append(lock, "pull",
-                             tuf::JsonObject{{"from", remote::redact_url(report.source)},
-                                             {"anchor", anchor},
-                                             {"files", std::move(files)}});
+    return transcript.append(
+        lock, "pull",
+        tuf::JsonObject{{"from", remote::redact_url(report.source)}, {"anchor", anchor}, {"files", std::move(files)}});
 }
 
 }  // namespace
@@ -117,7 +117,8 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     if (repo.exists()) {
         TUFKEY_TRY(auto config, repo.load_config());
         if (config.dialect != anchor.dialect)
-            return core::Error(core::ErrorCode::trust, "the trusted root is " + std::string(tuf::to_string(anchor.dialect)) +
+            return core::Error(core::ErrorCode::trust, "the trusted root is " +
+                                                           std::string(tuf::to_string(anchor.dialect)) +
                                                            " dialect but this home records " + request.gun + " as " +
                                                            tuf::to_string(config.dialect));
     }

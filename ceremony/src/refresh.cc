@@ -18,8 +18,9 @@ core::Result<detail::ResignPlan> plan_for(const std::vector<std::string>& roles)
         } else if (role == "timestamp") {
             plan.timestamp = true;
         } else {
-            return core::Error(core::ErrorCode::usage, "refresh re-signs snapshot and timestamp only, not \"" + role +
-                                                           "\" (sign targets with 'tufkey sign', root with 'tufkey rotate')");
+            return core::Error(core::ErrorCode::usage,
+                               "refresh re-signs snapshot and timestamp only, not \"" + role +
+                                   "\" (sign targets with 'tufkey sign', root with 'tufkey rotate')");
         }
     }
     return plan;

@@ -28,7 +28,8 @@ core::Result<void> policy_from_json(const Json* json, RolePolicy& policy) {
     if (json == nullptr) return core::success();
     if (!json->is_object()) return core::Error(core::ErrorCode::usage, "repository.json: a policy is not an object");
     for (const auto& [role, value] : json->as_object()) {
-        if (!value.is_string()) return core::Error(core::ErrorCode::usage, "repository.json: duration of " + role + " is not a string");
+        if (!value.is_string())
+            return core::Error(core::ErrorCode::usage, "repository.json: duration of " + role + " is not a string");
         TUFKEY_TRY_VOID(policy.apply_override(role + "=" + value.as_string()));
     }
     return core::success();
@@ -100,8 +101,10 @@ core::Result<RepositoryConfig> Repository::load_config() const {
                                         string_member(k, "token_serial"), string_member(k, "key_id")});
         }
     }
-    if (auto r = policy_from_json(json.find("expires"), config.expires); !r) return config_error(config_file(), r.error().message);
-    if (auto r = policy_from_json(json.find("warn"), config.warn); !r) return config_error(config_file(), r.error().message);
+    if (auto r = policy_from_json(json.find("expires"), config.expires); !r)
+        return config_error(config_file(), r.error().message);
+    if (auto r = policy_from_json(json.find("warn"), config.warn); !r)
+        return config_error(config_file(), r.error().message);
     if (const Json* pub = json.find("published"); pub != nullptr && pub->is_object()) {
         for (const auto& [role, v] : pub->as_object()) {
             if (v.is_int() && v.as_int() > 0) config.published[role] = static_cast<std::uint64_t>(v.as_int());
@@ -118,8 +121,8 @@ core::Result<void> Repository::save_config(const keystore::HomeLock&, const Repo
     o["dialect"] = std::string(tuf::to_string(config.dialect));
     JsonArray keys;
     for (const auto& k : config.root_keys) {
-        keys.push_back(JsonObject{{"uri", k.uri}, {"token_label", k.token_label}, {"token_serial", k.token_serial},
-                                  {"key_id", k.key_id}});
+        keys.push_back(JsonObject{
+            {"uri", k.uri}, {"token_label", k.token_label}, {"token_serial", k.token_serial}, {"key_id", k.key_id}});
     }
     o["root_keys"] = std::move(keys);
     o["expires"] = policy_to_json(config.expires);

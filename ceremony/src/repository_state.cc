@@ -31,8 +31,8 @@ core::Result<std::optional<RoleFile>> read_role(const Repository& repo, Dialect 
 
 core::Error missing(const Repository& repo, const RoleName& role) {
     return core::Error(core::ErrorCode::trust, "No valid trust data for " + repo.gun() + ": its " + role.str() +
-                                                   ".json is missing from this home (run 'tufkey pull " +
-                                                   repo.gun() + "')");
+                                                   ".json is missing from this home (run 'tufkey pull " + repo.gun() +
+                                                   "')");
 }
 
 // The dialect of a home that tufkey did not initialise, from root.json's `_type`.

@@ -103,7 +103,7 @@ public:
 private:
     KeyAccess& m_access;
     std::map<std::string, std::unique_ptr<core::SoftwareSigner>> m_signers;  // canonical ID -> signer
-    std::map<std::string, std::unique_ptr<tuf::Key>> m_keys;                // canonical ID -> metadata key
+    std::map<std::string, std::unique_ptr<tuf::Key>> m_keys;                 // canonical ID -> metadata key
 };
 
 // A role file to write.

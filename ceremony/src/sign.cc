@@ -160,9 +160,7 @@ GunAndTag split_gun_tag(std::string_view name) {
 
 core::Result<core::Bytes> parse_sha256_digest(std::string_view digest) {
     constexpr std::string_view prefix = "sha256:";
-    auto bad = [&] {
-        return usage("invalid digest \"" + std::string(digest) + "\": use sha256: and 64 hex digits");
-    };
+    auto bad = [&] { return usage("invalid digest \"" + std::string(digest) + "\": use sha256: and 64 hex digits"); };
     if (!digest.starts_with(prefix) || digest.size() != prefix.size() + 64) return bad();
     auto bytes = core::hex_decode(digest.substr(prefix.size()));
     if (!bytes) return bad();
@@ -193,8 +191,9 @@ core::Result<FileDigest> digest_manifest(const std::filesystem::path& file) {
     TUFKEY_TRY(auto bytes, core::read_file(file, 4u << 20));
     auto json = tuf::parse_json(core::to_string(bytes));
     if (!json || !json->is_object() || json->find("schemaVersion") == nullptr)
-        return usage(file.string() + " is not an image manifest (a JSON object with schemaVersion, as "
-                                     "'docker manifest inspect --verbose' or 'crane manifest' print)");
+        return usage(file.string() +
+                     " is not an image manifest (a JSON object with schemaVersion, as "
+                     "'docker manifest inspect --verbose' or 'crane manifest' print)");
     return FileDigest{core::sha256(bytes), bytes.size()};
 }
 
@@ -218,7 +217,8 @@ core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::st
         if (!digest) return usage(where + digest.error().message);
         auto size = parse_size(fields[2]);
         if (!size) return usage(where + size.error().message);
-        if (!seen.insert(std::string(fields[0])).second) return usage(where + "tag \"" + std::string(fields[0]) + "\" is named twice");
+        if (!seen.insert(std::string(fields[0])).second)
+            return usage(where + "tag \"" + std::string(fields[0]) + "\" is named twice");
         out.push_back(TargetSpec{std::string(fields[0]), std::move(*digest), *size});
     }
     if (out.empty()) return usage(std::string(file_name) + " lists no tags");

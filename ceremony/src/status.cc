@@ -58,9 +58,12 @@ std::string describe_time_left(std::int64_t seconds) {
     const std::int64_t days = s / 86400;
     const std::int64_t hours = (s % 86400) / 3600;
     std::string text;
-    if (years > 0) text = std::to_string(years) + "y " + std::to_string(days) + "d";
-    else if (days > 0) text = std::to_string(days) + "d " + std::to_string(hours) + "h";
-    else text = std::to_string(hours) + "h " + std::to_string((s % 3600) / 60) + "m";
+    if (years > 0)
+        text = std::to_string(years) + "y " + std::to_string(days) + "d";
+    else if (days > 0)
+        text = std::to_string(days) + "d " + std::to_string(hours) + "h";
+    else
+        text = std::to_string(hours) + "h " + std::to_string((s % 3600) / 60) + "m";
     return past ? "expired " + text + " ago" : text;
 }
 
@@ -72,12 +75,12 @@ core::Result<StatusReport> repository_status(const keystore::TrustHome& home, co
     report.gun = request.gun;
     report.dialect = state.dialect();
     const auto& root = state.root();
-    report.roles.push_back(role_status(state, warn, RoleName::root(), state.root_file(), root.version.value(),
-                                       root.expires, request.now));
+    report.roles.push_back(
+        role_status(state, warn, RoleName::root(), state.root_file(), root.version.value(), root.expires, request.now));
     for (const auto& t : state.targets_roles()) {
         if (!t.file) continue;
-        report.roles.push_back(role_status(state, warn, t.name, *t.file, t.targets->version.value(),
-                                           t.targets->expires, request.now));
+        report.roles.push_back(
+            role_status(state, warn, t.name, *t.file, t.targets->version.value(), t.targets->expires, request.now));
     }
     if (state.snapshot())
         report.roles.push_back(role_status(state, warn, RoleName::snapshot(), *state.snapshot_file(),

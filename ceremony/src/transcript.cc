@@ -55,7 +55,8 @@ core::Result<void> check_head_signature(std::size_t n, const Json& line, const s
     const Json* sigs = line.find("signatures");
     if (head == nullptr || !head->is_string() || head->as_string() != expected_head)
         return line_error(n, "head signature names another head than the line before it");
-    if (sigs == nullptr || !sigs->is_array() || sigs->as_array().empty()) return line_error(n, "head signature has no signatures");
+    if (sigs == nullptr || !sigs->is_array() || sigs->as_array().empty())
+        return line_error(n, "head signature has no signatures");
     const std::string message = head_message(line.as_object());
     for (const Json& s : sigs->as_array()) {
         const Json* pem = s.find("public_key");
@@ -68,10 +69,13 @@ core::Result<void> check_head_signature(std::size_t n, const Json& line, const s
         if (!key) return line_error(n, "unreadable public key: " + key.error().message);
         bool known = false;
         for (const auto& t : trusted) known = known || t == *key;
-        if (!known) return line_error(n, "head signed by key " + tuf::notary_canonical_key_id(*key) + ", which is not a root key of the repository");
+        if (!known)
+            return line_error(n, "head signed by key " + tuf::notary_canonical_key_id(*key) +
+                                     ", which is not a root key of the repository");
         auto raw = core::base64_decode(sig->as_string());
         if (!raw || !key->verify(natural_scheme(*key), core::as_bytes(message), *raw).ok())
-            return line_error(n, "head signature by " + tuf::notary_canonical_key_id(*key) + " does not verify (the line was changed)");
+            return line_error(n, "head signature by " + tuf::notary_canonical_key_id(*key) +
+                                     " does not verify (the line was changed)");
         report.signer_key_ids.push_back(tuf::notary_canonical_key_id(*key));
     }
     ++report.head_signatures;
@@ -82,10 +86,14 @@ core::Result<void> check_head_signature(std::size_t n, const Json& line, const s
 
 core::SignatureScheme natural_scheme(const core::PublicKey& key) {
     switch (key.algorithm()) {
-        case core::KeyAlgorithm::ecdsa_p384: return {core::HashAlgorithm::sha384, core::SignatureEncoding::ecdsa_der};
-        case core::KeyAlgorithm::ed25519: return {core::HashAlgorithm::sha256, core::SignatureEncoding::ed25519};
-        case core::KeyAlgorithm::rsa: return {core::HashAlgorithm::sha256, core::SignatureEncoding::rsa_pss};
-        case core::KeyAlgorithm::ecdsa_p256: break;
+        case core::KeyAlgorithm::ecdsa_p384:
+            return {core::HashAlgorithm::sha384, core::SignatureEncoding::ecdsa_der};
+        case core::KeyAlgorithm::ed25519:
+            return {core::HashAlgorithm::sha256, core::SignatureEncoding::ed25519};
+        case core::KeyAlgorithm::rsa:
+            return {core::HashAlgorithm::sha256, core::SignatureEncoding::rsa_pss};
+        case core::KeyAlgorithm::ecdsa_p256:
+            break;
     }
     return {core::HashAlgorithm::sha256, core::SignatureEncoding::ecdsa_der};
 }

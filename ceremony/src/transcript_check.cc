@@ -11,7 +11,7 @@ namespace {
 core::Error trust(const std::string& message) { return core::Error(core::ErrorCode::trust, message); }
 
 struct LineFacts final {
-    std::vector<std::string> guns;  // the gun of each line ("" when absent)
+    std::vector<std::string> guns;        // the gun of each line ("" when absent)
     std::size_t last_head_signature = 0;  // 1-based line number; 0: none
 };
 
@@ -53,7 +53,8 @@ core::Result<TranscriptCheck> verify_transcript_file(const keystore::TrustHome& 
     const LineFacts facts = line_facts(contents);
     if (facts.guns.empty()) return trust("the transcript " + file.string() + " is empty");
     if (gun.empty()) gun = facts.guns.front();
-    if (gun.empty()) return core::Error(core::ErrorCode::usage, "transcript line 1 names no repository: pass --gun GUN");
+    if (gun.empty())
+        return core::Error(core::ErrorCode::usage, "transcript line 1 names no repository: pass --gun GUN");
     TUFKEY_TRY_VOID(check_gun(gun));
     Repository repo(home, gun);
     TUFKEY_TRY(auto keys, repository_root_keys(repo));

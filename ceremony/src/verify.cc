@@ -158,8 +158,8 @@ core::Result<void> check_dialect_setting(const Repository& repo, Dialect dialect
     if (!repo.exists()) return core::success();
     TUFKEY_TRY(auto config, repo.load_config());
     if (config.dialect != dialect)
-        return trust(std::string("root: written in the ") + tuf::to_string(dialect) + " dialect, but repository.json says " +
-                     tuf::to_string(config.dialect));
+        return trust(std::string("root: written in the ") + tuf::to_string(dialect) +
+                     " dialect, but repository.json says " + tuf::to_string(config.dialect));
     return core::success();
 }
 
@@ -212,7 +212,8 @@ std::optional<tuf::TargetInfo> notary_releases_target(const tuf::TrustedSet& set
     return tuf::TargetInfo{tag, it->second, *releases};
 }
 
-core::Result<VerifiedTarget> find_tag(tuf::Updater& updater, const tuf::TrustedSet& walked, const VerifyRequest& request) {
+core::Result<VerifiedTarget> find_tag(tuf::Updater& updater, const tuf::TrustedSet& walked,
+                                      const VerifyRequest& request) {
     const std::string& tag = *request.tag;
     std::optional<tuf::TargetInfo> found;
     if (walked.dialect() == Dialect::notary) found = notary_releases_target(walked, tag);
@@ -252,7 +253,8 @@ core::Result<VerifyReport> verify_repository(const keystore::TrustHome& home, co
     report.gun = request.gun;
     report.dialect = dialect;
     const auto first = tuf::TrustedSet::create(dialect, anchor.bytes, now);
-    report.root_chain = first ? static_cast<std::size_t>(walked.root().version.value() - first->root().version.value() + 1) : 1;
+    report.root_chain =
+        first ? static_cast<std::size_t>(walked.root().version.value() - first->root().version.value() + 1) : 1;
     summarise(walked, walk, report);
     if (request.tag) {
         TUFKEY_TRY(report.target, find_tag(updater, walked, request));

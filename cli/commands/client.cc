@@ -63,8 +63,8 @@ public:
 
 private:
     Result<fs::path> path_of(const std::string& file_name) const {
-        if (file_name.empty() || file_name == "." || file_name == ".." ||
-            file_name.find('/') != std::string::npos || file_name.find('\0') != std::string::npos) {
+        if (file_name.empty() || file_name == "." || file_name == ".." || file_name.find('/') != std::string::npos ||
+            file_name.find('\0') != std::string::npos) {
             return Error(ErrorCode::internal, "unsafe metadata file name '" + file_name + "'");
         }
         return m_dir / file_name;
@@ -199,16 +199,17 @@ void register_client(CLI::App& app, CommandSet& commands) {
     init->add_option("TRUSTED_ROOT", options->trusted_root, "Initial trusted root.json");
     commands.on(init, [options] { return protocol_exit(run_init(*options)); });
 
-    CLI::App* refresh = add_command(*client, "refresh", "Update the top-level metadata (TUF 1.0 §5.3-§5.6)",
-                                    "tufkey client --metadata-url http://127.0.0.1:8000/metadata --metadata-dir md refresh");
+    CLI::App* refresh =
+        add_command(*client, "refresh", "Update the top-level metadata (TUF 1.0 §5.3-§5.6)",
+                    "tufkey client --metadata-url http://127.0.0.1:8000/metadata --metadata-dir md refresh");
     refresh->fallthrough();
     GlobalOptions& globals = commands.globals();
     commands.on(refresh, [options, &globals] { return protocol_exit(run_refresh(*options, globals)); });
 
-    CLI::App* download = add_command(
-        *client, "download", "Refresh, then download and verify each --target-name into --target-dir",
-        "tufkey client --metadata-url URL --metadata-dir md --target-name a.txt --target-base-url URL "
-        "--target-dir out download");
+    CLI::App* download =
+        add_command(*client, "download", "Refresh, then download and verify each --target-name into --target-dir",
+                    "tufkey client --metadata-url URL --metadata-dir md --target-name a.txt --target-base-url URL "
+                    "--target-dir out download");
     download->fallthrough();
     commands.on(download, [options, &globals] { return protocol_exit(run_download(*options, globals)); });
 }

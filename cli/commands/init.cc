@@ -63,15 +63,18 @@ void print_report(const GlobalOptions& globals, const ceremony::InitRequest& req
 
 void register_init(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<InitOptions>();
-    auto* cmd = add_command(app, "init", "The offline root ceremony: root key(s) on token(s), other keys encrypted on disk",
-                            "tufkey init registry.example.com/team/app --root-key 'pkcs11:token=ceremony;object=root' "
-                            "--pin-file ceremony=pin.txt");
+    auto* cmd =
+        add_command(app, "init", "The offline root ceremony: root key(s) on token(s), other keys encrypted on disk",
+                    "tufkey init registry.example.com/team/app --root-key 'pkcs11:token=ceremony;object=root' "
+                    "--pin-file ceremony=pin.txt");
     cmd->add_option("gun", o->gun, "Repository name (GUN), e.g. registry.example.com/team/app")->required();
-    cmd->add_option("--root-key", o->root_keys, "PKCS#11 URI of a root key (repeatable; generated if absent)")->required();
+    cmd->add_option("--root-key", o->root_keys, "PKCS#11 URI of a root key (repeatable; generated if absent)")
+        ->required();
     cmd->add_option("--root-threshold", o->threshold, "Root signatures required (default 1)");
     cmd->add_option("--dialect", o->dialect, "notary (Docker Content Trust, default) or tuf (TUF 1.0)");
     cmd->add_option("--expires", o->expires, "ROLE=DURATION, e.g. targets=90d (h, d, w, y); repeatable");
-    cmd->add_option("--warn", o->warn, "ROLE=DURATION warning window kept for 'tufkey status', e.g. timestamp=3d; repeatable");
+    cmd->add_option("--warn", o->warn,
+                    "ROLE=DURATION warning window kept for 'tufkey status', e.g. timestamp=3d; repeatable");
     cmd->add_option("--root-key-type", o->root_key_type, "Type of root keys generated on tokens (default ecdsa-p256)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto request, build_request(*o));

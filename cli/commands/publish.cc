@@ -40,9 +40,9 @@ void print_report(const GlobalOptions& globals, const std::string& gun, const ce
 
 void register_publish(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<PublishOptions>();
-    auto* cmd = add_command(app, "publish",
-                            "Write the repository's metadata as a static repository any web server can serve",
-                            "tufkey publish registry.example.com/team/app --to /srv/www/trust");
+    auto* cmd =
+        add_command(app, "publish", "Write the repository's metadata as a static repository any web server can serve",
+                    "tufkey publish registry.example.com/team/app --to /srv/www/trust");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
     cmd->add_option("--to", o->to, "Destination directory or file:// URL (default: --server)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {

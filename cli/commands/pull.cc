@@ -17,9 +17,12 @@ struct PullOptions final {
 
 const char* anchor_text(ceremony::PullReport::Anchor anchor) {
     switch (anchor) {
-        case ceremony::PullReport::Anchor::pinned: return "pinned root (--root)";
-        case ceremony::PullReport::Anchor::first_use: return "trusted on first use";
-        case ceremony::PullReport::Anchor::home: break;
+        case ceremony::PullReport::Anchor::pinned:
+            return "pinned root (--root)";
+        case ceremony::PullReport::Anchor::first_use:
+            return "trusted on first use";
+        case ceremony::PullReport::Anchor::home:
+            break;
     }
     return "root already trusted in this home";
 }
@@ -41,10 +44,12 @@ void print_report(const GlobalOptions& globals, const std::string& gun, const ce
 
 void register_pull(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<PullOptions>();
-    auto* cmd = add_command(app, "pull", "Fetch and verify a repository's metadata into the trust home",
-                            "tufkey pull registry.example.com/team/app --from https://trust.example.com --root root.json");
+    auto* cmd =
+        add_command(app, "pull", "Fetch and verify a repository's metadata into the trust home",
+                    "tufkey pull registry.example.com/team/app --from https://trust.example.com --root root.json");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
-    cmd->add_option("--from", o->from, "URL or directory the repository is published at (default: --server, or the last pull's)");
+    cmd->add_option("--from", o->from,
+                    "URL or directory the repository is published at (default: --server, or the last pull's)");
     cmd->add_option("--root", o->root, "Pin this root.json as the trusted root instead of trusting on first use");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));

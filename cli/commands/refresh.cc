@@ -18,8 +18,8 @@ void print_report(const GlobalOptions& globals, const ceremony::RefreshReport& r
     if (globals.json) {
         std::string roles;
         for (const auto& [role, v] : r.versions) {
-            roles += fmt::format("{}{}:{{\"version\":{},\"expires\":{}}}", roles.empty() ? "" : ",", json_string(role), v,
-                                 json_string(r.expires.at(role)));
+            roles += fmt::format("{}{}:{{\"version\":{},\"expires\":{}}}", roles.empty() ? "" : ",", json_string(role),
+                                 v, json_string(r.expires.at(role)));
         }
         fmt::print("{{\"gun\":{},\"refreshed\":{{{}}}}}\n", json_string(r.gun), roles);
         return;
@@ -30,10 +30,11 @@ void print_report(const GlobalOptions& globals, const ceremony::RefreshReport& r
 
 void register_refresh(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<RefreshOptions>();
-    auto* cmd = add_command(app, "refresh",
-                            "Re-sign and extend snapshot and timestamp with their file keys (static repositories; cron-able)",
-                            "tufkey refresh registry.example.com/team/app && tufkey publish registry.example.com/team/app\n"
-                            "  (cron: TUFKEY_TIMESTAMP_PASSPHRASE=... tufkey refresh GUN --role timestamp)");
+    auto* cmd =
+        add_command(app, "refresh",
+                    "Re-sign and extend snapshot and timestamp with their file keys (static repositories; cron-able)",
+                    "tufkey refresh registry.example.com/team/app && tufkey publish registry.example.com/team/app\n"
+                    "  (cron: TUFKEY_TIMESTAMP_PASSPHRASE=... tufkey refresh GUN --role timestamp)");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
     cmd->add_option("--role", o->roles,
                     "snapshot or timestamp (repeatable; default both; snapshot re-signs timestamp too)");

@@ -36,9 +36,11 @@ core::Result<std::pair<std::string, std::vector<std::string>>> split_names(const
         auto split = ceremony::split_gun_tag(name);
         if (batch && !split.tag.empty())
             return usage("with --batch name only the repository (GUN), not " + name + ": the tags come from the file");
-        if (!batch && split.tag.empty()) return usage("name a tag as GUN:TAG, e.g. registry.example.com/app:v1 (got " + name + ")");
+        if (!batch && split.tag.empty())
+            return usage("name a tag as GUN:TAG, e.g. registry.example.com/app:v1 (got " + name + ")");
         if (!gun.empty() && split.gun != gun)
-            return usage("all tags of one invocation must belong to one repository (" + gun + " and " + split.gun + ")");
+            return usage("all tags of one invocation must belong to one repository (" + gun + " and " + split.gun +
+                         ")");
         gun = split.gun;
         if (!split.tag.empty()) tags.push_back(split.tag);
     }
@@ -46,7 +48,8 @@ core::Result<std::pair<std::string, std::vector<std::string>>> split_names(const
     return std::make_pair(gun, tags);
 }
 
-core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& o, const std::vector<std::string>& tags) {
+core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& o,
+                                                             const std::vector<std::string>& tags) {
     const int sources = !o.digest.empty() + !o.manifest.empty() + !o.file.empty() + !o.batch.empty();
     if (sources != 1) return usage("give exactly one of --digest (with --size), --manifest, --file or --batch");
     if (o.size && o.digest.empty()) return usage("--size goes with --digest");
@@ -77,25 +80,29 @@ void print_sign_report(const GlobalOptions& globals, const ceremony::SignReport&
     std::string signed_list, removed, versions, files;
     for (const auto& t : r.signed_targets) {
         auto replaced = r.replaced.find(t.tag);
-        signed_list += fmt::format("{}{{\"tag\":{},\"digest\":{},\"size\":{},\"replaced\":{}}}", signed_list.empty() ? "" : ",",
-                                   json_string(t.tag), json_string("sha256:" + core::hex_encode(t.sha256)), t.length,
-                                   replaced == r.replaced.end() ? "null" : json_string("sha256:" + replaced->second));
+        signed_list +=
+            fmt::format("{}{{\"tag\":{},\"digest\":{},\"size\":{},\"replaced\":{}}}", signed_list.empty() ? "" : ",",
+                        json_string(t.tag), json_string("sha256:" + core::hex_encode(t.sha256)), t.length,
+                        replaced == r.replaced.end() ? "null" : json_string("sha256:" + replaced->second));
     }
     for (const auto& tag : r.removed) removed += fmt::format("{}{}", removed.empty() ? "" : ",", json_string(tag));
-    for (const auto& [role, v] : r.versions) versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
-    for (const auto& f : r.files_written) files += fmt::format("{}{}", files.empty() ? "" : ",", json_string(f.string()));
-    fmt::print("{{\"gun\":{},\"role\":{},\"signed\":[{}],\"removed\":[{}],\"versions\":{{{}}},\"files_written\":[{}]}}\n",
-               json_string(r.gun), json_string(r.role), signed_list, removed, versions, files);
+    for (const auto& [role, v] : r.versions)
+        versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+    for (const auto& f : r.files_written)
+        files += fmt::format("{}{}", files.empty() ? "" : ",", json_string(f.string()));
+    fmt::print(
+        "{{\"gun\":{},\"role\":{},\"signed\":[{}],\"removed\":[{}],\"versions\":{{{}}},\"files_written\":[{}]}}\n",
+        json_string(r.gun), json_string(r.role), signed_list, removed, versions, files);
 }
 
 void register_sign(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<SignOptions>();
-    auto* cmd = add_command(app, "sign",
-                            "Sign tags into targets (or a delegation) and re-sign snapshot and timestamp, in one write",
-                            "tufkey sign registry.example.com/team/app:v1 --manifest manifest.json\n"
-                            "  tufkey sign registry.example.com/team/app:v1 registry.example.com/team/app:latest "
-                            "--digest sha256:<64 hex> --size 1234\n"
-                            "  tufkey sign registry.example.com/team/app --batch tags.txt   # lines: TAG sha256:HEX SIZE");
+    auto* cmd = add_command(
+        app, "sign", "Sign tags into targets (or a delegation) and re-sign snapshot and timestamp, in one write",
+        "tufkey sign registry.example.com/team/app:v1 --manifest manifest.json\n"
+        "  tufkey sign registry.example.com/team/app:v1 registry.example.com/team/app:latest "
+        "--digest sha256:<64 hex> --size 1234\n"
+        "  tufkey sign registry.example.com/team/app --batch tags.txt   # lines: TAG sha256:HEX SIZE");
     cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN), or GUN with --batch")->required();
     cmd->add_option("--digest", o->digest, "sha256:HEX of the manifest (with --size); the same for every tag");
     cmd->add_option("--size", o->size, "Length of the manifest in bytes (with --digest)");
@@ -118,8 +125,9 @@ void register_sign(CLI::App& app, CommandSet& commands) {
 
 void register_unsign(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<SignOptions>();
-    auto* cmd = add_command(app, "unsign", "Remove tags from targets (or a delegation) and re-sign snapshot and timestamp",
-                            "tufkey unsign registry.example.com/team/app:v1");
+    auto* cmd =
+        add_command(app, "unsign", "Remove tags from targets (or a delegation) and re-sign snapshot and timestamp",
+                    "tufkey unsign registry.example.com/team/app:v1");
     cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN)")->required();
     cmd->add_option("--role", o->role, "Role to remove the tags from (default: as for sign)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {

@@ -26,9 +26,11 @@ void print_json(const ceremony::StatusReport& r) {
     for (const auto& s : r.roles) {
         roles += fmt::format(
             "{}{{\"role\":{},\"version\":{},\"published\":{},\"unpublished\":{},\"signers\":{},\"threshold\":{},"
-            "\"expires\":{},\"seconds_left\":{},\"time_left\":{},\"warn_window\":{},\"inside_window\":{},\"expired\":{}}}",
+            "\"expires\":{},\"seconds_left\":{},\"time_left\":{},\"warn_window\":{},\"inside_window\":{},\"expired\":{}"
+            "}}",
             roles.empty() ? "" : ",", json_string(s.role), s.version, s.published, s.unpublished, json_list(s.signers),
-            s.threshold, json_string(s.expires), s.seconds_left, json_string(ceremony::describe_time_left(s.seconds_left)),
+            s.threshold, json_string(s.expires), s.seconds_left,
+            json_string(ceremony::describe_time_left(s.seconds_left)),
             json_string(ceremony::format_duration(s.warn_window)), s.inside_window, s.expired);
     }
     fmt::print("{{\"gun\":{},\"dialect\":{},\"roles\":[{}],\"unpublished\":{},\"expiring\":{}}}\n", json_string(r.gun),
@@ -57,23 +59,26 @@ void print_text(const ceremony::StatusReport& r) {
 
 void register_status(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<StatusOptions>();
-    auto* cmd = add_command(app, "status",
-                            "Each role's version, signers and expiry; unpublished changes; exit 6 inside a warning window",
-                            "tufkey status registry.example.com/team/app --warn timestamp=3d || alert-on-call");
+    auto* cmd = add_command(
+        app, "status", "Each role's version, signers and expiry; unpublished changes; exit 6 inside a warning window",
+        "tufkey status registry.example.com/team/app --warn timestamp=3d || alert-on-call");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
-    cmd->add_option("--warn", o->warn,
-                    "ROLE=DURATION warning window for this run (root, targets, delegation, snapshot, timestamp; repeatable)");
+    cmd->add_option(
+        "--warn", o->warn,
+        "ROLE=DURATION warning window for this run (root, targets, delegation, snapshot, timestamp; repeatable)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         keystore::TrustHome home(globals.resolved_home());
-        TUFKEY_TRY(auto report,
-                   ceremony::repository_status(home, {o->gun, o->warn, std::chrono::system_clock::now()}));
-        if (globals.json) print_json(report);
-        else print_text(report);
+        TUFKEY_TRY(auto report, ceremony::repository_status(home, {o->gun, o->warn, std::chrono::system_clock::now()}));
+        if (globals.json)
+            print_json(report);
+        else
+            print_text(report);
         if (report.expiring.empty()) return 0;
         std::string list;
         for (const auto& s : report.roles) {
             if (!s.inside_window) continue;
-            list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", s.role, ceremony::describe_time_left(s.seconds_left));
+            list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", s.role,
+                                ceremony::describe_time_left(s.seconds_left));
         }
         return core::Error(core::ErrorCode::expiring,
                            "roles of " + report.gun + " inside their warning window: " + list +

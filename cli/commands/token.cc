@@ -98,8 +98,10 @@ ModuleListing list_module(const std::string& path) {
     }
     listing.info = (*module)->info();
     auto slots = pkcs11::list_slots(**module);
-    if (!slots) listing.problem = slots.error().message;
-    else listing.slots = std::move(*slots);
+    if (!slots)
+        listing.problem = slots.error().message;
+    else
+        listing.slots = std::move(*slots);
     return listing;
 }
 
@@ -117,8 +119,8 @@ void print_listing_text(const ModuleListing& m) {
             fmt::print("  slot {}: uninitialised token ({})\n", s.id, s.description);
         } else {
             const auto& t = *s.token;
-            fmt::print("  slot {}: token '{}'  serial {}  model {}  manufacturer {}\n", s.id, t.label, t.serial, t.model,
-                       t.manufacturer);
+            fmt::print("  slot {}: token '{}'  serial {}  model {}  manufacturer {}\n", s.id, t.label, t.serial,
+                       t.model, t.manufacturer);
             fmt::print("      flags: {}\n      uri:   {}\n", join(t.flags.names()), t.uri().to_string());
         }
     }
@@ -182,7 +184,8 @@ std::string key_json(const KeyRow& row) {
 void print_key_text(const KeyRow& row) {
     const auto& k = *row.key;
     fmt::print("{}  {}  label '{}'  id {}{}\n", row.canonical_id.empty() ? std::string(64, '-') : row.canonical_id,
-               k.type, k.label, k.id.empty() ? "-" : core::hex_encode(k.id), k.has_private_key ? "" : "  (public only)");
+               k.type, k.label, k.id.empty() ? "-" : core::hex_encode(k.id),
+               k.has_private_key ? "" : "  (public only)");
     if (!row.tuf_id.empty() && row.tuf_id != row.canonical_id) fmt::print("    tuf key id: {}\n", row.tuf_id);
     if (k.attributes) {
         fmt::print("    attributes: {}{}\n", join(k.attributes->names()),
@@ -261,8 +264,10 @@ Result<int> run_generate(const GlobalOptions& globals, const TokenOptions& optio
     TUFKEY_TRY(auto key, pkcs11::generate_key_pair(*session, request));
     const bool on_token = key.attributes && key.attributes->generated_on_token();
     if (!on_token) {
-        fmt::print(stderr, "tufkey: warning: the token does not report key {} as generated on it and never "
-                           "extractable; tufkey will refuse it as a root key\n", key.describe());
+        fmt::print(stderr,
+                   "tufkey: warning: the token does not report key {} as generated on it and never "
+                   "extractable; tufkey will refuse it as a root key\n",
+                   key.describe());
     }
     const std::string key_id = key.public_key ? tuf::notary_canonical_key_id(*key.public_key) : "";
     if (globals.json) {
@@ -284,8 +289,9 @@ void register_token(CLI::App& app, CommandSet& commands) {
                                  "tufkey token list --json");
     commands.on(list, [&globals] { return run_list(globals); });
 
-    CLI::App* keys = add_command(*group, "keys", "Keys on a token with their key IDs and protection attributes",
-                                 "tufkey token keys --token 'pkcs11:token=ceremony-root' --pin-file ceremony-root=pin.txt");
+    CLI::App* keys =
+        add_command(*group, "keys", "Keys on a token with their key IDs and protection attributes",
+                    "tufkey token keys --token 'pkcs11:token=ceremony-root' --pin-file ceremony-root=pin.txt");
     keys->add_option("--token", options->token, "Token URI (pkcs11:token=LABEL...) or label; default: the only token");
     commands.on(keys, [&globals, options] { return run_keys(globals, *options); });
 

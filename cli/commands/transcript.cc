@@ -23,25 +23,28 @@ void print_check(const GlobalOptions& globals, const ceremony::TranscriptCheck& 
                    json_string(c.gun), c.report.lines, c.report.head_signatures, c.signed_through, signers);
         return;
     }
-    fmt::print("transcript of {} verified: {} lines chained, {} head signature(s) by root keys, signed through line {}\n",
-               c.gun, c.report.lines, c.report.head_signatures, c.signed_through);
+    fmt::print(
+        "transcript of {} verified: {} lines chained, {} head signature(s) by root keys, signed through line {}\n",
+        c.gun, c.report.lines, c.report.head_signatures, c.signed_through);
     if (c.signed_through < c.report.lines) {
         const std::string lines = c.signed_through + 1 == c.report.lines
                                       ? fmt::format("line {} is", c.report.lines)
                                       : fmt::format("lines {}-{} are", c.signed_through + 1, c.report.lines);
-        print_warning(lines + " chained but not yet covered by a head signature (the next ceremony with the root "
-                              "token signs them)");
+        print_warning(lines +
+                      " chained but not yet covered by a head signature (the next ceremony with the root "
+                      "token signs them)");
     }
 }
 
 void register_transcript(CLI::App& app, CommandSet& commands) {
     auto* group = command_group(app, "transcript", "Ceremony transcripts");
     auto o = std::make_shared<TranscriptOptions>();
-    auto* cmd = add_command(*group, "verify",
-                            "Check a transcript's hash chain and its head signatures against the repository's root keys",
-                            "tufkey transcript verify ~/.tufkey/tufkey/registry.example.com/app/transcript.jsonl");
+    auto* cmd = add_command(
+        *group, "verify", "Check a transcript's hash chain and its head signatures against the repository's root keys",
+        "tufkey transcript verify ~/.tufkey/tufkey/registry.example.com/app/transcript.jsonl");
     cmd->add_option("file", o->file, "The transcript (transcript.jsonl)")->required();
-    cmd->add_option("--gun", o->gun, "Repository whose root keys must have signed it (default: the GUN the lines name)");
+    cmd->add_option("--gun", o->gun,
+                    "Repository whose root keys must have signed it (default: the GUN the lines name)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         keystore::TrustHome home(globals.resolved_home());
         TUFKEY_TRY(auto check, ceremony::verify_transcript_file(home, o->file, o->gun));

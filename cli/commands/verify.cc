@@ -33,17 +33,19 @@ void print_summary(const GlobalOptions& globals, const ceremony::VerifyReport& r
                    json_string(r.gun), json_string(tuf::to_string(r.dialect)), r.root_chain, r.target_count, roles);
         return;
     }
-    fmt::print("{}: trust data verified ({} dialect): root v{} (chain of {}){}; {} signed target{}{}\n", r.gun,
-               tuf::to_string(r.dialect), root_version, r.root_chain, roles_text(r), r.target_count,
-               r.target_count == 1 ? "" : "s",
-               r.unsigned_roles.empty() ? "" : fmt::format("; {} delegated role(s) never signed", r.unsigned_roles.size()));
+    fmt::print(
+        "{}: trust data verified ({} dialect): root v{} (chain of {}){}; {} signed target{}{}\n", r.gun,
+        tuf::to_string(r.dialect), root_version, r.root_chain, roles_text(r), r.target_count,
+        r.target_count == 1 ? "" : "s",
+        r.unsigned_roles.empty() ? "" : fmt::format("; {} delegated role(s) never signed", r.unsigned_roles.size()));
 }
 
 void register_verify(CLI::App& app, CommandSet& commands) {
     auto name = std::make_shared<std::string>();
-    auto* cmd = add_command(app, "verify",
-                            "Verify the trust data in the home as the notary/TUF client does; prints GUN@sha256:HEX for a tag",
-                            "tufkey verify registry.example.com/team/app:v1");
+    auto* cmd =
+        add_command(app, "verify",
+                    "Verify the trust data in the home as the notary/TUF client does; prints GUN@sha256:HEX for a tag",
+                    "tufkey verify registry.example.com/team/app:v1");
     cmd->add_option("name", *name, "GUN or GUN:TAG")->required();
     commands.on(cmd, [name, &globals = commands.globals()]() -> core::Result<int> {
         const auto split = ceremony::split_gun_tag(*name);

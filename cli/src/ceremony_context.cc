@@ -14,7 +14,8 @@ CeremonyContext::CeremonyContext(const GlobalOptions& globals, std::unique_ptr<p
       m_terminal(keystore::make_stdin_terminal()),
       m_passphrases(*m_terminal, keystore::process_environment()),
       m_pins(std::move(pins)),
-      m_access{m_home, m_passphrases, *m_pins, globals.resolved_module(), globals.yes,
-               [](std::string_view w) { print_warning(w); }} {}
+      m_access{m_home,      m_passphrases,
+               *m_pins,     globals.resolved_module(),
+               globals.yes, [](std::string_view w) { print_warning(w); }} {}
 
 }  // namespace tufkey::cli

@@ -69,5 +69,6 @@ CLI::App* command_group(CLI::App& app, const std::string& name, const std::strin
 
 #define TUFKEY_CLI_CONCAT_INNER(a, b) a##b
 #define TUFKEY_CLI_CONCAT(a, b) TUFKEY_CLI_CONCAT_INNER(a, b)
-#define TUFKEY_COMMAND(fn) \
-    [[maybe_unused]] static const bool TUFKEY_CLI_CONCAT(tufkey_registered_, __LINE__) = ::tufkey::cli::register_command(&fn)
+#define TUFKEY_COMMAND(fn)                                                               \
+    [[maybe_unused]] static const bool TUFKEY_CLI_CONCAT(tufkey_registered_, __LINE__) = \
+        ::tufkey::cli::register_command(&fn)

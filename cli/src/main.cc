@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("tufkey ") + TUFKEY_VERSION);
     app.fallthrough();
     app.require_subcommand(0, 1);
-    app.footer("\nExample:\n  tufkey init registry.example.com/app --root-key 'pkcs11:token=ceremony;object=root'\n"
-               "Run 'tufkey COMMAND --help' for a command's options and an example.");
+    app.footer(
+        "\nExample:\n  tufkey init registry.example.com/app --root-key 'pkcs11:token=ceremony;object=root'\n"
+        "Run 'tufkey COMMAND --help' for a command's options and an example.");
     add_global_options(app, globals);
 
     CommandSet commands(globals);

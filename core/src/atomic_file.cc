@@ -14,9 +14,12 @@ namespace {
 
 Error io_error(const std::string& what, const std::filesystem::path& path, int err) {
     std::string hint;
-    if (err == ENOSPC) hint = " (the disk is full: free space and retry)";
-    else if (err == EACCES || err == EPERM) hint = " (permission denied: check the owner and mode)";
-    else if (err == EROFS) hint = " (read-only file system)";
+    if (err == ENOSPC)
+        hint = " (the disk is full: free space and retry)";
+    else if (err == EACCES || err == EPERM)
+        hint = " (permission denied: check the owner and mode)";
+    else if (err == EROFS)
+        hint = " (read-only file system)";
     return Error(ErrorCode::io, "cannot " + what + " " + path.string() + ": " + std::strerror(err) + hint);
 }
 
@@ -84,7 +87,8 @@ Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size)
     }
     if (static_cast<std::size_t>(st.st_size) > max_size) {
         ::close(fd);
-        return Error(ErrorCode::io, "refusing to read " + path.string() + ": larger than " + std::to_string(max_size) + " bytes");
+        return Error(ErrorCode::io,
+                     "refusing to read " + path.string() + ": larger than " + std::to_string(max_size) + " bytes");
     }
     Bytes out;
     out.reserve(static_cast<std::size_t>(st.st_size));
@@ -101,7 +105,8 @@ Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size)
         out.insert(out.end(), buf, buf + n);
         if (out.size() > max_size) {
             ::close(fd);
-            return Error(ErrorCode::io, "refusing to read " + path.string() + ": larger than " + std::to_string(max_size) + " bytes");
+            return Error(ErrorCode::io,
+                         "refusing to read " + path.string() + ": larger than " + std::to_string(max_size) + " bytes");
         }
     }
     ::close(fd);

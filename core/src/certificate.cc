@@ -50,12 +50,14 @@ Result<void> add_extension(X509* cert, int nid, const char* value) {
 
 Result<void> set_random_serial(X509* cert) {
     unsigned char serial[16];
-    if (RAND_bytes(serial, sizeof serial) != 1) return Error(ErrorCode::internal, "no randomness for the serial number");
+    if (RAND_bytes(serial, sizeof serial) != 1)
+        return Error(ErrorCode::internal, "no randomness for the serial number");
     serial[0] &= 0x7f;  // positive
     serial[0] |= 0x40;  // full 128-bit length class, never zero
     BignumPtr bn(BN_bin2bn(serial, sizeof serial, nullptr));
     Asn1IntegerPtr asn(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-    if (!asn || X509_set_serialNumber(cert, asn.get()) != 1) return Error(ErrorCode::internal, "cannot set the serial number");
+    if (!asn || X509_set_serialNumber(cert, asn.get()) != 1)
+        return Error(ErrorCode::internal, "cannot set the serial number");
     return success();
 }
 
@@ -143,7 +145,8 @@ Result<std::string> make_self_signed_certificate(Signer& signer, std::string_vie
         sig_nid = NID_sha256WithRSAEncryption;
         param_type = V_ASN1_NULL;
     } else if (key.algorithm() == KeyAlgorithm::ed25519) {
-        return Error(ErrorCode::usage, "Notary root certificates need an ECDSA or RSA key; Ed25519 is not accepted by Notary");
+        return Error(ErrorCode::usage,
+                     "Notary root certificates need an ECDSA or RSA key; Ed25519 is not accepted by Notary");
     }
     TUFKEY_TRY(X509Ptr cert, build_unsigned(key, common_name, not_before, not_after));
     TUFKEY_TRY_VOID(set_signature_algorithm(cert.get(), sig_nid, param_type));
@@ -161,7 +164,8 @@ Result<std::string> make_self_signed_certificate(Signer& signer, std::string_vie
     bits->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);
     bits->flags |= ASN1_STRING_FLAG_BITS_LEFT;
     if (X509_verify(cert.get(), X509_get0_pubkey(cert.get())) != 1)
-        return Error(ErrorCode::key, "the signer produced an invalid certificate signature (" + signer.describe() + ")");
+        return Error(ErrorCode::key,
+                     "the signer produced an invalid certificate signature (" + signer.describe() + ")");
     BioPtr bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_X509(bio.get(), cert.get());
     char* data = nullptr;

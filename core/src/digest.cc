@@ -9,27 +9,36 @@ namespace tufkey::core {
 
 const EVP_MD* evp_md(HashAlgorithm alg) noexcept {
     switch (alg) {
-        case HashAlgorithm::sha256: return EVP_sha256();
-        case HashAlgorithm::sha384: return EVP_sha384();
-        case HashAlgorithm::sha512: return EVP_sha512();
+        case HashAlgorithm::sha256:
+            return EVP_sha256();
+        case HashAlgorithm::sha384:
+            return EVP_sha384();
+        case HashAlgorithm::sha512:
+            return EVP_sha512();
     }
     return EVP_sha256();
 }
 
 const char* to_string(HashAlgorithm alg) noexcept {
     switch (alg) {
-        case HashAlgorithm::sha256: return "sha256";
-        case HashAlgorithm::sha384: return "sha384";
-        case HashAlgorithm::sha512: return "sha512";
+        case HashAlgorithm::sha256:
+            return "sha256";
+        case HashAlgorithm::sha384:
+            return "sha384";
+        case HashAlgorithm::sha512:
+            return "sha512";
     }
     return "sha256";
 }
 
 std::size_t digest_size(HashAlgorithm alg) noexcept {
     switch (alg) {
-        case HashAlgorithm::sha256: return 32;
-        case HashAlgorithm::sha384: return 48;
-        case HashAlgorithm::sha512: return 64;
+        case HashAlgorithm::sha256:
+            return 32;
+        case HashAlgorithm::sha384:
+            return 48;
+        case HashAlgorithm::sha512:
+            return 64;
     }
     return 32;
 }
@@ -49,9 +58,7 @@ Hasher::Hasher(HashAlgorithm alg) : m_alg(alg), m_ctx(EVP_MD_CTX_new()) {
 
 Hasher::~Hasher() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_ctx)); }
 
-void Hasher::update(ByteView data) {
-    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), data.data(), data.size());
-}
+void Hasher::update(ByteView data) { EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), data.data(), data.size()); }
 
 Bytes Hasher::finish() {
     Bytes out(digest_size(m_alg));

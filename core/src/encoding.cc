@@ -92,7 +92,8 @@ Result<Bytes> base64_decode(std::string_view text) {
             v[j] = kBase64Table[static_cast<unsigned char>(c)];
             if (v[j] < 0) return Error(ErrorCode::usage, "base64 text has a character outside the standard alphabet");
         }
-        std::uint32_t n = std::uint32_t(v[0]) << 18 | std::uint32_t(v[1]) << 12 | std::uint32_t(v[2]) << 6 | std::uint32_t(v[3]);
+        std::uint32_t n =
+            std::uint32_t(v[0]) << 18 | std::uint32_t(v[1]) << 12 | std::uint32_t(v[2]) << 6 | std::uint32_t(v[3]);
         out.push_back(static_cast<std::uint8_t>(n >> 16));
         if (pad < 2) out.push_back(static_cast<std::uint8_t>(n >> 8));
         if (pad < 1) out.push_back(static_cast<std::uint8_t>(n));

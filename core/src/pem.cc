@@ -60,7 +60,8 @@ Result<std::vector<PemBlock>> parse_pem(std::string_view text) {
             if (in_headers) {
                 auto colon = l.find(':');
                 if (colon != std::string_view::npos) {
-                    block.headers.emplace_back(std::string(trim(l.substr(0, colon))), std::string(trim(l.substr(colon + 1))));
+                    block.headers.emplace_back(std::string(trim(l.substr(0, colon))),
+                                               std::string(trim(l.substr(colon + 1))));
                     continue;
                 }
                 in_headers = false;

@@ -54,10 +54,14 @@ Result<PublicKey> from_evp(EVP_PKEY* pkey);
 
 const char* to_string(KeyAlgorithm alg) noexcept {
     switch (alg) {
-        case KeyAlgorithm::ecdsa_p256: return "ecdsa-p256";
-        case KeyAlgorithm::ecdsa_p384: return "ecdsa-p384";
-        case KeyAlgorithm::ed25519: return "ed25519";
-        case KeyAlgorithm::rsa: return "rsa";
+        case KeyAlgorithm::ecdsa_p256:
+            return "ecdsa-p256";
+        case KeyAlgorithm::ecdsa_p384:
+            return "ecdsa-p384";
+        case KeyAlgorithm::ed25519:
+            return "ed25519";
+        case KeyAlgorithm::rsa:
+            return "rsa";
     }
     return "unknown";
 }
@@ -69,12 +73,15 @@ Result<void> check_scheme_fits(KeyAlgorithm alg, const SignatureScheme& scheme) 
         case KeyAlgorithm::ecdsa_p384:
             fits = scheme.encoding == SignatureEncoding::ecdsa_der || scheme.encoding == SignatureEncoding::ecdsa_raw;
             break;
-        case KeyAlgorithm::ed25519: fits = scheme.encoding == SignatureEncoding::ed25519; break;
+        case KeyAlgorithm::ed25519:
+            fits = scheme.encoding == SignatureEncoding::ed25519;
+            break;
         case KeyAlgorithm::rsa:
             fits = scheme.encoding == SignatureEncoding::rsa_pss || scheme.encoding == SignatureEncoding::rsa_pkcs1v15;
             break;
     }
-    if (!fits) return Error(ErrorCode::usage, std::string("signature scheme does not fit a ") + to_string(alg) + " key");
+    if (!fits)
+        return Error(ErrorCode::usage, std::string("signature scheme does not fit a ") + to_string(alg) + " key");
     return success();
 }
 
@@ -102,7 +109,9 @@ Result<PublicKey> PublicKey::from_ed25519_raw(ByteView raw) {
 }
 
 Result<PublicKey> PublicKey::from_ec_point(KeyAlgorithm curve, ByteView point) {
-    const char* group = curve == KeyAlgorithm::ecdsa_p256 ? "P-256" : curve == KeyAlgorithm::ecdsa_p384 ? "P-384" : nullptr;
+    const char* group = curve == KeyAlgorithm::ecdsa_p256   ? "P-256"
+                        : curve == KeyAlgorithm::ecdsa_p384 ? "P-384"
+                                                            : nullptr;
     if (group == nullptr) return Error(ErrorCode::usage, "from_ec_point needs an ECDSA curve");
     OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
     if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
@@ -166,7 +175,8 @@ Bytes PublicKey::ec_point() const {
     EvpPkeyPtr pkey = decode_spki(m_spki);
     Bytes out(1 + 2 * ec_field_size());
     std::size_t len = 0;
-    if (EVP_PKEY_get_octet_string_param(pkey.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out.data(), out.size(), &len) != 1)
+    if (EVP_PKEY_get_octet_string_param(pkey.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out.data(), out.size(), &len) !=
+        1)
         return {};
     out.resize(len);
     return out;
@@ -174,9 +184,12 @@ Bytes PublicKey::ec_point() const {
 
 std::size_t PublicKey::ec_field_size() const noexcept {
     switch (m_algorithm) {
-        case KeyAlgorithm::ecdsa_p256: return 32;
-        case KeyAlgorithm::ecdsa_p384: return 48;
-        default: return 0;
+        case KeyAlgorithm::ecdsa_p256:
+            return 32;
+        case KeyAlgorithm::ecdsa_p384:
+            return 48;
+        default:
+            return 0;
     }
 }
 

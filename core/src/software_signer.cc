@@ -29,9 +29,15 @@ SoftwareSigner::~SoftwareSigner() { EVP_PKEY_free(m_pkey); }
 Result<std::unique_ptr<SoftwareSigner>> SoftwareSigner::generate(KeyAlgorithm alg, unsigned rsa_bits) {
     EVP_PKEY* pkey = nullptr;
     switch (alg) {
-        case KeyAlgorithm::ecdsa_p256: pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-        case KeyAlgorithm::ecdsa_p384: pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
-        case KeyAlgorithm::ed25519: pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
+        case KeyAlgorithm::ecdsa_p256:
+            pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+            break;
+        case KeyAlgorithm::ecdsa_p384:
+            pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+            break;
+        case KeyAlgorithm::ed25519:
+            pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+            break;
         case KeyAlgorithm::rsa:
             if (rsa_bits < 2048) return Error(ErrorCode::usage, "RSA keys must have at least 2048 bits");
             pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsa_bits));

@@ -21,9 +21,12 @@ struct Mechanisms final {
 Mechanisms mechanisms_for(KeySpec spec) {
     switch (spec) {
         case KeySpec::ecdsa_p256:
-        case KeySpec::ecdsa_p384: return {CKM_EC_KEY_PAIR_GEN, CKM_ECDSA};
-        case KeySpec::ed25519: return {CKM_EC_EDWARDS_KEY_PAIR_GEN, CKM_EDDSA};
-        case KeySpec::rsa_3072: return {CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_SHA256_RSA_PKCS_PSS};
+        case KeySpec::ecdsa_p384:
+            return {CKM_EC_KEY_PAIR_GEN, CKM_ECDSA};
+        case KeySpec::ed25519:
+            return {CKM_EC_EDWARDS_KEY_PAIR_GEN, CKM_EDDSA};
+        case KeySpec::rsa_3072:
+            return {CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_SHA256_RSA_PKCS_PSS};
     }
     return {CKM_EC_KEY_PAIR_GEN, CKM_ECDSA};
 }
@@ -92,10 +95,19 @@ void build(Templates& t, const KeyGenRequest& request, TemplateProfile profile) 
         flag(*v, CKA_TOKEN, true);
     }
     switch (request.spec) {
-        case KeySpec::ecdsa_p256: t.ec_params = detail::k_p256_oid; break;
-        case KeySpec::ecdsa_p384: t.ec_params = detail::k_p384_oid; break;
-        case KeySpec::ed25519: t.ec_params = detail::k_ed25519_oid; t.key_type = CKK_EC_EDWARDS; break;
-        case KeySpec::rsa_3072: t.key_type = CKK_RSA; break;
+        case KeySpec::ecdsa_p256:
+            t.ec_params = detail::k_p256_oid;
+            break;
+        case KeySpec::ecdsa_p384:
+            t.ec_params = detail::k_p384_oid;
+            break;
+        case KeySpec::ed25519:
+            t.ec_params = detail::k_ed25519_oid;
+            t.key_type = CKK_EC_EDWARDS;
+            break;
+        case KeySpec::rsa_3072:
+            t.key_type = CKK_RSA;
+            break;
     }
     if (t.key_type == CKK_RSA) {
         add(t.pub, CKA_MODULUS_BITS, &t.modulus_bits, sizeof t.modulus_bits);
@@ -124,7 +136,8 @@ void build(Templates& t, const KeyGenRequest& request, TemplateProfile profile) 
 core::Result<void> check_request(Session& session, KeyGenRequest& request, TemplateProfile profile) {
     if (request.label.empty()) return Error(ErrorCode::usage, "a key on a token needs a label (--label)");
     if (profile == TemplateProfile::minimal && request.always_authenticate) {
-        return Error(ErrorCode::usage, "this module fixes the PIN policy per slot; always-authenticate cannot be asked for");
+        return Error(ErrorCode::usage,
+                     "this module fixes the PIN policy per slot; always-authenticate cannot be asked for");
     }
     if (request.id.empty()) {
         if (profile == TemplateProfile::minimal) {

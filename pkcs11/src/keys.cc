@@ -49,7 +49,8 @@ core::Result<KeyShape> ec_shape(Session& s, CK_OBJECT_HANDLE key, CK_OBJECT_HAND
     std::size_t raw_size = 0;
     if (!edwards && *params == k_p256_oid) alg = core::KeyAlgorithm::ecdsa_p256, raw_size = 65;
     if (!edwards && *params == k_p384_oid) alg = core::KeyAlgorithm::ecdsa_p384, raw_size = 97;
-    if (edwards && (*params == k_ed25519_oid || *params == k_ed25519_name)) alg = core::KeyAlgorithm::ed25519, raw_size = 32;
+    if (edwards && (*params == k_ed25519_oid || *params == k_ed25519_name))
+        alg = core::KeyAlgorithm::ed25519, raw_size = 32;
     if (!alg) {
         shape.type = fmt::format("unsupported ({} curve {})", edwards ? "EdDSA" : "EC", core::hex_encode(*params));
         return shape;
@@ -79,8 +80,10 @@ core::Result<KeyShape> rsa_shape(Session& s, CK_OBJECT_HANDLE key, CK_OBJECT_HAN
     const std::size_t bits = static_cast<std::size_t>(modulus->end() - first) * 8;
     shape.type = fmt::format("rsa-{}", bits);
     auto pk = core::PublicKey::from_rsa_components(*modulus, *exponent);
-    if (pk) shape.public_key = std::move(*pk);
-    else shape.type = fmt::format("unsupported (rsa-{})", bits);
+    if (pk)
+        shape.public_key = std::move(*pk);
+    else
+        shape.type = fmt::format("unsupported (rsa-{})", bits);
     return shape;
 }
 
@@ -126,7 +129,8 @@ core::Result<std::vector<CK_OBJECT_HANDLE>> find_objects(Session& session, std::
     return found;
 }
 
-core::Result<std::optional<core::Bytes>> get_attribute(Session& session, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type) {
+core::Result<std::optional<core::Bytes>> get_attribute(Session& session, CK_OBJECT_HANDLE object,
+                                                       CK_ATTRIBUTE_TYPE type) {
     CK_FUNCTION_LIST* f = fns(session);
     CK_ATTRIBUTE attr{type, nullptr, 0};
     CK_RV rv = f->C_GetAttributeValue(session.handle(), object, &attr, 1);
@@ -154,7 +158,8 @@ core::Result<KeyObject> read_key(Session& session, CK_OBJECT_HANDLE private_key,
     if (label) key.label = core::to_string(*label);
     if (id) key.id = *id;
     CK_KEY_TYPE kt = ~CK_KEY_TYPE{0};
-    if (key_type && key_type->size() == sizeof kt) std::copy(key_type->begin(), key_type->end(), reinterpret_cast<std::uint8_t*>(&kt));
+    if (key_type && key_type->size() == sizeof kt)
+        std::copy(key_type->begin(), key_type->end(), reinterpret_cast<std::uint8_t*>(&kt));
     KeyShape shape;
     if (kt == CKK_EC || kt == CKK_EC_EDWARDS) {
         TUFKEY_TRY(shape, ec_shape(session, main, public_key, kt == CKK_EC_EDWARDS));
@@ -191,10 +196,14 @@ bool matches(const Uri& uri, const KeyObject& key) {
 
 const char* to_string(KeySpec spec) noexcept {
     switch (spec) {
-        case KeySpec::ecdsa_p256: return "ecdsa-p256";
-        case KeySpec::ecdsa_p384: return "ecdsa-p384";
-        case KeySpec::ed25519: return "ed25519";
-        case KeySpec::rsa_3072: return "rsa-3072";
+        case KeySpec::ecdsa_p256:
+            return "ecdsa-p256";
+        case KeySpec::ecdsa_p384:
+            return "ecdsa-p384";
+        case KeySpec::ed25519:
+            return "ed25519";
+        case KeySpec::rsa_3072:
+            return "rsa-3072";
     }
     return "?";
 }
@@ -239,8 +248,10 @@ core::Result<std::vector<KeyObject>> list_keys(Session& session) {
     for (auto h : pubs) {
         TUFKEY_TRY(auto id, detail::get_attribute(session, h, CKA_ID));
         TUFKEY_TRY(auto label, detail::get_attribute(session, h, CKA_LABEL));
-        if (id && !id->empty()) pub_by_id.emplace(*id, h);
-        else if (label) pub_by_label.emplace(core::to_string(*label), h);
+        if (id && !id->empty())
+            pub_by_id.emplace(*id, h);
+        else if (label)
+            pub_by_label.emplace(core::to_string(*label), h);
     }
     std::vector<KeyObject> keys;
     std::vector<CK_OBJECT_HANDLE> used;
@@ -283,11 +294,12 @@ core::Result<KeyObject> find_key(Session& session, const Uri& uri) {
         if (present.empty()) present = "none";
         const char* hint = session.logged_in() ? "" : " (private keys show only after login)";
         return Error(ErrorCode::token, fmt::format("no key matches {} on token {}; keys there: {}{}", uri.to_string(),
-                                                 session.token().describe(), present, hint));
+                                                   session.token().describe(), present, hint));
     }
     std::string names;
     for (const auto* k : found) names += (names.empty() ? "" : ", ") + k->describe();
-    return Error(ErrorCode::token, fmt::format("several keys match {}: {}; add id=... to the URI", uri.to_string(), names));
+    return Error(ErrorCode::token,
+                 fmt::format("several keys match {}: {}; add id=... to the URI", uri.to_string(), names));
 }
 
 }  // namespace tufkey::pkcs11

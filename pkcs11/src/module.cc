@@ -40,8 +40,9 @@ core::Result<void> check_file(const std::string& path) {
     if (path.find('/') == std::string::npos) return core::success();  // left to the dlopen search path
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
-        return Error(ErrorCode::token,
-                     fmt::format("no PKCS#11 module at {} (set --module or TUFKEY_PKCS11_MODULE to the module's .so)", path));
+        return Error(
+            ErrorCode::token,
+            fmt::format("no PKCS#11 module at {} (set --module or TUFKEY_PKCS11_MODULE to the module's .so)", path));
     }
     if (!S_ISREG(st.st_mode)) {
         return Error(ErrorCode::token, fmt::format("{} is not a file, so not a PKCS#11 module", path));
@@ -103,9 +104,7 @@ Module::~Module() {
     ::dlclose(m_handle);
 }
 
-bool Module::is_yubico_piv() const noexcept {
-    return m_info.manufacturer.rfind("Yubico", 0) == 0;
-}
+bool Module::is_yubico_piv() const noexcept { return m_info.manufacturer.rfind("Yubico", 0) == 0; }
 
 core::Result<std::shared_ptr<Module>> Module::open(const std::string& path) {
     if (path.empty()) return Error(ErrorCode::usage, "no PKCS#11 module given (use --module PATH)");
@@ -152,7 +151,8 @@ std::vector<ModuleProbe> probe_modules(const std::vector<std::string>& candidate
     return probes;
 }
 
-core::Result<std::string> resolve_module_path(const std::string& configured, const std::vector<std::string>& candidates) {
+core::Result<std::string> resolve_module_path(const std::string& configured,
+                                              const std::vector<std::string>& candidates) {
     if (!configured.empty()) return configured;
     std::vector<std::string> with_token;
     std::string tried;
@@ -164,13 +164,16 @@ core::Result<std::string> resolve_module_path(const std::string& configured, con
     }
     if (with_token.size() == 1) return with_token.front();
     if (with_token.empty()) {
-        return Error(ErrorCode::token,
-                     fmt::format("no PKCS#11 module with a token found ({}); plug in the token or pass --module PATH", tried));
+        return Error(
+            ErrorCode::token,
+            fmt::format("no PKCS#11 module with a token found ({}); plug in the token or pass --module PATH", tried));
     }
     std::string list;
     for (const auto& p : with_token) list += (list.empty() ? "" : ", ") + p;
-    return Error(ErrorCode::token,
-                 fmt::format("several PKCS#11 modules have a token ({}); choose one with --module PATH or TUFKEY_PKCS11_MODULE", list));
+    return Error(
+        ErrorCode::token,
+        fmt::format("several PKCS#11 modules have a token ({}); choose one with --module PATH or TUFKEY_PKCS11_MODULE",
+                    list));
 }
 
 }  // namespace tufkey::pkcs11

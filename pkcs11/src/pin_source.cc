@@ -60,7 +60,8 @@ core::Result<SecretBytes> read_pin_file(const std::string& path) {
     pin.resize(got);
     strip_line_end(pin);
     if (pin.empty()) return Error(ErrorCode::usage, fmt::format("PIN file {} is empty", path));
-    if (pin.size() > k_max_pin) return Error(ErrorCode::usage, fmt::format("PIN file {} holds more than one PIN", path));
+    if (pin.size() > k_max_pin)
+        return Error(ErrorCode::usage, fmt::format("PIN file {} holds more than one PIN", path));
     return pin;
 }
 

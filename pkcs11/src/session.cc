@@ -76,10 +76,9 @@ core::Error Session::error(std::string_view what, std::uint64_t rv) const {
                          fmt::format("token {} needs a user login (PIN) for {} (CKR_USER_NOT_LOGGED_IN)", token, what),
                          rv);
         case CKR_DEVICE_ERROR:
-            return Error(ErrorCode::token,
-                         fmt::format("token {} reported a device error while {}; check the reader and pcscd", token,
-                                     what),
-                         rv);
+            return Error(
+                ErrorCode::token,
+                fmt::format("token {} reported a device error while {}; check the reader and pcscd", token, what), rv);
         default:
             return detail::ck_error(fmt::format("{} on token {} failed", what, token), rv);
     }
@@ -88,8 +87,8 @@ core::Error Session::error(std::string_view what, std::uint64_t rv) const {
 core::Error Session::wrong_pin(std::uint64_t rv) const {
     auto now = m_slot.token_info();
     const std::string state = now ? pin_state(now->flags) : "its PIN state could not be read";
-    return Error(ErrorCode::token,
-                 fmt::format("wrong PIN for token {} (not retried; {})", m_token.describe(), state), rv);
+    return Error(ErrorCode::token, fmt::format("wrong PIN for token {} (not retried; {})", m_token.describe(), state),
+                 rv);
 }
 
 core::Result<LoginReport> Session::login(PinSource& pins) {
@@ -106,7 +105,8 @@ core::Result<LoginReport> Session::login(PinSource& pins) {
     if (now.flags.pin_final_try) {
         report.warnings.push_back(fmt::format("token {}: one more wrong PIN locks it", token));
     } else if (now.flags.pin_count_low) {
-        report.warnings.push_back(fmt::format("token {} reports that a wrong PIN was entered; few tries are left", token));
+        report.warnings.push_back(
+            fmt::format("token {} reports that a wrong PIN was entered; few tries are left", token));
     }
     CK_FUNCTION_LIST* f = fns(m_slot);
     CK_RV rv = CKR_OK;
@@ -116,8 +116,8 @@ core::Result<LoginReport> Session::login(PinSource& pins) {
     } else {
         TUFKEY_TRY(core::SecretBytes pin, pins.pin_for(now));
         if (is_well_known_default_pin(pin)) {
-            report.warnings.push_back(
-                fmt::format("token {} uses a well-known default PIN (such as the YubiKey PIV default); change it", token));
+            report.warnings.push_back(fmt::format(
+                "token {} uses a well-known default PIN (such as the YubiKey PIV default); change it", token));
         }
         rv = f->C_Login(m_handle, CKU_USER, pin_ptr(pin), pin.size());
         if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) m_pin = std::move(pin);
@@ -131,12 +131,14 @@ core::Result<LoginReport> Session::login(PinSource& pins) {
         case CKR_PIN_INCORRECT:
             return wrong_pin(rv);
         case CKR_PIN_LOCKED:
-            return Error(ErrorCode::token, fmt::format("the user PIN of token {} is locked; unblock it with the SO PIN or PUK", token), rv);
+            return Error(ErrorCode::token,
+                         fmt::format("the user PIN of token {} is locked; unblock it with the SO PIN or PUK", token),
+                         rv);
         case CKR_PIN_LEN_RANGE:
         case CKR_ARGUMENTS_BAD:
             return Error(ErrorCode::token,
-                         fmt::format("the PIN for token {} has the wrong length (it must be {} to {} characters)", token,
-                                     now.min_pin_length, now.max_pin_length),
+                         fmt::format("the PIN for token {} has the wrong length (it must be {} to {} characters)",
+                                     token, now.min_pin_length, now.max_pin_length),
                          rv);
         default:
             return error("logging in", rv);

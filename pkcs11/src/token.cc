@@ -155,7 +155,8 @@ core::Result<std::vector<SlotInfo>> list_slots(const Module& module) {
         if (slot.token_present) {
             CK_TOKEN_INFO ti{};
             rv = f->C_GetTokenInfo(id, &ti);
-            if (rv == CKR_OK) slot.token = to_token_info(ti);
+            if (rv == CKR_OK)
+                slot.token = to_token_info(ti);
             else if (rv != CKR_TOKEN_NOT_PRESENT && rv != CKR_TOKEN_NOT_RECOGNIZED && rv != CKR_DEVICE_REMOVED)
                 return detail::ck_error(fmt::format("{}: cannot read the token in slot {}", module.path(), id), rv);
         }
@@ -169,8 +170,8 @@ core::Result<TokenInfo> Slot::token_info() const {
     const CK_RV rv = m_module->functions().f->C_GetTokenInfo(m_id, &ti);
     if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_REMOVED || rv == CKR_SLOT_ID_INVALID) {
         return Error(ErrorCode::token,
-                     fmt::format("the token in slot {} of {} was removed; plug it in and run the command again",
-                                 m_id, m_module->path()),
+                     fmt::format("the token in slot {} of {} was removed; plug it in and run the command again", m_id,
+                                 m_module->path()),
                      rv);
     }
     if (rv != CKR_OK) return detail::ck_error(fmt::format("cannot read the token in slot {}", m_id), rv);
@@ -222,8 +223,10 @@ core::Result<Slot> select_token(const std::shared_ptr<Module>& module, const Uri
     const SlotInfo* uninitialised = nullptr;
     for (const auto& s : slots) {
         if (!s.token || !matches(uri, module->info(), s)) continue;
-        if (s.token->flags.initialized) found.push_back(&s);
-        else if (uninitialised == nullptr) uninitialised = &s;
+        if (s.token->flags.initialized)
+            found.push_back(&s);
+        else if (uninitialised == nullptr)
+            uninitialised = &s;
     }
     if (found.size() == 1) return Slot(module, found.front()->id);
     if (found.empty() && uninitialised != nullptr) return not_initialised(*module, *uninitialised);

@@ -25,18 +25,24 @@ struct Operation final {
 
 CK_MECHANISM_TYPE rsa_mechanism(HashAlgorithm hash, bool pss) {
     switch (hash) {
-        case HashAlgorithm::sha256: return pss ? CKM_SHA256_RSA_PKCS_PSS : CKM_SHA256_RSA_PKCS;
-        case HashAlgorithm::sha384: return pss ? CKM_SHA384_RSA_PKCS_PSS : CKM_SHA384_RSA_PKCS;
-        case HashAlgorithm::sha512: return pss ? CKM_SHA512_RSA_PKCS_PSS : CKM_SHA512_RSA_PKCS;
+        case HashAlgorithm::sha256:
+            return pss ? CKM_SHA256_RSA_PKCS_PSS : CKM_SHA256_RSA_PKCS;
+        case HashAlgorithm::sha384:
+            return pss ? CKM_SHA384_RSA_PKCS_PSS : CKM_SHA384_RSA_PKCS;
+        case HashAlgorithm::sha512:
+            return pss ? CKM_SHA512_RSA_PKCS_PSS : CKM_SHA512_RSA_PKCS;
     }
     return CKM_SHA256_RSA_PKCS_PSS;
 }
 
 CK_RSA_PKCS_PSS_PARAMS pss_params(HashAlgorithm hash) {
     switch (hash) {
-        case HashAlgorithm::sha384: return {CKM_SHA384, CKG_MGF1_SHA384, 48};
-        case HashAlgorithm::sha512: return {CKM_SHA512, CKG_MGF1_SHA512, 64};
-        case HashAlgorithm::sha256: break;
+        case HashAlgorithm::sha384:
+            return {CKM_SHA384, CKG_MGF1_SHA384, 48};
+        case HashAlgorithm::sha512:
+            return {CKM_SHA512, CKG_MGF1_SHA512, 64};
+        case HashAlgorithm::sha256:
+            break;
     }
     return {CKM_SHA256, CKG_MGF1_SHA256, 32};
 }
@@ -83,8 +89,9 @@ Error unsupported(Session& session, CK_MECHANISM_TYPE mechanism, const std::stri
 
 core::Result<std::unique_ptr<TokenSigner>> TokenSigner::create(std::shared_ptr<Session> session, const KeyObject& key) {
     if (!key.has_private_key) {
-        return Error(ErrorCode::token, fmt::format("key {} on token {} has no private key tufkey can see (log in first)",
-                                                   key.describe(), session->token().describe()));
+        return Error(ErrorCode::token,
+                     fmt::format("key {} on token {} has no private key tufkey can see (log in first)", key.describe(),
+                                 session->token().describe()));
     }
     if (!key.public_key) {
         return Error(ErrorCode::token, fmt::format("key {} on token {} is of a type tufkey cannot use", key.describe(),
@@ -106,13 +113,15 @@ core::Result<Bytes> TokenSigner::sign(const core::SignatureScheme& scheme, core:
     Session& session = *m_session;
     CK_FUNCTION_LIST* f = detail::fns(session);
     CK_RV rv = f->C_SignInit(session.handle(), &mechanism, m_handle);
-    if (rv == CKR_MECHANISM_INVALID) return unsupported(session, op.mechanism, core::to_string(m_public.algorithm()), rv);
+    if (rv == CKR_MECHANISM_INVALID)
+        return unsupported(session, op.mechanism, core::to_string(m_public.algorithm()), rv);
     if (rv != CKR_OK) return session.error("starting a signature", rv);
     Bytes signature(1024);
     CK_ULONG length = signature.size();
     if (m_always_authenticate) {
         if (auto login = session.login_context_specific(); !login) {
-            f->C_Sign(session.handle(), op.input.data(), op.input.size(), signature.data(), &length);  // ends the operation
+            f->C_Sign(session.handle(), op.input.data(), op.input.size(), signature.data(),
+                      &length);  // ends the operation
             return std::move(login).error();
         }
     }

@@ -13,8 +13,8 @@ using core::ErrorCode;
 constexpr std::string_view k_scheme = "pkcs11:";
 
 bool is_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~';
 }
 
 int hex_value(char c) {
@@ -68,8 +68,7 @@ core::Result<void> set_path_attribute(Uri& uri, std::string_view name, std::stri
     if (name == "object") return set_once(uri.object, name, std::move(value));
     if (name == "type") {
         if (value != "public" && value != "private" && value != "cert" && value != "secret-key" && value != "data") {
-            return Error(ErrorCode::usage,
-                         "PKCS#11 URI: type must be public, private, cert, secret-key or data");
+            return Error(ErrorCode::usage, "PKCS#11 URI: type must be public, private, cert, secret-key or data");
         }
         return set_once(uri.type, name, std::move(value));
     }
@@ -145,8 +144,10 @@ std::string percent_encode(std::string_view value) {
     std::string out;
     for (const char ch : value) {
         const auto c = static_cast<unsigned char>(ch);
-        if (is_unreserved(c)) out.push_back(ch);
-        else out += fmt::format("%{:02X}", c);
+        if (is_unreserved(c))
+            out.push_back(ch);
+        else
+            out += fmt::format("%{:02X}", c);
     }
     return out;
 }
@@ -203,8 +204,10 @@ std::string Uri::to_string() const {
         out += name;
         out.push_back('=');
         for (const char ch : v) {
-            if (ch == '/') out.push_back('/');
-            else out += percent_encode(std::string_view(&ch, 1));
+            if (ch == '/')
+                out.push_back('/');
+            else
+                out += percent_encode(std::string_view(&ch, 1));
         }
     };
     if (module_name) put_query("module-name", *module_name);

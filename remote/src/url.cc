@@ -29,9 +29,7 @@ std::string redact_url(std::string_view url) {
     return std::string(url.substr(0, authority_start)) + std::string(url.substr(at + 1));
 }
 
-bool is_http_url(std::string_view source) {
-    return source.starts_with("http://") || source.starts_with("https://");
-}
+bool is_http_url(std::string_view source) { return source.starts_with("http://") || source.starts_with("https://"); }
 
 std::string file_url(std::string_view path) {
     std::error_code ec;
@@ -41,8 +39,8 @@ std::string file_url(std::string_view path) {
     std::string out = "file://";
     for (const char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
-        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                           c == '/' || c == '-' || c == '_' || c == '.' || c == '~';
+        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
+                           c == '-' || c == '_' || c == '.' || c == '~';
         if (plain) {
             out.push_back(ch);
         } else {

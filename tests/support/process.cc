@@ -29,8 +29,10 @@ std::vector<std::string> build_env(const ProcessOptions& options) {
         vars["PATH"] = path;
     }
     for (const auto& [k, v] : options.env) {
-        if (v) vars[k] = *v;
-        else vars.erase(k);
+        if (v)
+            vars[k] = *v;
+        else
+            vars.erase(k);
     }
     std::vector<std::string> out;
     for (const auto& [k, v] : vars) out.push_back(k + "=" + v);
@@ -74,7 +76,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
             size_t end = paths.find(':', start);
             if (end == std::string::npos) end = paths.size();
             std::string candidate = paths.substr(start, end - start) + "/" + program;
-            if (access(candidate.c_str(), X_OK) == 0) { program = candidate; break; }
+            if (access(candidate.c_str(), X_OK) == 0) {
+                program = candidate;
+                break;
+            }
             start = end + 1;
         }
     }
@@ -88,7 +93,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     close(out_pipe[1]);
     close(err_pipe[1]);
     if (rc != 0) {
-        close(in_pipe[1]); close(out_pipe[0]); close(err_pipe[0]);
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        close(err_pipe[0]);
         throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
     }
 
@@ -96,8 +103,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     size_t written = 0;
     const std::string& input = options.stdin_data;
     int in_fd = in_pipe[1];
-    if (input.empty()) { close(in_fd); in_fd = -1; }
-    else fcntl(in_fd, F_SETFL, O_NONBLOCK);
+    if (input.empty()) {
+        close(in_fd);
+        in_fd = -1;
+    } else
+        fcntl(in_fd, F_SETFL, O_NONBLOCK);
     int out_fd = out_pipe[0], err_fd = err_pipe[0];
     signal(SIGPIPE, SIG_IGN);
     auto deadline = started + options.timeout;
@@ -120,16 +130,25 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
             if (fds[i].fd == in_fd) {
                 ssize_t w = write(in_fd, input.data() + written, input.size() - written);
                 if (w > 0) written += static_cast<size_t>(w);
-                if (w < 0 || written == input.size()) { close(in_fd); in_fd = -1; }
+                if (w < 0 || written == input.size()) {
+                    close(in_fd);
+                    in_fd = -1;
+                }
                 continue;
             }
             char buf[8192];
             ssize_t r = read(fds[i].fd, buf, sizeof buf);
             std::string& sink = fds[i].fd == out_fd ? result.out : result.err;
-            if (r > 0) sink.append(buf, static_cast<size_t>(r));
+            if (r > 0)
+                sink.append(buf, static_cast<size_t>(r));
             else {
-                if (fds[i].fd == out_fd) { close(out_fd); out_fd = -1; }
-                else { close(err_fd); err_fd = -1; }
+                if (fds[i].fd == out_fd) {
+                    close(out_fd);
+                    out_fd = -1;
+                } else {
+                    close(err_fd);
+                    err_fd = -1;
+                }
             }
         }
     }
@@ -139,8 +158,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     int status = 0;
     waitpid(pid, &status, 0);
     result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+    if (WIFEXITED(status))
+        result.exit_code = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        result.signal = WTERMSIG(status);
     if (result.timed_out) result.exit_code = -1;
     return result;
 }

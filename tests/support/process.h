@@ -11,8 +11,8 @@
 namespace tufkey::testing {
 
 struct ProcessResult final {
-    int exit_code = -1;      // -1 when killed by a signal or by the time limit
-    int signal = 0;          // the terminating signal, if any
+    int exit_code = -1;  // -1 when killed by a signal or by the time limit
+    int signal = 0;      // the terminating signal, if any
     bool timed_out = false;
     std::string out;
     std::string err;

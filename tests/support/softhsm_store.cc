@@ -68,8 +68,10 @@ void SoftHsmStore::activate() {
 }
 
 SoftHsmStore::~SoftHsmStore() {
-    if (m_previous_conf) ::setenv("SOFTHSM2_CONF", m_previous_conf->c_str(), 1);
-    else ::unsetenv("SOFTHSM2_CONF");
+    if (m_previous_conf)
+        ::setenv("SOFTHSM2_CONF", m_previous_conf->c_str(), 1);
+    else
+        ::unsetenv("SOFTHSM2_CONF");
 }
 
 std::unique_ptr<SoftHsmStore> SoftHsmStore::copy_of_template(const std::string& name, const SoftHsmOptions& options,

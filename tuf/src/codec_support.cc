@@ -183,11 +183,11 @@ core::Result<Hashes> decode_hashes(Dialect dialect, const Json& json, std::strin
         if (!value.is_string()) return malformed(context, "hash " + algorithm + " must be a string");
         const std::string& text = value.as_string();
         auto bytes = dialect == Dialect::notary ? core::base64_decode(text) : core::hex_decode(text);
-        const bool exact = bytes && (dialect == Dialect::notary ? core::base64_encode(*bytes)
-                                                                 : core::hex_encode(*bytes)) == text;
+        const bool exact =
+            bytes && (dialect == Dialect::notary ? core::base64_encode(*bytes) : core::hex_encode(*bytes)) == text;
         if (!exact) {
-            return malformed(context, "hash " + algorithm + " is not " +
-                                          (dialect == Dialect::notary ? "base64" : "lowercase hex"));
+            return malformed(
+                context, "hash " + algorithm + " is not " + (dialect == Dialect::notary ? "base64" : "lowercase hex"));
         }
         out.emplace(algorithm, std::move(*bytes));
     }

@@ -70,8 +70,8 @@ core::Result<std::string> serialize_notary(const Envelope& envelope) {
     for (const Signature& s : envelope.signatures) {
         if (!first) out += ',';
         first = false;
-        out += "{\"keyid\":" + go_quote(s.keyid) + ",\"method\":" + go_quote(s.method) +
-               ",\"sig\":" + go_quote(s.sig) + "}";
+        out += "{\"keyid\":" + go_quote(s.keyid) + ",\"method\":" + go_quote(s.method) + ",\"sig\":" + go_quote(s.sig) +
+               "}";
     }
     return out + "]}";
 }

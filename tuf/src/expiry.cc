@@ -93,9 +93,7 @@ core::Result<Expiry> Expiry::parse(std::string_view text) {
     return e;
 }
 
-std::string Expiry::to_string() const {
-    return m_text.empty() ? format_rfc3339_nano(m_seconds, m_nanos) : m_text;
-}
+std::string Expiry::to_string() const { return m_text.empty() ? format_rfc3339_nano(m_seconds, m_nanos) : m_text; }
 
 bool Expiry::is_expired_at(Instant reference) const noexcept {
     const auto ref_ns = ch::time_point_cast<ch::nanoseconds>(reference);

@@ -27,22 +27,26 @@ std::size_t integer_size(std::int64_t i) {
 
 std::size_t canonical_size(const Json& value) {
     switch (value.type()) {
-    case Json::Type::null: return 4;
-    case Json::Type::boolean: return value.as_bool() ? 4 : 5;
-    case Json::Type::integer: return integer_size(value.as_int());
-    case Json::Type::string: return string_size(value.as_string());
-    case Json::Type::array: {
-        const auto& array = value.as_array();
-        std::size_t size = 2 + (array.empty() ? 0 : array.size() - 1);
-        for (const Json& element : array) size += canonical_size(element);
-        return size;
-    }
-    case Json::Type::object: {
-        const auto& object = value.as_object();
-        std::size_t size = 2 + (object.empty() ? 0 : object.size() - 1) + object.size();  // commas, colons
-        for (const auto& [key, member] : object) size += string_size(key) + canonical_size(member);
-        return size;
-    }
+        case Json::Type::null:
+            return 4;
+        case Json::Type::boolean:
+            return value.as_bool() ? 4 : 5;
+        case Json::Type::integer:
+            return integer_size(value.as_int());
+        case Json::Type::string:
+            return string_size(value.as_string());
+        case Json::Type::array: {
+            const auto& array = value.as_array();
+            std::size_t size = 2 + (array.empty() ? 0 : array.size() - 1);
+            for (const Json& element : array) size += canonical_size(element);
+            return size;
+        }
+        case Json::Type::object: {
+            const auto& object = value.as_object();
+            std::size_t size = 2 + (object.empty() ? 0 : object.size() - 1) + object.size();  // commas, colons
+            for (const auto& [key, member] : object) size += string_size(key) + canonical_size(member);
+            return size;
+        }
     }
     return 0;
 }
@@ -71,34 +75,42 @@ void append_integer(std::string& out, std::int64_t i) {
 
 void append_canonical(std::string& out, const Json& value) {
     switch (value.type()) {
-    case Json::Type::null: out += "null"; return;
-    case Json::Type::boolean: out += value.as_bool() ? "true" : "false"; return;
-    case Json::Type::integer: append_integer(out, value.as_int()); return;
-    case Json::Type::string: append_string(out, value.as_string()); return;
-    case Json::Type::array: {
-        out.push_back('[');
-        bool first = true;
-        for (const Json& element : value.as_array()) {
-            if (!first) out.push_back(',');
-            first = false;
-            append_canonical(out, element);
+        case Json::Type::null:
+            out += "null";
+            return;
+        case Json::Type::boolean:
+            out += value.as_bool() ? "true" : "false";
+            return;
+        case Json::Type::integer:
+            append_integer(out, value.as_int());
+            return;
+        case Json::Type::string:
+            append_string(out, value.as_string());
+            return;
+        case Json::Type::array: {
+            out.push_back('[');
+            bool first = true;
+            for (const Json& element : value.as_array()) {
+                if (!first) out.push_back(',');
+                first = false;
+                append_canonical(out, element);
+            }
+            out.push_back(']');
+            return;
         }
-        out.push_back(']');
-        return;
-    }
-    case Json::Type::object: {
-        out.push_back('{');
-        bool first = true;
-        for (const auto& [key, member] : value.as_object()) {
-            if (!first) out.push_back(',');
-            first = false;
-            append_string(out, key);
-            out.push_back(':');
-            append_canonical(out, member);
+        case Json::Type::object: {
+            out.push_back('{');
+            bool first = true;
+            for (const auto& [key, member] : value.as_object()) {
+                if (!first) out.push_back(',');
+                first = false;
+                append_string(out, key);
+                out.push_back(':');
+                append_canonical(out, member);
+            }
+            out.push_back('}');
+            return;
         }
-        out.push_back('}');
-        return;
-    }
     }
 }
 

@@ -16,9 +16,7 @@ core::Result<KeyId> KeyId::parse(std::string_view text) {
     return KeyId(std::string(text));
 }
 
-KeyId KeyId::sha256_of(std::string_view bytes) {
-    return KeyId(core::hex_encode(core::sha256(core::as_bytes(bytes))));
-}
+KeyId KeyId::sha256_of(std::string_view bytes) { return KeyId(core::hex_encode(core::sha256(core::as_bytes(bytes)))); }
 
 std::string notary_canonical_key_id(const core::PublicKey& key) {
     std::string keytype;

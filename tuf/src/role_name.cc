@@ -44,13 +44,12 @@ core::Result<RoleName> RoleName::delegated(Dialect dialect, std::string_view nam
     const std::string quoted_name = "\"" + std::string(name) + "\"";
     if (name.empty()) return core::Error(core::ErrorCode::usage, "a role name must not be empty");
     if (top_level(name)) {
-        return core::Error(core::ErrorCode::usage,
-                           "role name " + quoted_name + " is reserved for a top-level role");
+        return core::Error(core::ErrorCode::usage, "role name " + quoted_name + " is reserved for a top-level role");
     }
     if (dialect == Dialect::notary) {
         if (auto problem = notary_delegation_problem(name)) {
-            return core::Error(core::ErrorCode::usage, "invalid notary delegation name " +
-                                                           quoted_name + ": it " + *problem);
+            return core::Error(core::ErrorCode::usage,
+                               "invalid notary delegation name " + quoted_name + ": it " + *problem);
         }
     }
     return RoleName(RoleKind::delegated, std::string(name));
@@ -59,8 +58,8 @@ core::Result<RoleName> RoleName::delegated(Dialect dialect, std::string_view nam
 std::string RoleName::quoted() const {
     std::string out;
     for (unsigned char c : m_name) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' || c == '~';
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                c == '_' || c == '.' || c == '-' || c == '~';
         if (unreserved) {
             out.push_back(static_cast<char>(c));
         } else {
@@ -75,11 +74,15 @@ std::string RoleName::quoted() const {
 const char* type_name(Dialect dialect, RoleKind kind) noexcept {
     const bool notary = dialect == Dialect::notary;
     switch (kind) {
-        case RoleKind::root: return notary ? "Root" : "root";
-        case RoleKind::snapshot: return notary ? "Snapshot" : "snapshot";
-        case RoleKind::timestamp: return notary ? "Timestamp" : "timestamp";
+        case RoleKind::root:
+            return notary ? "Root" : "root";
+        case RoleKind::snapshot:
+            return notary ? "Snapshot" : "snapshot";
+        case RoleKind::timestamp:
+            return notary ? "Timestamp" : "timestamp";
         case RoleKind::targets:
-        case RoleKind::delegated: break;
+        case RoleKind::delegated:
+            break;
     }
     return notary ? "Targets" : "targets";
 }

@@ -52,11 +52,16 @@ const RoleKeys* Root::role_keys(const RoleName& role) const noexcept {
 
 RoleKeys* Root::role_keys(const RoleName& role) noexcept {
     switch (role.kind()) {
-        case RoleKind::root: return &root;
-        case RoleKind::targets: return &targets;
-        case RoleKind::snapshot: return &snapshot;
-        case RoleKind::timestamp: return &timestamp;
-        case RoleKind::delegated: break;
+        case RoleKind::root:
+            return &root;
+        case RoleKind::targets:
+            return &targets;
+        case RoleKind::snapshot:
+            return &snapshot;
+        case RoleKind::timestamp:
+            return &timestamp;
+        case RoleKind::delegated:
+            break;
     }
     return nullptr;
 }
@@ -106,8 +111,8 @@ core::Result<void> check_type(Dialect dialect, const RoleName& role, const Json&
         return core::Error(core::ErrorCode::trust, role.str() + ": missing \"_type\"");
     }
     if (type->as_string() != expected) {
-        return core::Error(core::ErrorCode::trust, role.str() + ": _type is \"" + type->as_string() +
-                                                       "\", expected \"" + expected + "\"");
+        return core::Error(core::ErrorCode::trust,
+                           role.str() + ": _type is \"" + type->as_string() + "\", expected \"" + expected + "\"");
     }
     return core::success();
 }

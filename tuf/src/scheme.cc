@@ -59,10 +59,13 @@ bool fits(core::KeyAlgorithm alg, SignatureEncoding encoding) {
 std::string signature_method(const Key& key) {
     if (key.dialect() == Dialect::tuf || !key.public_key()) return "";
     switch (key.public_key()->algorithm()) {
-        case core::KeyAlgorithm::ed25519: return "eddsa";
-        case core::KeyAlgorithm::rsa: return "rsapss";
+        case core::KeyAlgorithm::ed25519:
+            return "eddsa";
+        case core::KeyAlgorithm::rsa:
+            return "rsapss";
         case core::KeyAlgorithm::ecdsa_p256:
-        case core::KeyAlgorithm::ecdsa_p384: break;
+        case core::KeyAlgorithm::ecdsa_p384:
+            break;
     }
     return "ecdsa";
 }

@@ -12,8 +12,8 @@ core::Result<Signature> sign_one(Dialect dialect, const SigningKey& signing_key,
     const Key& key = signing_key.key;
     const KeyId id = key.id();
     if (key.dialect() != dialect) {
-        return core::Error(core::ErrorCode::usage, "key " + id.short_form() + " is not in the " +
-                                                       to_string(dialect) + " dialect's form");
+        return core::Error(core::ErrorCode::usage,
+                           "key " + id.short_form() + " is not in the " + to_string(dialect) + " dialect's form");
     }
     if (!key.public_key() || !(*key.public_key() == signing_key.signer.public_key())) {
         return core::Error(core::ErrorCode::usage, "the signer " + signing_key.signer.describe() +

@@ -72,7 +72,8 @@ core::Result<Updater> Updater::create(Dialect dialect, std::string metadata_base
                                       MetadataStore& store, Instant reference_time, UpdaterLimits limits) {
     TUFKEY_TRY(auto root_bytes, store.load(metadata_file_name(RoleName::root())));
     if (!root_bytes) {
-        return core::Error(core::ErrorCode::trust, "root: no trusted root.json in the metadata directory; run init first");
+        return core::Error(core::ErrorCode::trust,
+                           "root: no trusted root.json in the metadata directory; run init first");
     }
     TUFKEY_TRY(TrustedSet trusted, TrustedSet::create(dialect, *root_bytes, reference_time));
     return Updater(strip_trailing_slashes(std::move(metadata_base_url)), fetcher, store, std::move(trusted), limits);
@@ -104,8 +105,8 @@ core::Result<void> Updater::load_root() {
     const std::int64_t first = before.version.value() + 1;
     const auto last = first + static_cast<std::int64_t>(m_limits.max_root_rotations);
     for (std::int64_t next = first; next < last; ++next) {
-        TUFKEY_TRY(auto body, m_fetcher->fetch(m_base + "/" + std::to_string(next) + ".root.json",
-                                               m_limits.root_max_length));
+        TUFKEY_TRY(auto body,
+                   m_fetcher->fetch(m_base + "/" + std::to_string(next) + ".root.json", m_limits.root_max_length));
         if (!body) break;
         TUFKEY_TRY_VOID(m_trusted.update_root(*body));
         TUFKEY_TRY_VOID(m_store->store(metadata_file_name(RoleName::root()), *body));

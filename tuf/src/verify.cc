@@ -39,9 +39,9 @@ core::Result<std::map<KeyId, const Key*>> authorised_keys(const std::string& con
     return out;
 }
 
-core::Result<SignatureReport> check_signatures(Dialect dialect, const std::string& context,
-                                               const Envelope& envelope, const KeyMap& keys,
-                                               const std::vector<KeyId>& keyids, std::uint32_t threshold) {
+core::Result<SignatureReport> check_signatures(Dialect dialect, const std::string& context, const Envelope& envelope,
+                                               const KeyMap& keys, const std::vector<KeyId>& keyids,
+                                               std::uint32_t threshold) {
     TUFKEY_TRY_VOID(check_unique_keyids(context, envelope));
     TUFKEY_TRY(auto authorised, authorised_keys(context, keys, keyids));
     const std::string message = envelope.signing_bytes();
@@ -86,8 +86,7 @@ core::Result<SignatureReport> verify_top_level(Dialect dialect, const Root& trus
     const RoleKeys* role_keys = trusted_root.role_keys(role);
     if (role_keys == nullptr) return trust(role.str(), "is not a top-level role");
     TUFKEY_TRY_VOID(check_type(dialect, role, envelope.signed_part));
-    return check_signatures(dialect, role.str(), envelope, trusted_root.keys, role_keys->keyids,
-                            role_keys->threshold);
+    return check_signatures(dialect, role.str(), envelope, trusted_root.keys, role_keys->keyids, role_keys->threshold);
 }
 
 core::Result<SignatureReport> verify_delegated(Dialect dialect, const Delegations& parent, const RoleName& role,
@@ -103,8 +102,8 @@ core::Result<Root> verify_root_update(Dialect dialect, const Root& trusted_root,
     TUFKEY_TRY_VOID(check_signatures(dialect, "root (trusted root keys)", envelope, trusted_root.keys,
                                      trusted_root.root.keyids, trusted_root.root.threshold));
     TUFKEY_TRY(Root candidate, decode_root(dialect, envelope.signed_part));
-    TUFKEY_TRY_VOID(check_signatures(dialect, "root (new root keys)", envelope, candidate.keys,
-                                     candidate.root.keyids, candidate.root.threshold));
+    TUFKEY_TRY_VOID(check_signatures(dialect, "root (new root keys)", envelope, candidate.keys, candidate.root.keyids,
+                                     candidate.root.threshold));
     return candidate;
 }
 
@@ -112,8 +111,8 @@ core::Result<void> check_key_ids(const RoleName& context, const KeyMap& keys) {
     for (const auto& [listed, key] : keys) {
         const KeyId computed = key.id();
         if (computed != listed) {
-            return trust(context.str(), "key ID " + listed.str() + " does not match its key (computed " +
-                                            computed.str() + ")");
+            return trust(context.str(),
+                         "key ID " + listed.str() + " does not match its key (computed " + computed.str() + ")");
         }
     }
     return core::success();

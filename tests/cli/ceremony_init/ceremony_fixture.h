@@ -52,9 +52,10 @@ public:
     }
 
     // The init arguments for `dialect` with one root key per token label in `tokens`.
-    std::vector<std::string> init_args(tuf::Dialect dialect, const std::vector<std::string>& tokens = {"ceremony"}) const {
-        std::vector<std::string> args{"init", kCeremonyGun, "--pin-file", m_pin_file.string(), "-y", "--dialect",
-                                      tuf::to_string(dialect)};
+    std::vector<std::string> init_args(tuf::Dialect dialect,
+                                       const std::vector<std::string>& tokens = {"ceremony"}) const {
+        std::vector<std::string> args{"init", kCeremonyGun, "--pin-file",           m_pin_file.string(),
+                                      "-y",   "--dialect",  tuf::to_string(dialect)};
         for (const auto& t : tokens) {
             args.push_back("--root-key");
             args.push_back("pkcs11:token=" + t + ";object=root");

@@ -67,7 +67,8 @@ TEST_P(InitCli, WritesFourRolesThatVerifyUnderTheirRoot) {
         ASSERT_TRUE(root_key.certificate_pem().has_value());
         const fs::path pem = m_cli.scratch() / "root-cert.pem";
         write_text(pem, *root_key.certificate_pem());
-        const auto subject = run_process({"openssl", "x509", "-in", pem.string(), "-noout", "-subject", "-nameopt", "RFC2253"});
+        const auto subject =
+            run_process({"openssl", "x509", "-in", pem.string(), "-noout", "-subject", "-nameopt", "RFC2253"});
         ASSERT_EQ(subject.exit_code, 0) << subject.err;
         EXPECT_EQ(subject.out, std::string("subject=CN=") + kCeremonyGun + "\n");
         const auto ca = run_process({"openssl", "x509", "-in", pem.string(), "-noout", "-ext", "basicConstraints"});
@@ -134,9 +135,12 @@ TEST_P(InitCli, TranscriptVerifiesAndAnyChangedLineBreaksIt) {
         ASSERT_TRUE(json.ok());
         for (const auto& [field, value] : json->as_object()) {
             tuf::JsonObject changed = json->as_object();
-            if (value.is_string()) changed[field] = value.as_string() + "0";
-            else if (value.is_int()) changed[field] = value.as_int() + 1;
-            else changed[field] = std::string("changed");
+            if (value.is_string())
+                changed[field] = value.as_string() + "0";
+            else if (value.is_int())
+                changed[field] = value.as_int() + 1;
+            else
+                changed[field] = std::string("changed");
             std::string text;
             for (std::size_t i = 0; i < lines.size(); ++i)
                 text += (i == n ? tuf::canonical_json(tuf::Json(changed)) : lines[i]) + "\n";
@@ -145,7 +149,8 @@ TEST_P(InitCli, TranscriptVerifiesAndAnyChangedLineBreaksIt) {
             ++edits;
             EXPECT_EQ(r.exit_code, 1) << "line " << n + 1 << " field " << field << " changed: " << r.out << r.err;
             const std::regex names_line("line " + std::to_string(n + 1) + "\\b");
-            EXPECT_TRUE(std::regex_search(r.err, names_line)) << "line " << n + 1 << " field " << field << ": " << r.err;
+            EXPECT_TRUE(std::regex_search(r.err, names_line))
+                << "line " << n + 1 << " field " << field << ": " << r.err;
         }
     }
     EXPECT_GE(edits, 12);

@@ -64,8 +64,14 @@ protected:
     }
 
     void init(std::vector<std::string> extra = {}) {
-        std::vector<std::string> args{"init", kGun, "--root-key", "pkcs11:token=ceremony;object=root",
-                                      "--pin-file", m_pin_file.string(), "-y", "--dialect",
+        std::vector<std::string> args{"init",
+                                      kGun,
+                                      "--root-key",
+                                      "pkcs11:token=ceremony;object=root",
+                                      "--pin-file",
+                                      m_pin_file.string(),
+                                      "-y",
+                                      "--dialect",
                                       std::string(tuf::to_string(GetParam()))};
         args.insert(args.end(), extra.begin(), extra.end());
         auto r = run(args);
@@ -108,17 +114,20 @@ protected:
         const auto snap = snapshot();
         const std::string targets_name = dialect() == Dialect::notary ? "targets" : "targets.json";
         ASSERT_TRUE(snap.meta.contains(targets_name));
-        EXPECT_EQ(snap.meta.at(targets_name).hashes.at("sha256"), core::sha256(core::as_bytes(read_text(metadata("targets")))));
+        EXPECT_EQ(snap.meta.at(targets_name).hashes.at("sha256"),
+                  core::sha256(core::as_bytes(read_text(metadata("targets")))));
         if (dialect() == Dialect::notary) {
             ASSERT_TRUE(snap.meta.contains("root"));
-            EXPECT_EQ(snap.meta.at("root").hashes.at("sha256"), core::sha256(core::as_bytes(read_text(metadata("root")))));
+            EXPECT_EQ(snap.meta.at("root").hashes.at("sha256"),
+                      core::sha256(core::as_bytes(read_text(metadata("root")))));
         } else {
             EXPECT_EQ(snap.meta.at(targets_name).version->value(), targets().version.value());
         }
         const auto ts = timestamp();
         const std::string snapshot_name = dialect() == Dialect::notary ? "snapshot" : "snapshot.json";
         ASSERT_TRUE(ts.meta.contains(snapshot_name));
-        EXPECT_EQ(ts.meta.at(snapshot_name).hashes.at("sha256"), core::sha256(core::as_bytes(read_text(metadata("snapshot")))));
+        EXPECT_EQ(ts.meta.at(snapshot_name).hashes.at("sha256"),
+                  core::sha256(core::as_bytes(read_text(metadata("snapshot")))));
         EXPECT_EQ(*ts.meta.at(snapshot_name).length, read_text(metadata("snapshot")).size());
     }
 
@@ -144,12 +153,14 @@ TEST_P(SignCli, SignsTagsByDigestManifestAndBatchIntoVerifiableMetadata) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find(std::string("Successfully signed ") + kGun + ":v1"), std::string::npos) << r.err;
 
-    const std::string manifest = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]})";
+    const std::string manifest =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]})";
     write_text(m_home / "manifest.json", manifest);
     r = run({"sign", std::string(kGun) + ":v2", "--manifest", (m_home / "manifest.json").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
-    write_text(m_home / "tags.txt", "# release batch\n\nv3 sha256:" + kDigestB + " 77\n  v4\tsha256:" + kDigestA + " 5\n");
+    write_text(m_home / "tags.txt",
+               "# release batch\n\nv3 sha256:" + kDigestB + " 77\n  v4\tsha256:" + kDigestA + " 5\n");
     r = run({"--json", "sign", kGun, "--batch", (m_home / "tags.txt").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto report = json::parse(r.out);
@@ -214,7 +225,8 @@ TEST_P(SignCli, WrongPassphraseExits3AndChangesNothing) {
     init();
     ASSERT_EQ(run({"sign", std::string(kGun) + ":v1", "--digest", "sha256:" + kDigestA, "--size", "1"}).exit_code, 0);
     const auto before = all_files();
-    for (const char* variable : {"TUFKEY_TARGETS_PASSPHRASE", "TUFKEY_SNAPSHOT_PASSPHRASE", "TUFKEY_TIMESTAMP_PASSPHRASE"}) {
+    for (const char* variable :
+         {"TUFKEY_TARGETS_PASSPHRASE", "TUFKEY_SNAPSHOT_PASSPHRASE", "TUFKEY_TIMESTAMP_PASSPHRASE"}) {
         auto r = run({"sign", std::string(kGun) + ":v2", "--digest", "sha256:" + kDigestB, "--size", "2"},
                      {{variable, std::string("wrong passphrase")}});
         EXPECT_EQ(r.exit_code, 3) << variable << ": " << r.err;
@@ -315,9 +327,10 @@ TEST_P(SignCli, InspectShowsDockerTrustInspectShape) {
 
     r = run({"inspect", kGun, "--pretty"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const std::string& section : {std::string("Signatures for ") + kGun, std::string("Administrative keys for ") + kGun,
-                                      std::string("Repository Key:"), std::string("Root Key:\t") + rt.root.keyids.at(0).str(),
-                                      std::string("(Repo Admin)")})
+    for (const std::string& section :
+         {std::string("Signatures for ") + kGun, std::string("Administrative keys for ") + kGun,
+          std::string("Repository Key:"), std::string("Root Key:\t") + rt.root.keyids.at(0).str(),
+          std::string("(Repo Admin)")})
         EXPECT_NE(r.out.find(section), std::string::npos) << section << " in\n" << r.out;
 
     r = run({"inspect", "registry.example.com/other"});
@@ -371,7 +384,9 @@ TEST_P(SignCli, ControlCharacterTagIsRefusedInTheNotaryDialect) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, SignCli, ::testing::Values(Dialect::notary, Dialect::tuf),
-                         [](const ::testing::TestParamInfo<Dialect>& p) { return std::string(tuf::to_string(p.param)); });
+                         [](const ::testing::TestParamInfo<Dialect>& p) {
+                             return std::string(tuf::to_string(p.param));
+                         });
 
 }  // namespace
 }  // namespace tufkey::testing

@@ -45,8 +45,8 @@ protected:
         std::string what;
         for (const auto& a : args) what += a + " ";
         EXPECT_EQ(t.result.exit_code, 0) << what << "\n" << t.result.out << t.result.err;
-        EXPECT_NE(t.result.out.find(expected), std::string::npos) << what << ": expected \"" << expected
-                                                                 << "\" on stdout, got: " << t.result.out;
+        EXPECT_NE(t.result.out.find(expected), std::string::npos)
+            << what << ": expected \"" << expected << "\" on stdout, got: " << t.result.out;
         EXPECT_FALSE(opens_inet_socket(t.trace)) << what << " opened a network socket:\n" << t.trace;
     }
 
@@ -67,7 +67,8 @@ TEST(OfflineControl, TheTraceShowsAnInetSocketWhenOneIsOpened) {
 TEST_P(OfflineCli, CeremoniesOpenNoNetworkSocket) {
     const std::string gun = kCeremonyGun;
     expect_offline(m_cli.init_args(GetParam()), "Initialized " + gun);
-    expect_offline({"sign", gun + ":v1", "--digest", "sha256:" + kDigest, "--size", "42"}, "");  // checked by verify below
+    expect_offline({"sign", gun + ":v1", "--digest", "sha256:" + kDigest, "--size", "42"},
+                   "");  // checked by verify below
     expect_offline({"sign", gun + ":v2", "--digest", "sha256:" + std::string(64, 'd'), "--size", "7"}, "");
     expect_offline({"unsign", gun + ":v2"}, "");
     expect_offline({"refresh", gun}, "");

@@ -25,7 +25,8 @@ protected:
     }
 
     void sign(const std::string& tag, const std::string& digest = kDigest) {
-        const auto r = m_cli.run({"sign", std::string(kCeremonyGun) + ":" + tag, "--digest", "sha256:" + digest, "--size", "1234"});
+        const auto r = m_cli.run(
+            {"sign", std::string(kCeremonyGun) + ":" + tag, "--digest", "sha256:" + digest, "--size", "1234"});
         ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     }
 

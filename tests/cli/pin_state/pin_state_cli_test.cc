@@ -35,7 +35,9 @@ constexpr auto k_bound = std::chrono::seconds(15);
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t lines(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 class PinStateCli : public ::testing::Test {
 protected:
@@ -231,7 +233,8 @@ TEST_F(PinStateCli, ListJsonShowsThePinFlags) {
         std::set<std::string> shown;
         std::set_intersection(flags.begin(), flags.end(), pin_flags.begin(), pin_flags.end(),
                               std::inserter(shown, shown.end()));
-        EXPECT_EQ(shown, std::string(row.expected).empty() ? std::set<std::string>{} : std::set<std::string>{row.expected})
+        EXPECT_EQ(shown,
+                  std::string(row.expected).empty() ? std::set<std::string>{} : std::set<std::string>{row.expected})
             << "tries " << row.tries;
         EXPECT_TRUE(flags.count("initialized") == 1 && flags.count("login-required") == 1) << "tries " << row.tries;
     }

@@ -25,7 +25,8 @@ constexpr auto k_bound = std::chrono::seconds(15);
 
 class TokenCli : public ::testing::Test {
 protected:
-    std::unique_ptr<SoftHsmStore> make_store(std::vector<std::string> labels = {"alpha"}, std::string mechanisms = "ALL") {
+    std::unique_ptr<SoftHsmStore> make_store(std::vector<std::string> labels = {"alpha"},
+                                             std::string mechanisms = "ALL") {
         SoftHsmOptions options;
         options.labels = std::move(labels);
         options.mechanisms = std::move(mechanisms);
@@ -100,8 +101,8 @@ TEST_F(TokenCli, GenerateThenKeysShowsTheNotaryKeyIdAndAttributes) {
     ASSERT_TRUE(std::regex_search(gen.out, m, std::regex("key id: ([0-9a-f]{64})"))) << gen.out;
     const std::string key_id = m[1];
 
-    const auto keys = tufkey(store.get(), {"token", "keys", "--token", "pkcs11:token=alpha", "--json", "--pin-file",
-                                           pin_file(*store)});
+    const auto keys = tufkey(
+        store.get(), {"token", "keys", "--token", "pkcs11:token=alpha", "--json", "--pin-file", pin_file(*store)});
     ASSERT_EQ(keys.exit_code, 0) << keys.err;
     const auto list = json::parse(keys.out);
     ASSERT_EQ(list.size(), 1u);
@@ -123,8 +124,9 @@ TEST_F(TokenCli, GenerateThenKeysShowsTheNotaryKeyIdAndAttributes) {
     TempDir dir("tufkey-pub");
     ProcessOptions po;
     po.env = store->env();
-    const auto read = run_process({"pkcs11-tool", "--module", k_softhsm_module, "--token-label", "alpha", "--read-object",
-                                   "--type", "pubkey", "--id", "01", "-o", (dir / "pub.der").string()}, po);
+    const auto read = run_process({"pkcs11-tool", "--module", k_softhsm_module, "--token-label", "alpha",
+                                   "--read-object", "--type", "pubkey", "--id", "01", "-o", (dir / "pub.der").string()},
+                                  po);
     ASSERT_EQ(read.exit_code, 0) << read.err;
     auto pub = core::PublicKey::from_spki_der(core::to_bytes(read_text(dir / "pub.der")));
     ASSERT_TRUE(pub.ok());
@@ -133,16 +135,16 @@ TEST_F(TokenCli, GenerateThenKeysShowsTheNotaryKeyIdAndAttributes) {
 
 TEST_F(TokenCli, GenerateRefusesAnExistingLabel) {
     auto store = make_store();
-    const std::vector<std::string> args{"token", "generate", "--token", "alpha", "--label", "root", "-y",
-                                        "--pin-file", pin_file(*store)};
+    const std::vector<std::string> args{"token", "generate", "--token",    "alpha",         "--label",
+                                        "root",  "-y",       "--pin-file", pin_file(*store)};
     ASSERT_EQ(tufkey(store.get(), args).exit_code, 0);
     expect_one_line_error(tufkey(store.get(), args), 5, "already holds an object labelled 'root'");
 }
 
 TEST_F(TokenCli, GenerateWithoutConfirmationAndWithoutATerminalDoesNothing) {
     auto store = make_store();
-    const auto r = tufkey(store.get(), {"token", "generate", "--token", "alpha", "--label", "root", "--pin-file",
-                                        pin_file(*store)});
+    const auto r = tufkey(store.get(),
+                          {"token", "generate", "--token", "alpha", "--label", "root", "--pin-file", pin_file(*store)});
     expect_one_line_error(r, 5, "pass -y");
     const auto keys = tufkey(store.get(), {"token", "keys", "--json", "--pin-file", pin_file(*store)});
     ASSERT_EQ(keys.exit_code, 0) << keys.err;
@@ -173,7 +175,8 @@ TEST_F(TokenCli, NoPinAndNoTerminalNamesTheWaysToGiveOne) {
 
 TEST_F(TokenCli, PinInAUriIsRefusedWithoutEchoingIt) {
     auto store = make_store();
-    const auto r = tufkey(store.get(), {"token", "keys", "--token", std::string("pkcs11:token=alpha?pin-value=") + k_pin});
+    const auto r =
+        tufkey(store.get(), {"token", "keys", "--token", std::string("pkcs11:token=alpha?pin-value=") + k_pin});
     expect_one_line_error(r, 2, "--pin-file");
 }
 
@@ -188,7 +191,8 @@ TEST_F(TokenCli, LibraryThatIsNotAModule) {
 }
 
 TEST_F(TokenCli, Ykcs11WithoutAYubiKey) {
-    const auto r = tufkey(nullptr, {"token", "keys"}, {{"TUFKEY_PKCS11_MODULE", "/usr/lib/x86_64-linux-gnu/libykcs11.so"}});
+    const auto r =
+        tufkey(nullptr, {"token", "keys"}, {{"TUFKEY_PKCS11_MODULE", "/usr/lib/x86_64-linux-gnu/libykcs11.so"}});
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_TRUE(r.err.find("cannot reach PC/SC (is pcscd running?)") != std::string::npos ||
                 r.err.find("no token found") != std::string::npos)
@@ -219,9 +223,11 @@ TEST_F(TokenCli, UnknownTokenListsTheTokensPresent) {
 TEST_F(TokenCli, KeyNotFoundByUriListsTheKeysThere) {
     auto store = make_store();
     ASSERT_EQ(tufkey(store.get(), {"token", "generate", "--token", "alpha", "--label", "root", "--id", "01", "-y",
-                                   "--pin-file", pin_file(*store)}).exit_code, 0);
-    const auto r = tufkey(store.get(), {"token", "keys", "--token", "pkcs11:token=alpha;object=missing", "--pin-file",
-                                        pin_file(*store)});
+                                   "--pin-file", pin_file(*store)})
+                  .exit_code,
+              0);
+    const auto r = tufkey(
+        store.get(), {"token", "keys", "--token", "pkcs11:token=alpha;object=missing", "--pin-file", pin_file(*store)});
     expect_one_line_error(r, 3, "no key matches");
     EXPECT_NE(r.err.find("'root' (id 01, ecdsa-p256)"), std::string::npos) << r.err;
     const auto one = tufkey(store.get(), {"token", "keys", "--token", "pkcs11:token=alpha;object=root", "--json",

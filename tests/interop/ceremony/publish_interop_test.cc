@@ -50,7 +50,8 @@ public:
                   u.c_str(), "--die-with-parent", static_cast<char*>(nullptr));
             _exit(127);
         }
-        for (int i = 0; i < 400 && !fs::exists(url_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        for (int i = 0; i < 400 && !fs::exists(url_file); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
         std::string text = fs::exists(url_file) ? read_text(url_file) : "";
         while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
         m_url = text;
@@ -115,13 +116,14 @@ public:
     // init GUN with one root key per token label given (threshold `threshold`).
     void init(const fs::path& home, const std::string& gun, const std::vector<std::string>& tokens,
               const std::string& dialect = "notary", int threshold = 1) const {
-        std::vector<std::string> args{"init", gun, "--pin-file", m_pin.string(), "-y", "--dialect", dialect,
-                                      "--root-threshold", std::to_string(threshold)};
+        std::vector<std::string> args{"init",      gun,     "--pin-file",       m_pin.string(),           "-y",
+                                      "--dialect", dialect, "--root-threshold", std::to_string(threshold)};
         for (const auto& t : tokens) args.insert(args.end(), {"--root-key", "pkcs11:token=" + t + ";object=root"});
         ok(home, args);
     }
     void sign(const fs::path& home, const std::string& target, const std::string& content) const {
-        ok(home, {"sign", target, "--digest", "sha256:" + sha256_hex(content), "--size", std::to_string(content.size())});
+        ok(home,
+           {"sign", target, "--digest", "sha256:" + sha256_hex(content), "--size", std::to_string(content.size())});
     }
 
 private:
@@ -146,7 +148,8 @@ TEST(PublishInterop, NotaryClientListsPublishedTags) {
 
     Server server(w / "site", w / ".");
     ASSERT_FALSE(server.url().empty());
-    const ProcessResult list = run_process({"notary", "-d", (w / "notary-trust").string(), "-s", server.url(), "list", gun});
+    const ProcessResult list =
+        run_process({"notary", "-d", (w / "notary-trust").string(), "-s", server.url(), "list", gun});
     ASSERT_EQ(list.exit_code, 0) << list.out << list.err;
     for (const auto& [tag, content] : std::map<std::string, std::string>{
              {"v1", "first image manifest"}, {"latest", "second image manifest, a bit longer"}}) {
@@ -259,13 +262,14 @@ TEST(PublishInterop, TwoOfThreeRootVerifiesAndOneSignatureDoesNot) {
     w.sign(w / "home", gun + ":v1", "threshold image");
     w.ok(w / "home", {"publish", gun, "--to", (w / "site").string()});
     Server server(w / "site", w / ".");
-    const ProcessResult list = run_process({"notary", "-d", (w / "notary-trust").string(), "-s", server.url(), "list", gun});
+    const ProcessResult list =
+        run_process({"notary", "-d", (w / "notary-trust").string(), "-s", server.url(), "list", gun});
     EXPECT_EQ(list.exit_code, 0) << list.out << list.err;
     EXPECT_NE(list.out.find(sha256_hex("threshold image")), std::string::npos) << list.out;
     // A pinned root holding one signature is refused by pull as well.
     write_text(w / "one-sig-root.json", keep_signatures(root, 1));
-    const ProcessResult pull = w.tufkey(w / "puller", {"pull", gun, "--from", server.url(), "--root",
-                                                       (w / "one-sig-root.json").string()});
+    const ProcessResult pull =
+        w.tufkey(w / "puller", {"pull", gun, "--from", server.url(), "--root", (w / "one-sig-root.json").string()});
     EXPECT_EQ(pull.exit_code, 1) << pull.err;
 }
 

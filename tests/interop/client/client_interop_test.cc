@@ -40,8 +40,8 @@ public:
         : m_log(work / "requests.log") {
         const fs::path url_file = work / "url";
         const std::string script = std::string(TUFKEY_SOURCE_DIR) + "/tests/fixtures/static-server.py";
-        std::vector<std::string> args{kPython, script, dir.string(), "--log", m_log.string(), "--url-file",
-                                      url_file.string(), "--die-with-parent"};
+        std::vector<std::string> args{kPython,        script,       dir.string(),      "--log",
+                                      m_log.string(), "--url-file", url_file.string(), "--die-with-parent"};
         args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char*> argv;
         for (auto& arg : args) argv.push_back(arg.data());
@@ -51,7 +51,8 @@ public:
             execv(kPython.c_str(), argv.data());
             _exit(127);
         }
-        for (int i = 0; i < 200 && !fs::exists(url_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        for (int i = 0; i < 200 && !fs::exists(url_file); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
         std::string text = fs::exists(url_file) ? read_text(url_file) : "";
         while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
         m_url = text;
@@ -134,7 +135,7 @@ ProcessResult run_client(Peer peer, std::vector<std::string> args, const std::st
 }
 
 ClientRun run_scenario(Peer peer, const fs::path& generated, int steps, const std::vector<Action>& actions,
-                 const fs::path& work) {
+                       const fs::path& work) {
     ClientRun run;
     run.metadata_dir = work / "metadata";
     run.target_dir = work / "targets";
@@ -155,8 +156,8 @@ ClientRun run_scenario(Peer peer, const fs::path& generated, int steps, const st
                                       run.metadata_dir.string()};
         for (const auto& t : actions[i].targets) args.insert(args.end(), {"--target-name", t});
         if (actions[i].command == "download") {
-            args.insert(args.end(), {"--target-dir", run.target_dir.string(), "--target-base-url",
-                                     server.url() + "/targets"});
+            args.insert(args.end(),
+                        {"--target-dir", run.target_dir.string(), "--target-base-url", server.url() + "/targets"});
         }
         args.push_back(actions[i].command);
         const std::size_t before = server.log().size();
@@ -187,7 +188,7 @@ std::int64_t stored_version(const fs::path& file) {
 
 // Runs a scenario through both clients under `work`; returns tufkey's run for further checks.
 ClientRun check_scenario(const fs::path& work, const std::string& generator, const std::string& scenario,
-                   const std::vector<Action>& actions) {
+                         const std::vector<Action>& actions) {
     const fs::path generated = work / "repo";
     const int steps = generate(generator, scenario, generated);
     if (steps == 0) return {};
@@ -212,16 +213,16 @@ std::string sha256_hex(const std::string& text) { return core::hex_encode(core::
 
 Lines expected_basic_refresh(int version) {
     const std::string v = std::to_string(version);
-    return {"GET /metadata/2.root.json 404", "GET /metadata/timestamp.json 200", "GET /metadata/" + v + ".snapshot.json 200",
-            "GET /metadata/" + v + ".targets.json 200"};
+    return {"GET /metadata/2.root.json 404", "GET /metadata/timestamp.json 200",
+            "GET /metadata/" + v + ".snapshot.json 200", "GET /metadata/" + v + ".targets.json 200"};
 }
 
 TEST(ClientInteropSslib, BasicRefreshDownloadAndCache) {
     TempDir tmp("tufkey-client");
     const std::string file = "hello from securesystemslib\n";
-    const ClientRun run = check_scenario(tmp.path(), "sslib", "basic",
-                                   {kRefreshOk, {"download", {"file.txt", "dir/sub/data.bin"}, 0, {}},
-                                    {"download", {"file.txt"}, 0, {}}});
+    const ClientRun run = check_scenario(
+        tmp.path(), "sslib", "basic",
+        {kRefreshOk, {"download", {"file.txt", "dir/sub/data.bin"}, 0, {}}, {"download", {"file.txt"}, 0, {}}});
     ASSERT_EQ(run.requests.size(), 3u);
     EXPECT_EQ(run.requests[0], expected_basic_refresh(2));
     EXPECT_EQ(files_in(run.metadata_dir), kTopLevel);
@@ -241,8 +242,8 @@ TEST(ClientInteropSslib, BasicRefreshDownloadAndCache) {
 // has expired (freeze), though the repository did not change.
 TEST(ClientInteropSslib, FrozenRepositoryFailsWhenTheClockPassesExpiry) {
     TempDir tmp("tufkey-client");
-    const ClientRun run = check_scenario(tmp.path(), "sslib", "basic",
-                                         {kRefreshOk, {"refresh", {}, 1, {}, "+400d"}, {"refresh", {}, 0, {}, "+300d"}});
+    const ClientRun run = check_scenario(
+        tmp.path(), "sslib", "basic", {kRefreshOk, {"refresh", {}, 1, {}, "+400d"}, {"refresh", {}, 0, {}, "+300d"}});
     EXPECT_EQ(run.exits.size(), 3u);
 }
 
@@ -273,10 +274,14 @@ void expect_refused_keeping(const std::string& scenario, const std::string& file
     EXPECT_EQ(stored_version(run.metadata_dir / file), version) << scenario;
 }
 
-TEST(ClientInteropSslib, TimestampRollbackIsRefused) { expect_refused_keeping("timestamp-rollback", "timestamp.json", 2); }
+TEST(ClientInteropSslib, TimestampRollbackIsRefused) {
+    expect_refused_keeping("timestamp-rollback", "timestamp.json", 2);
+}
 TEST(ClientInteropSslib, SnapshotRollbackIsRefused) { expect_refused_keeping("snapshot-rollback", "snapshot.json", 2); }
 TEST(ClientInteropSslib, TargetsRollbackIsRefused) { expect_refused_keeping("targets-rollback", "targets.json", 2); }
-TEST(ClientInteropSslib, ExpiredTimestampIsRefused) { expect_refused_keeping("expired-timestamp", "timestamp.json", 1); }
+TEST(ClientInteropSslib, ExpiredTimestampIsRefused) {
+    expect_refused_keeping("expired-timestamp", "timestamp.json", 1);
+}
 TEST(ClientInteropSslib, MixAndMatchSnapshotIsRefused) { expect_refused_keeping("mix-and-match", "snapshot.json", 2); }
 
 TEST(ClientInteropSslib, SameTimestampVersionWithNewContentIsIgnored) {
@@ -296,9 +301,12 @@ TEST(ClientInteropSslib, InvalidTrustedRootIsRefusedWithoutRequests) {
     write_text(tmp / "bad-root.json", root);
     Server server(tmp / "repo/step-0", tmp.path());
     const std::string metadata = (tmp / "metadata").string();
-    EXPECT_EQ(run_client(Peer::tufkey, {"--metadata-dir", metadata, "init", (tmp / "bad-root.json").string()}).exit_code, 1);
-    EXPECT_EQ(run_client(Peer::tufkey, {"--metadata-url", server.url() + "/metadata", "--metadata-dir", metadata,
-                                        "refresh"}).exit_code, 1);
+    EXPECT_EQ(
+        run_client(Peer::tufkey, {"--metadata-dir", metadata, "init", (tmp / "bad-root.json").string()}).exit_code, 1);
+    EXPECT_EQ(
+        run_client(Peer::tufkey, {"--metadata-url", server.url() + "/metadata", "--metadata-dir", metadata, "refresh"})
+            .exit_code,
+        1);
     EXPECT_TRUE(server.log().empty());
     EXPECT_FALSE(fs::exists(tmp / "metadata/root.json"));
 }
@@ -325,10 +333,10 @@ TEST(ClientInteropSslib, FastForwardRecoveryOfSnapshot) {
 TEST(ClientInteropSslib, DelegationsGlobsAndTerminatingRoles) {
     TempDir tmp("tufkey-client");
     const ClientRun run = check_scenario(tmp.path(), "sslib", "delegations",
-                                   {{"download", {"readme.txt"}, 0, {}},
-                                    {"download", {"docs/deep.txt"}, 1, {}},
-                                    {"download", {"releases/x/app"}, 0, {}},
-                                    {"download", {"releases/y/other"}, 1, {}}});
+                                         {{"download", {"readme.txt"}, 0, {}},
+                                          {"download", {"docs/deep.txt"}, 1, {}},
+                                          {"download", {"releases/x/app"}, 0, {}},
+                                          {"download", {"releases/y/other"}, 1, {}}});
     ASSERT_EQ(run.requests.size(), 4u);
     EXPECT_EQ(Lines(run.requests[0].begin() + 4, run.requests[0].end()),
               (Lines{"GET /metadata/2.A.json 200", "GET /targets/" + sha256_hex("readme by A") + ".readme.txt 200"}));
@@ -343,8 +351,8 @@ TEST(ClientInteropSslib, DelegationsGlobsAndTerminatingRoles) {
 
 TEST(ClientInteropSslib, SubstitutedTargetIsRefusedAndNotStored) {
     TempDir tmp("tufkey-client");
-    const ClientRun run = check_scenario(tmp.path(), "sslib", "target-substituted",
-                                   {kRefreshOk, {"download", {"file.txt"}, 1, {}}});
+    const ClientRun run =
+        check_scenario(tmp.path(), "sslib", "target-substituted", {kRefreshOk, {"download", {"file.txt"}, 1, {}}});
     EXPECT_TRUE(files_in(run.target_dir).empty());
 }
 
@@ -358,8 +366,8 @@ TEST(ClientInteropSslib, SameKeyUnderTwoKeyIdsCountsOnce) {
 
 TEST(ClientInteropTufkeyGen, BasicRefreshAndDownload) {
     TempDir tmp("tufkey-client");
-    const ClientRun run = check_scenario(tmp.path(), "tufkey", "tufkey-basic",
-                                   {kRefreshOk, {"download", {"a.txt", "dir/b.txt"}, 0, {}}});
+    const ClientRun run =
+        check_scenario(tmp.path(), "tufkey", "tufkey-basic", {kRefreshOk, {"download", {"a.txt", "dir/b.txt"}, 0, {}}});
     ASSERT_EQ(run.requests.size(), 2u);
     EXPECT_EQ(run.requests[0], expected_basic_refresh(2));
     EXPECT_EQ(read_text(run.target_dir / "a.txt"), "written by tufkey's tuf/ code\n");
@@ -368,12 +376,12 @@ TEST(ClientInteropTufkeyGen, BasicRefreshAndDownload) {
 
 TEST(ClientInteropTufkeyGen, UnusualRoleNamesAreQuotedAndStayInside) {
     TempDir tmp("tufkey-client");
-    const ClientRun run = check_scenario(tmp.path(), "tufkey", "tufkey-unusual-role-names",
-                                   {{"download", {"q.txt"}, 0, {}}});
+    const ClientRun run =
+        check_scenario(tmp.path(), "tufkey", "tufkey-unusual-role-names", {{"download", {"q.txt"}, 0, {}}});
     ASSERT_EQ(run.requests.size(), 1u);
     EXPECT_EQ(Lines(run.requests[0].begin() + 4, run.requests[0].end() - 1),
-              (Lines{"GET /metadata/2...%2Fx.json 200", "GET /metadata/2.a%2Fb.json 200", "GET /metadata/2.%3F.json 200",
-                     "GET /metadata/2.%23.json 200"}));
+              (Lines{"GET /metadata/2...%2Fx.json 200", "GET /metadata/2.a%2Fb.json 200",
+                     "GET /metadata/2.%3F.json 200", "GET /metadata/2.%23.json 200"}));
     const Lines files = files_in(run.metadata_dir);
     EXPECT_EQ(files, (Lines{"%23.json", "%3F.json", "..%2Fx.json", "a%2Fb.json", "root.json", "snapshot.json",
                             "targets.json", "timestamp.json"}));
@@ -390,11 +398,12 @@ TEST(ClientInteropTufkeyGen, RootSnapshotAndTimestampRotationWithFastForward) {
 
 TEST(ClientInteropTufkeyGen, NonConsistentSnapshotUsesPlainNames) {
     TempDir tmp("tufkey-client");
-    const ClientRun run = check_scenario(tmp.path(), "tufkey", "tufkey-non-consistent", {{"download", {"a.txt"}, 0, {}}});
+    const ClientRun run =
+        check_scenario(tmp.path(), "tufkey", "tufkey-non-consistent", {{"download", {"a.txt"}, 0, {}}});
     ASSERT_EQ(run.requests.size(), 1u);
-    EXPECT_EQ(run.requests[0], (Lines{"GET /metadata/2.root.json 404", "GET /metadata/timestamp.json 200",
-                                      "GET /metadata/snapshot.json 200", "GET /metadata/targets.json 200",
-                                      "GET /targets/a.txt 200"}));
+    EXPECT_EQ(run.requests[0],
+              (Lines{"GET /metadata/2.root.json 404", "GET /metadata/timestamp.json 200",
+                     "GET /metadata/snapshot.json 200", "GET /metadata/targets.json 200", "GET /targets/a.txt 200"}));
 }
 }  // namespace tufkey::testing
 
@@ -432,14 +441,15 @@ TEST(ClientInteropTls, PrivateCaIsTrustedOnlyWithTlsCa) {
     ASSERT_EQ(generate("sslib", "basic", generated), 1);
     const std::string cert = (tmp / "cert.pem").string(), key = (tmp / "key.pem").string();
     const ProcessResult made = run_process({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                            "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
-                                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                                            "-days", "2"});
+                                            "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-subj",
+                                            "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2"});
     ASSERT_EQ(made.exit_code, 0) << made.err;
     Server server(generated / "step-0", tmp.path(), {"--tls-cert", cert, "--tls-key", key});
     ASSERT_TRUE(server.url().starts_with("https://")) << server.url();
     const std::string metadata = (tmp / "metadata").string();
-    ASSERT_EQ(run_client(Peer::tufkey, {"--metadata-dir", metadata, "init", (generated / "root.json").string()}).exit_code, 0);
+    ASSERT_EQ(
+        run_client(Peer::tufkey, {"--metadata-dir", metadata, "init", (generated / "root.json").string()}).exit_code,
+        0);
     const std::vector<std::string> refresh{"--metadata-url", server.url() + "/metadata", "--metadata-dir", metadata};
     std::vector<std::string> without = refresh;
     without.push_back("refresh");

@@ -95,9 +95,12 @@ State read_state() {
     char line[128];
     while (std::fgets(line, sizeof line, f) != nullptr) {
         long value = 0;
-        if (std::sscanf(line, "tries=%ld", &value) == 1) s.tries = value;
-        else if (std::sscanf(line, "logins=%ld", &value) == 1) s.logins = value;
-        else if (std::sscanf(line, "report_flags=%ld", &value) == 1) s.report_flags = value;
+        if (std::sscanf(line, "tries=%ld", &value) == 1)
+            s.tries = value;
+        else if (std::sscanf(line, "logins=%ld", &value) == 1)
+            s.logins = value;
+        else if (std::sscanf(line, "report_flags=%ld", &value) == 1)
+            s.report_flags = value;
     }
     std::fclose(f);
     return s;
@@ -138,9 +141,12 @@ CK_RV shim_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
     const State s = read_state();
     info->flags &= ~k_pin_state_bits;
     if (s.report_flags == 0) return rv;
-    if (s.tries <= 0) info->flags |= CKF_USER_PIN_LOCKED;
-    else if (s.tries == 1) info->flags |= CKF_USER_PIN_FINAL_TRY;
-    else if (s.tries == 2) info->flags |= CKF_USER_PIN_COUNT_LOW;
+    if (s.tries <= 0)
+        info->flags |= CKF_USER_PIN_LOCKED;
+    else if (s.tries == 1)
+        info->flags |= CKF_USER_PIN_FINAL_TRY;
+    else if (s.tries == 2)
+        info->flags |= CKF_USER_PIN_COUNT_LOW;
     return rv;
 }
 
@@ -156,8 +162,10 @@ CK_RV shim_login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR p
         return CKR_PIN_LOCKED;
     }
     const CK_RV rv = g_real->C_Login(session, user, pin, pin_len);
-    if (rv == CKR_PIN_INCORRECT) --s.tries;
-    else if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) s.tries = k_full_tries;
+    if (rv == CKR_PIN_INCORRECT)
+        --s.tries;
+    else if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN)
+        s.tries = k_full_tries;
     if (!write_state(s)) return CKR_GENERAL_ERROR;
     return rv;
 }
@@ -176,7 +184,7 @@ bool load_target() {
     }
     g_target = handle;
     g_real = real;
-    g_shim = *real;  // forward everything ...
+    g_shim = *real;                                // forward everything ...
     g_shim.C_GetFunctionList = C_GetFunctionList;  // ... except these
     g_shim.C_Initialize = shim_initialize;
     g_shim.C_GetInfo = shim_get_info;

@@ -19,9 +19,9 @@ namespace tufkey::testing {
 inline const char* pin_state_shim_path() { return TUFKEY_PIN_STATE_SHIM; }
 
 struct ShimState final {
-    long tries = 3;           // PIN tries left: 2 count-low, 1 final-try, 0 locked
-    long logins = 0;          // C_Login calls made so far (every user type)
-    bool report_flags = true; // false: the shim reports no PIN flags at all
+    long tries = 3;            // PIN tries left: 2 count-low, 1 final-try, 0 locked
+    long logins = 0;           // C_Login calls made so far (every user type)
+    bool report_flags = true;  // false: the shim reports no PIN flags at all
 };
 
 // A missing file reads as the shim's defaults (tries=3, logins=0, flags reported).
@@ -31,9 +31,12 @@ inline ShimState read_shim_state(const std::filesystem::path& path) {
     std::string line;
     while (std::getline(in, line)) {
         long value = 0;
-        if (std::sscanf(line.c_str(), "tries=%ld", &value) == 1) s.tries = value;
-        else if (std::sscanf(line.c_str(), "logins=%ld", &value) == 1) s.logins = value;
-        else if (std::sscanf(line.c_str(), "report_flags=%ld", &value) == 1) s.report_flags = value != 0;
+        if (std::sscanf(line.c_str(), "tries=%ld", &value) == 1)
+            s.tries = value;
+        else if (std::sscanf(line.c_str(), "logins=%ld", &value) == 1)
+            s.logins = value;
+        else if (std::sscanf(line.c_str(), "report_flags=%ld", &value) == 1)
+            s.report_flags = value != 0;
     }
     return s;
 }

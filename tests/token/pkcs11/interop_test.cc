@@ -42,7 +42,8 @@ TEST(TokenInterop, Libp11SignsWithAnEcdsaKeyTufkeyGenerated) {
                                  with_store(store));
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_TRUE(pub.verify({HashAlgorithm::sha256, SignatureEncoding::ecdsa_der},
-                           core::as_bytes(read_text(dir / "msg")), read_bytes(dir / "sig")).ok());
+                           core::as_bytes(read_text(dir / "msg")), read_bytes(dir / "sig"))
+                    .ok());
 }
 
 TEST(TokenInterop, Libp11SignsRsaPssWithAnRsaKeyTufkeyGenerated) {
@@ -70,7 +71,8 @@ TEST(TokenInterop, Libp11SignsRsaPssWithAnRsaKeyTufkeyGenerated) {
                                  with_store(*store));
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_TRUE(pub->verify({HashAlgorithm::sha256, SignatureEncoding::rsa_pss}, core::as_bytes(read_text(dir / "msg")),
-                            read_bytes(dir / "sig")).ok());
+                            read_bytes(dir / "sig"))
+                    .ok());
 }
 
 TEST(TokenInterop, Pkcs11ToolSignsWithAKeyTufkeyGenerated) {
@@ -81,22 +83,23 @@ TEST(TokenInterop, Pkcs11ToolSignsWithAKeyTufkeyGenerated) {
     // SoftHSM offers plain CKM_ECDSA only, so pkcs11-tool signs a digest made here.
     const auto digest = core::digest(HashAlgorithm::sha384, core::as_bytes(message));
     write_text(dir / "digest", std::string(digest.begin(), digest.end()));
-    const auto run = run_process({"pkcs11-tool", "--module", k_softhsm_module, "--token-label", "tufkey-test", "--login",
-                                  "--pin", k_test_user_pin, "--sign", "--mechanism", "ECDSA", "--label",
-                                  "tufkey-p384", "--signature-format", "openssl", "--input-file",
-                                  (dir / "digest").string(), "--output-file", (dir / "sig").string()},
-                                 with_store(store));
+    const auto run =
+        run_process({"pkcs11-tool", "--module", k_softhsm_module, "--token-label", "tufkey-test", "--login", "--pin",
+                     k_test_user_pin, "--sign", "--mechanism", "ECDSA", "--label", "tufkey-p384", "--signature-format",
+                     "openssl", "--input-file", (dir / "digest").string(), "--output-file", (dir / "sig").string()},
+                    with_store(store));
     ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
     EXPECT_TRUE(pub.verify({HashAlgorithm::sha384, SignatureEncoding::ecdsa_der}, core::as_bytes(message),
-                           read_bytes(dir / "sig")).ok());
+                           read_bytes(dir / "sig"))
+                    .ok());
 }
 
 TEST(TokenInterop, TufkeyUsesAKeyPkcs11ToolGenerated) {
     SoftHsmStore store;
-    const auto gen = run_process({"pkcs11-tool", "--module", k_softhsm_module, "--token-label", "tufkey-test",
-                                  "--login", "--pin", k_test_user_pin, "--keypairgen", "--key-type", "EC:prime256v1",
-                                  "--label", "tool-p256", "--id", "10"},
-                                 with_store(store));
+    const auto gen = run_process(
+        {"pkcs11-tool", "--module", k_softhsm_module, "--token-label", "tufkey-test", "--login", "--pin",
+         k_test_user_pin, "--keypairgen", "--key-type", "EC:prime256v1", "--label", "tool-p256", "--id", "10"},
+        with_store(store));
     ASSERT_EQ(gen.exit_code, 0) << gen.out << gen.err;
     auto session = open_logged_in();
     ASSERT_TRUE(session);

@@ -22,13 +22,19 @@ struct Case final {
 
 std::vector<Case> cases() {
     return {
-        {KeySpec::ecdsa_p256, core::KeyAlgorithm::ecdsa_p256,
-         {{HashAlgorithm::sha256, SignatureEncoding::ecdsa_der}, {HashAlgorithm::sha256, SignatureEncoding::ecdsa_raw}}},
-        {KeySpec::ecdsa_p384, core::KeyAlgorithm::ecdsa_p384,
-         {{HashAlgorithm::sha384, SignatureEncoding::ecdsa_der}, {HashAlgorithm::sha256, SignatureEncoding::ecdsa_raw}}},
+        {KeySpec::ecdsa_p256,
+         core::KeyAlgorithm::ecdsa_p256,
+         {{HashAlgorithm::sha256, SignatureEncoding::ecdsa_der},
+          {HashAlgorithm::sha256, SignatureEncoding::ecdsa_raw}}},
+        {KeySpec::ecdsa_p384,
+         core::KeyAlgorithm::ecdsa_p384,
+         {{HashAlgorithm::sha384, SignatureEncoding::ecdsa_der},
+          {HashAlgorithm::sha256, SignatureEncoding::ecdsa_raw}}},
         {KeySpec::ed25519, core::KeyAlgorithm::ed25519, {{HashAlgorithm::sha256, SignatureEncoding::ed25519}}},
-        {KeySpec::rsa_3072, core::KeyAlgorithm::rsa,
-         {{HashAlgorithm::sha256, SignatureEncoding::rsa_pss}, {HashAlgorithm::sha256, SignatureEncoding::rsa_pkcs1v15}}},
+        {KeySpec::rsa_3072,
+         core::KeyAlgorithm::rsa,
+         {{HashAlgorithm::sha256, SignatureEncoding::rsa_pss},
+          {HashAlgorithm::sha256, SignatureEncoding::rsa_pkcs1v15}}},
     };
 }
 
@@ -91,7 +97,8 @@ TEST_P(GenerateOnToken, KeyStaysOnTokenAndSignaturesVerify) {
 INSTANTIATE_TEST_SUITE_P(AllKeyTypes, GenerateOnToken, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& param_info) {
                              std::string name = pkcs11::to_string(param_info.param.spec);
-                             for (char& ch : name) if (ch == '-') ch = '_';
+                             for (char& ch : name)
+                                 if (ch == '-') ch = '_';
                              return name;
                          });
 
@@ -181,11 +188,15 @@ TEST(TokenKeys, ImportedKeyIsNotReportedAsGeneratedOnToken) {
     const auto key_pem = (work / "k.pem").string();
     ProcessOptions po;
     po.timeout = std::chrono::seconds(30);
-    ASSERT_EQ(run_process({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
-                           key_pem}, po).exit_code, 0);
+    ASSERT_EQ(
+        run_process({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key_pem},
+                    po)
+            .exit_code,
+        0);
     po.env = store.env();
     const auto imported = run_process({"softhsm2-util", "--import", key_pem, "--token", "tufkey-test", "--label",
-                                       "imported", "--id", "0a", "--pin", k_test_user_pin}, po);
+                                       "imported", "--id", "0a", "--pin", k_test_user_pin},
+                                      po);
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
     auto session = open_logged_in();
     ASSERT_TRUE(session);

@@ -58,13 +58,22 @@ inline ProcessResult openssl_verify(const TempDir& dir, const core::PublicKey& p
     const std::string hash = core::to_string(scheme.hash);
     std::vector<std::string> argv;
     if (scheme.encoding == core::SignatureEncoding::ed25519) {
-        argv = {"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub_path, "-rawin",
-                "-in", (dir / "msg.bin").string(), "-sigfile", (dir / "sig.bin").string()};
+        argv = {"openssl",
+                "pkeyutl",
+                "-verify",
+                "-pubin",
+                "-inkey",
+                pub_path,
+                "-rawin",
+                "-in",
+                (dir / "msg.bin").string(),
+                "-sigfile",
+                (dir / "sig.bin").string()};
     } else {
         argv = {"openssl", "dgst", "-" + hash, "-verify", pub_path, "-signature", (dir / "sig.bin").string()};
         if (scheme.encoding == core::SignatureEncoding::rsa_pss) {
-            argv.insert(argv.end(), {"-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest",
-                                     "-sigopt", "rsa_mgf1_md:" + hash});
+            argv.insert(argv.end(), {"-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest", "-sigopt",
+                                     "rsa_mgf1_md:" + hash});
         }
         argv.push_back((dir / "msg.bin").string());
     }

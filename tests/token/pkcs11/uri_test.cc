@@ -7,8 +7,9 @@ namespace tufkey::pkcs11 {
 namespace {
 
 TEST(Pkcs11Uri, ParsesTokenObjectIdTypeAndQuery) {
-    auto uri = Uri::parse("pkcs11:token=ceremony%20root;manufacturer=SoftHSM%20project;serial=abc;model=SoftHSM%20v2;"
-                          "object=root;id=%01%ff;type=private;slot-id=7?module-path=/usr/lib/softhsm/libsofthsm2.so");
+    auto uri = Uri::parse(
+        "pkcs11:token=ceremony%20root;manufacturer=SoftHSM%20project;serial=abc;model=SoftHSM%20v2;"
+        "object=root;id=%01%ff;type=private;slot-id=7?module-path=/usr/lib/softhsm/libsofthsm2.so");
     ASSERT_TRUE(uri.ok()) << uri.error().message;
     EXPECT_EQ(uri->token, "ceremony root");
     EXPECT_EQ(uri->manufacturer, "SoftHSM project");

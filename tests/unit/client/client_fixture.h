@@ -20,9 +20,7 @@ inline ::testing::AssertionResult succeeded(const core::Result<void>& result) {
 
 class Client final {
 public:
-    explicit Client(const TestRepository& repo) : m_fetcher(repo) {
-        store.files["root.json"] = repo.initial_root();
-    }
+    explicit Client(const TestRepository& repo) : m_fetcher(repo) { store.files["root.json"] = repo.initial_root(); }
 
     tuf::UpdaterLimits limits;
     MemoryStore store;

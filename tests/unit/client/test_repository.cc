@@ -24,9 +24,7 @@ void must(const core::Result<void>& result, const std::string& what) {
     if (!result) throw std::runtime_error(what + ": " + result.error().message);
 }
 
-tuf::RoleName role_name(const std::string& name) {
-    return must(tuf::RoleName::parse(Dialect::tuf, name), "role name");
-}
+tuf::RoleName role_name(const std::string& name) { return must(tuf::RoleName::parse(Dialect::tuf, name), "role name"); }
 
 tuf::MetaFile meta_for(const tuf::Version& version, const std::string& bytes, bool hashes) {
     tuf::MetaFile meta;
@@ -54,7 +52,8 @@ TestRepository::TestRepository(bool consistent_snapshot) {
     root.consistent_snapshot = consistent_snapshot;
     root.expires = expiry_in(year);
     for (const char* role : {"root", "targets", "snapshot", "timestamp"}) {
-        const auto algorithm = std::string(role) == "timestamp" ? core::KeyAlgorithm::ecdsa_p256 : core::KeyAlgorithm::ed25519;
+        const auto algorithm =
+            std::string(role) == "timestamp" ? core::KeyAlgorithm::ecdsa_p256 : core::KeyAlgorithm::ed25519;
         core::Signer& signer = new_key(algorithm);
         const tuf::Key key = tuf::Key::tuf(signer.public_key());
         root.keys.insert_or_assign(key.id(), key);
@@ -108,8 +107,8 @@ std::string TestRepository::publish_targets(const std::string& role) {
     const tuf::Targets& model = targets_of(role);
     const tuf::Json json = must(tuf::encode_targets(Dialect::tuf, model), "encode " + role);
     const std::string file = name.quoted() + ".json";
-    std::string bytes = sign_and_store(name, json, m_role_signers[role],
-                                       std::to_string(model.version.value()) + "." + file);
+    std::string bytes =
+        sign_and_store(name, json, m_role_signers[role], std::to_string(model.version.value()) + "." + file);
     m_files["metadata/" + file] = bytes;
     return bytes;
 }
@@ -189,8 +188,8 @@ void TestRepository::add_target(const std::string& role, const std::string& path
     }
 }
 
-void TestRepository::add_delegation(const std::string& parent, const std::string& role,
-                                    std::vector<std::string> paths, bool terminating) {
+void TestRepository::add_delegation(const std::string& parent, const std::string& role, std::vector<std::string> paths,
+                                    bool terminating) {
     core::Signer& signer = delegated.contains(role) ? *m_role_signers[role].front() : new_key();
     const tuf::Key key = tuf::Key::tuf(signer.public_key());
     tuf::Targets& owner = targets_of(parent);

@@ -14,8 +14,8 @@ TEST(ClientTopLevel, BasicRefreshMakesTheMinimalRequestsAndStoresByteExactFiles)
     TestRepository repo;
     Client client(repo);
     ASSERT_TRUE(succeeded(client.refresh()));
-    EXPECT_EQ(client.requests(), (Files{"metadata/2.root.json", "metadata/timestamp.json",
-                                        "metadata/1.snapshot.json", "metadata/1.targets.json"}));
+    EXPECT_EQ(client.requests(), (Files{"metadata/2.root.json", "metadata/timestamp.json", "metadata/1.snapshot.json",
+                                        "metadata/1.targets.json"}));
     EXPECT_EQ(client.store.files.size(), 4u);
     EXPECT_EQ(client.store.files["timestamp.json"], *repo.file("metadata/timestamp.json"));
     EXPECT_EQ(client.store.files["snapshot.json"], *repo.file("metadata/1.snapshot.json"));
@@ -34,8 +34,8 @@ TEST(ClientTopLevel, NonConsistentSnapshotFetchesPlainNames) {
     TestRepository repo(false);
     Client client(repo);
     ASSERT_TRUE(succeeded(client.refresh()));
-    EXPECT_EQ(client.requests(), (Files{"metadata/2.root.json", "metadata/timestamp.json",
-                                        "metadata/snapshot.json", "metadata/targets.json"}));
+    EXPECT_EQ(client.requests(), (Files{"metadata/2.root.json", "metadata/timestamp.json", "metadata/snapshot.json",
+                                        "metadata/targets.json"}));
 }
 
 TEST(ClientTopLevel, InvalidTrustedRootMakesNoRequest) {

@@ -25,7 +25,8 @@ TEST(TrustedSet, UpdatesMustComeInWorkflowOrder) {
     ASSERT_TRUE(succeeded(set.update_snapshot(*repo.file("metadata/1.snapshot.json"), false)));
     EXPECT_FALSE(set.update_timestamp(*repo.file("metadata/timestamp.json")));
     EXPECT_FALSE(set.update_root(repo.initial_root()));
-    ASSERT_TRUE(succeeded(set.update_targets(*repo.file("metadata/1.targets.json"), RoleName::targets(), RoleName::root())));
+    ASSERT_TRUE(
+        succeeded(set.update_targets(*repo.file("metadata/1.targets.json"), RoleName::targets(), RoleName::root())));
     EXPECT_FALSE(set.update_snapshot(*repo.file("metadata/1.snapshot.json"), false));
     EXPECT_NE(set.targets(RoleName::targets()), nullptr);
 }

@@ -17,9 +17,13 @@ TEST(Encoding, HexRoundTripAndRejects) {
 
 // RFC 4648 test vectors.
 TEST(Encoding, Base64Rfc4648Vectors) {
-    const std::pair<const char*, const char*> vectors[] = {
-        {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+    const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
+                                                           {"foobar", "Zm9vYmFy"}};
     for (auto [plain, encoded] : vectors) {
         EXPECT_EQ(base64_encode(as_bytes(plain)), encoded);
         EXPECT_EQ(to_string(*base64_decode(encoded)), plain);
@@ -36,8 +40,7 @@ TEST(Encoding, Base64RejectsMalformed) {
 
 // FIPS 180-2 "abc" vectors.
 TEST(Digest, KnownAnswers) {
-    EXPECT_EQ(hex_encode(sha256(as_bytes("abc"))),
-              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(hex_encode(sha256(as_bytes("abc"))), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     EXPECT_EQ(hex_encode(digest(HashAlgorithm::sha384, as_bytes("abc"))),
               "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7");
     Hasher h(HashAlgorithm::sha256);

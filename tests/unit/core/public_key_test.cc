@@ -14,15 +14,20 @@ using tufkey::testing::TempDir;
 // A public key made by the openssl CLI (an independent implementation) parses to the same SPKI.
 TEST(PublicKey, ReadsKeysMadeByOpensslCli) {
     TempDir dir;
-    struct Case { const char* genpkey_args; KeyAlgorithm alg; unsigned bits; };
+    struct Case {
+        const char* genpkey_args;
+        KeyAlgorithm alg;
+        unsigned bits;
+    };
     const Case cases[] = {{"EC -pkeyopt ec_paramgen_curve:P-256", KeyAlgorithm::ecdsa_p256, 256},
                           {"EC -pkeyopt ec_paramgen_curve:P-384", KeyAlgorithm::ecdsa_p384, 384},
                           {"ED25519", KeyAlgorithm::ed25519, 256},
                           {"RSA -pkeyopt rsa_keygen_bits:2048", KeyAlgorithm::rsa, 2048}};
     for (const auto& c : cases) {
         auto key = (dir / "k.pem").string(), pub = (dir / "p.pem").string();
-        auto gen = run_process({"sh", "-c", std::string("openssl genpkey -algorithm ") + c.genpkey_args + " -out " + key +
-                                              " && openssl pkey -in " + key + " -pubout -out " + pub});
+        auto gen = run_process({"sh", "-c",
+                                std::string("openssl genpkey -algorithm ") + c.genpkey_args + " -out " + key +
+                                    " && openssl pkey -in " + key + " -pubout -out " + pub});
         ASSERT_EQ(gen.exit_code, 0) << gen.err;
         auto parsed = PublicKey::from_pem(tufkey::testing::read_text(pub));
         ASSERT_TRUE(parsed.ok()) << parsed.error().message;
@@ -35,7 +40,9 @@ TEST(PublicKey, ReadsKeysMadeByOpensslCli) {
 TEST(PublicKey, RejectsShortRsaAndGarbage) {
     TempDir dir;
     auto key = (dir / "k.pem").string();
-    auto gen = run_process({"sh", "-c", "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 2>/dev/null | openssl pkey -pubout"});
+    auto gen = run_process(
+        {"sh", "-c",
+         "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 2>/dev/null | openssl pkey -pubout"});
     ASSERT_EQ(gen.exit_code, 0);
     auto parsed = PublicKey::from_pem(gen.out);
     ASSERT_FALSE(parsed.ok());

@@ -25,9 +25,11 @@ std::vector<SchemeCase> scheme_cases() {
     return {
         {KeyAlgorithm::ecdsa_p256, {HashAlgorithm::sha256, SignatureEncoding::ecdsa_der}, dgst256},
         {KeyAlgorithm::ecdsa_p384, {HashAlgorithm::sha384, SignatureEncoding::ecdsa_der}, dgst384},
-        {KeyAlgorithm::ed25519, {HashAlgorithm::sha256, SignatureEncoding::ed25519},
+        {KeyAlgorithm::ed25519,
+         {HashAlgorithm::sha256, SignatureEncoding::ed25519},
          {"pkeyutl", "-verify", "-pubin", "-inkey", "{pub}", "-rawin", "-in", "{msg}", "-sigfile", "{sig}"}},
-        {KeyAlgorithm::rsa, {HashAlgorithm::sha256, SignatureEncoding::rsa_pss},
+        {KeyAlgorithm::rsa,
+         {HashAlgorithm::sha256, SignatureEncoding::rsa_pss},
          {"dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-sigopt",
           "rsa_mgf1_md:sha256", "-verify", "{pub}", "-signature", "{sig}", "{msg}"}},
         {KeyAlgorithm::rsa, {HashAlgorithm::sha256, SignatureEncoding::rsa_pkcs1v15}, dgst256},
@@ -41,9 +43,12 @@ int openssl_verify(const SchemeCase& c, const PublicKey& pub, const Bytes& sig, 
     tufkey::testing::write_text(dir / "msg", to_string(msg));
     std::vector<std::string> argv = {"openssl"};
     for (auto a : c.openssl_verify) {
-        if (a == "{pub}") a = (dir / "pub.pem").string();
-        else if (a == "{sig}") a = (dir / "sig").string();
-        else if (a == "{msg}") a = (dir / "msg").string();
+        if (a == "{pub}")
+            a = (dir / "pub.pem").string();
+        else if (a == "{sig}")
+            a = (dir / "sig").string();
+        else if (a == "{msg}")
+            a = (dir / "msg").string();
         argv.push_back(a);
     }
     return run_process(argv).exit_code;

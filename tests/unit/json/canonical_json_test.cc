@@ -91,20 +91,23 @@ public:
     Json value(int depth) {
         const int kind = pick(0, depth > 0 ? 5 : 3);
         switch (kind) {
-        case 0: return pick(0, 2) == 0 ? Json(nullptr) : Json(pick(0, 1) == 1);
-        case 1: return Json(integer());
-        case 2:
-        case 3: return Json(text());
-        case 4: {
-            JsonArray array;
-            for (int i = pick(0, 4); i > 0; --i) array.push_back(value(depth - 1));
-            return Json(std::move(array));
-        }
-        default: {
-            JsonObject object;
-            for (int i = pick(0, 4); i > 0; --i) object.insert_or_assign(text(), value(depth - 1));
-            return Json(std::move(object));
-        }
+            case 0:
+                return pick(0, 2) == 0 ? Json(nullptr) : Json(pick(0, 1) == 1);
+            case 1:
+                return Json(integer());
+            case 2:
+            case 3:
+                return Json(text());
+            case 4: {
+                JsonArray array;
+                for (int i = pick(0, 4); i > 0; --i) array.push_back(value(depth - 1));
+                return Json(std::move(array));
+            }
+            default: {
+                JsonObject object;
+                for (int i = pick(0, 4); i > 0; --i) object.insert_or_assign(text(), value(depth - 1));
+                return Json(std::move(object));
+            }
         }
     }
 
@@ -117,12 +120,12 @@ private:
     }
 
     std::string text() {
-        static constexpr char32_t samples[] = {U'a', U'"', U'\\', U'/', U'<', U'&', 0x7f, 0xe9, 0x20ac,
-                                               0x2028, 0xfffe, 0xffff, 0x10000, 0x1f600, 0x10ffff};
+        static constexpr char32_t samples[] = {U'a',   U'"',   U'\\',  U'/',   U'<',    U'&',    0x7f,    0xe9,
+                                               0x20ac, 0x2028, 0xfffe, 0xffff, 0x10000, 0x1f600, 0x10ffff};
         std::string out;
         for (int i = pick(0, 6); i > 0; --i) {
-            const char32_t cp = pick(0, 1) == 0 ? samples[pick(0, std::size(samples) - 1)]
-                                                : static_cast<char32_t>(pick(0x20, 0x7e));
+            const char32_t cp =
+                pick(0, 1) == 0 ? samples[pick(0, std::size(samples) - 1)] : static_cast<char32_t>(pick(0x20, 0x7e));
             append_utf8(out, cp);
         }
         return out;

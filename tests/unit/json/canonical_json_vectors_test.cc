@@ -46,7 +46,8 @@ std::vector<Vector> load_vectors() {
     const auto output = dir / "vectors.jsonl";
     const auto run = testing::run_process({kPython, kScript, output.string()});
     EXPECT_EQ(run.exit_code, 0) << kPython << " " << kScript << " failed (is python3-securesystemslib installed? "
-                                << "run scripts/setup)\n" << run.err;
+                                << "run scripts/setup)\n"
+                                << run.err;
     if (run.exit_code != 0) return {};
     std::vector<Vector> vectors;
     const std::string text = testing::read_text(output);

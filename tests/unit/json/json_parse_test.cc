@@ -132,9 +132,7 @@ TEST(JsonParse, RefusesIntegerAboveInt64) {
     expect_refused_at("[1, 123456789012345678901234567890]", 4, "int64 range");
 }
 
-TEST(JsonParse, RefusesIntegerBelowInt64) {
-    expect_refused_at("[-9223372036854775809]", 1, "int64 range");
-}
+TEST(JsonParse, RefusesIntegerBelowInt64) { expect_refused_at("[-9223372036854775809]", 1, "int64 range"); }
 
 TEST(JsonParse, RefusesMalformedNumbers) {
     for (const char* text : {"01", "+1", "-", "1.", ".5", "0x10", "NaN", "Infinity", "-Infinity"}) {
@@ -143,34 +141,34 @@ TEST(JsonParse, RefusesMalformedNumbers) {
 }
 
 TEST(JsonParse, RefusesInvalidUtf8Overlong) {
-    expect_refused_at("\"\xC0\xAF\"", 1, "UTF-8");        // overlong '/'
-    expect_refused_at("\"a\xE0\x80\xAF\"", 3, "UTF-8");   // overlong 3-byte '/'
+    expect_refused_at("\"\xC0\xAF\"", 1, "UTF-8");          // overlong '/'
+    expect_refused_at("\"a\xE0\x80\xAF\"", 3, "UTF-8");     // overlong 3-byte '/'
     expect_refused_at("\"\xF0\x80\x80\xAF\"", 2, "UTF-8");  // overlong 4-byte '/'
 }
 
 TEST(JsonParse, RefusesInvalidUtf8Truncated) {
-    expect_refused_at("\"\xC3\"", 2, "UTF-8");           // lead byte, then the closing quote
-    expect_refused_at("[\"\xE2\x82\"]", 4, "UTF-8");     // 2 of 3 bytes
-    expect_refused_at("\"\xF0\x9F\x98", 4, "");          // input ends inside the sequence
+    expect_refused_at("\"\xC3\"", 2, "UTF-8");        // lead byte, then the closing quote
+    expect_refused_at("[\"\xE2\x82\"]", 4, "UTF-8");  // 2 of 3 bytes
+    expect_refused_at("\"\xF0\x9F\x98", 4, "");       // input ends inside the sequence
 }
 
 TEST(JsonParse, RefusesInvalidUtf8Bytes) {
     expect_refused_at("\"\xFF\"", 1, "UTF-8");
     expect_refused_at("\"ok\xFE\"", 3, "UTF-8");
-    expect_refused_at("\"\x80\"", 1, "UTF-8");           // lone continuation byte
+    expect_refused_at("\"\x80\"", 1, "UTF-8");              // lone continuation byte
     expect_refused_at("\"\xF4\x90\x80\x80\"", 2, "UTF-8");  // above U+10FFFF
-    expect_refused_at("{\"k\xFF\":1}", 3, "UTF-8");      // in a key
-    expect_refused_at("\xFF", 0, "");                    // outside any string
+    expect_refused_at("{\"k\xFF\":1}", 3, "UTF-8");         // in a key
+    expect_refused_at("\xFF", 0, "");                       // outside any string
 }
 
 TEST(JsonParse, RefusesSurrogateEncodedInUtf8) {
-    expect_refused_at("\"\xED\xA0\x80\"", 2, "UTF-8");   // U+D800 as CESU/WTF-8
-    expect_refused_at("\"\xED\xBF\xBF\"", 2, "UTF-8");   // U+DFFF
+    expect_refused_at("\"\xED\xA0\x80\"", 2, "UTF-8");  // U+D800 as CESU/WTF-8
+    expect_refused_at("\"\xED\xBF\xBF\"", 2, "UTF-8");  // U+DFFF
 }
 
 TEST(JsonParse, RefusesLoneSurrogateEscape) {
-    for (const char* text : {R"("\ud800")", R"("\udc00")", R"("\ud83dx")", R"("\ud800\u0041")",
-                             R"("\ud800\ud800")", R"(["\udfff"])", R"({"\ud800":1})"}) {
+    for (const char* text : {R"("\ud800")", R"("\udc00")", R"("\ud83dx")", R"("\ud800\u0041")", R"("\ud800\ud800")",
+                             R"(["\udfff"])", R"({"\ud800":1})"}) {
         const std::string message = refusal(text);
         EXPECT_THAT(message, HasSubstr("surrogate")) << text;
         EXPECT_THAT(message, HasSubstr("invalid JSON at byte ")) << text;
@@ -242,9 +240,7 @@ TEST(JsonParse, RefusesNonStandardSyntax) {
     }
 }
 
-TEST(JsonParse, RefusesByteOrderMark) {
-    expect_refused_at("\xEF\xBB\xBF{}", 0, "byte order mark");
-}
+TEST(JsonParse, RefusesByteOrderMark) { expect_refused_at("\xEF\xBB\xBF{}", 0, "byte order mark"); }
 
 TEST(JsonParse, ErrorMessagesArePrintableAscii) {
     for (std::string_view text : {std::string_view("\"\xFF\xFE\""), std::string_view("{\"\xC3\xA9\":1,\"\xC3\xA9\":2}"),

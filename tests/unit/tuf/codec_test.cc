@@ -46,15 +46,18 @@ TEST(NotaryCodec, DelegationPathsOmittedWhenEmptyAndHashesBase64) {
     Targets targets = make_targets(Dialect::notary);
     Delegations delegations;
     delegations.keys.emplace(k.key.id(), k.key);
-    DelegatedRole none{*RoleName::delegated(Dialect::notary, "targets/none"), {k.key.id()}, 1, PathPatterns{}, false, {}};
-    DelegatedRole all{*RoleName::delegated(Dialect::notary, "targets/releases"), {k.key.id()}, 1, PathPatterns{{""}}, false, {}};
+    DelegatedRole none{
+        *RoleName::delegated(Dialect::notary, "targets/none"), {k.key.id()}, 1, PathPatterns{}, false, {}};
+    DelegatedRole all{
+        *RoleName::delegated(Dialect::notary, "targets/releases"), {k.key.id()}, 1, PathPatterns{{""}}, false, {}};
     delegations.roles = {none, all};
     targets.delegations = delegations;
     auto json = encode_targets(Dialect::notary, targets);
     ASSERT_TRUE(json.ok());
     const std::string text = canonical_json(*json);
     EXPECT_NE(text.find("{\"keyids\":[\"" + k.key.id().str() + "\"],\"name\":\"targets/none\",\"threshold\":1}"),
-              std::string::npos) << text;
+              std::string::npos)
+        << text;
     EXPECT_NE(text.find("\"name\":\"targets/releases\",\"paths\":[\"\"],\"threshold\":1}"), std::string::npos);
     EXPECT_NE(text.find("\"sha256\":\"" + core::base64_encode(core::Bytes(32, 0xab)) + "\""), std::string::npos);
     auto back = decode_targets(Dialect::notary, *json);
@@ -74,14 +77,17 @@ TEST(NotaryCodec, RefusesControlCharactersInTargetNames) {
         return t;
     }());
     ASSERT_TRUE(tuf_encoded.ok());
-    auto decoded = decode_targets(Dialect::notary, parse(
-        R"({"_type":"Targets","delegations":{"keys":{},"roles":[]},"expires":"2030-01-01T00:00:00Z",)"
-        R"("targets":{"a\u0001b":{"hashes":{"sha256":"qZv7b8tcHRHoOc9yhzCSS+XmdVEhpmJwqncB4N2f+/I="},"length":1}},"version":1})"));
+    auto decoded = decode_targets(
+        Dialect::notary,
+        parse(
+            R"({"_type":"Targets","delegations":{"keys":{},"roles":[]},"expires":"2030-01-01T00:00:00Z",)"
+            R"("targets":{"a\u0001b":{"hashes":{"sha256":"qZv7b8tcHRHoOc9yhzCSS+XmdVEhpmJwqncB4N2f+/I="},"length":1}},"version":1})"));
     EXPECT_FALSE(decoded.ok());
 }
 
 TEST(NotaryCodec, SnapshotMetaHasNoVersionAndNeedsRootAndTargetsSha256) {
-    const std::string meta_entry = R"({"hashes":{"sha256":"qZv7b8tcHRHoOc9yhzCSS+XmdVEhpmJwqncB4N2f+/I="},"length":10})";
+    const std::string meta_entry =
+        R"({"hashes":{"sha256":"qZv7b8tcHRHoOc9yhzCSS+XmdVEhpmJwqncB4N2f+/I="},"length":10})";
     const std::string good = R"({"_type":"Snapshot","expires":"2030-01-01T00:00:00Z","meta":{"root":)" + meta_entry +
                              R"(,"targets":)" + meta_entry + R"(},"version":3})";
     auto snapshot = decode_snapshot(Dialect::notary, parse(good));
@@ -89,8 +95,8 @@ TEST(NotaryCodec, SnapshotMetaHasNoVersionAndNeedsRootAndTargetsSha256) {
     EXPECT_FALSE(snapshot->meta.at("root").version.has_value());
     EXPECT_EQ(*snapshot->meta.at("root").length, 10u);
     EXPECT_EQ(canonical_json(*encode_snapshot(Dialect::notary, *snapshot)), good);
-    const std::string no_targets = R"({"_type":"Snapshot","expires":"2030-01-01T00:00:00Z","meta":{"root":)" +
-                                   meta_entry + R"(},"version":3})";
+    const std::string no_targets =
+        R"({"_type":"Snapshot","expires":"2030-01-01T00:00:00Z","meta":{"root":)" + meta_entry + R"(},"version":3})";
     EXPECT_FALSE(decode_snapshot(Dialect::notary, parse(no_targets)).ok());
 }
 
@@ -166,8 +172,9 @@ TEST(TufCodec, DelegatedRoleNeedsExactlyOneOfPathsAndHashPrefixes) {
 }
 
 TEST(TufCodec, MetaEntriesCarryVersionAndHexHashes) {
-    const std::string text = R"({"_type":"timestamp","expires":"2030-01-01T00:00:00Z","meta":{"snapshot.json":)"
-                             R"({"hashes":{"sha256":"00ff"},"length":2,"version":5}},"spec_version":"1.0","version":5})";
+    const std::string text =
+        R"({"_type":"timestamp","expires":"2030-01-01T00:00:00Z","meta":{"snapshot.json":)"
+        R"({"hashes":{"sha256":"00ff"},"length":2,"version":5}},"spec_version":"1.0","version":5})";
     auto timestamp = decode_timestamp(Dialect::tuf, parse(text));
     ASSERT_TRUE(timestamp.ok()) << timestamp.error().message;
     EXPECT_EQ(timestamp->meta.at("snapshot.json").version->value(), 5);

@@ -58,12 +58,15 @@ TEST(NotaryEnvelope, HtmlEscapingAppliesToTheFileNotToTheSigningBytes) {
               std::string::npos);
     auto file = serialize_envelope(Dialect::notary, envelope);
     ASSERT_TRUE(file.ok());
-    EXPECT_NE(file->find("\"weird\\u003ctag\\u003e\\u0026\\\"q'/\xC3\xBC\xE2\x82\xAC\xF0\x9F\x98\x80\\u2028\x7f\\\\end\""),
-              std::string::npos) << *file;
+    EXPECT_NE(
+        file->find("\"weird\\u003ctag\\u003e\\u0026\\\"q'/\xC3\xBC\xE2\x82\xAC\xF0\x9F\x98\x80\\u2028\x7f\\\\end\""),
+        std::string::npos)
+        << *file;
     EXPECT_EQ(file->rfind("{\"signed\":{", 0), 0u);
     EXPECT_NE(file->back(), '\n');
     EXPECT_NE(file->find("},\"signatures\":[{\"keyid\":\"" + k.key.id().str() + "\",\"method\":\"ecdsa\",\"sig\":\""),
-              std::string::npos) << *file;
+              std::string::npos)
+        << *file;
     auto back = parse_envelope(Dialect::notary, *file, "targets");
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back->signing_bytes(), signing);
@@ -71,7 +74,8 @@ TEST(NotaryEnvelope, HtmlEscapingAppliesToTheFileNotToTheSigningBytes) {
 }
 
 TEST(NotaryEnvelope, GoHtmlEscapeOnlyTouchesFiveCharacters) {
-    EXPECT_EQ(go_html_escape("<>&\xE2\x80\xA8\xE2\x80\xA9\xE2\x80\xAA'/"), "\\u003c\\u003e\\u0026\\u2028\\u2029\xE2\x80\xAA'/");
+    EXPECT_EQ(go_html_escape("<>&\xE2\x80\xA8\xE2\x80\xA9\xE2\x80\xAA'/"),
+              "\\u003c\\u003e\\u0026\\u2028\\u2029\xE2\x80\xAA'/");
 }
 
 TEST(NotaryEnvelope, MethodIsLowerCasedOnRead) {

@@ -23,7 +23,8 @@ TEST(NotaryKey, IdsOfRealNotaryKeysReproduce) {
     const Key ed = notary_key_from("ed25519", "d/xjvjiMVz8/kK2vKOyYnaRCRVL/lp4IJN9aDIQrr5A=");
     EXPECT_EQ(ed.id().str(), "0ba4b95e8b335ec005ab3d20d729a8ac696fc9c148d6ec919a9a5f7fc36f7275");
     const Key ec = notary_key_from("ecdsa",
-        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEPk1Zke4zmjmNxQqEx9/a+XvJAMO+PY/WFuIkTAHYgjoVq1rHfZPauGdetJaClMfak/wqBJdWhZSV6J8doTTbwQ==");
+                                   "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEPk1Zke4zmjmNxQqEx9/a+XvJAMO+PY/"
+                                   "WFuIkTAHYgjoVq1rHfZPauGdetJaClMfak/wqBJdWhZSV6J8doTTbwQ==");
     EXPECT_EQ(ec.id().str(), "914e282dfd2f75fa0b454f2289146463e9586b8536664b546504dfc3e3de9d82");
     EXPECT_EQ(ec.canonical_id(), ec.id());
     EXPECT_EQ(notary_canonical_key_id(*ec.public_key()), ec.id().str());
@@ -47,7 +48,8 @@ TEST(NotaryKey, Ed25519PublicIsRawBytes) {
 TEST(NotaryKey, X509KeyHasCertificateIdAndCanonicalSpkiId) {
     auto k = make_key(Dialect::notary);
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    auto pem = core::make_self_signed_certificate(*k.signer, "example.com/app", now, now + std::chrono::hours(24 * 3650));
+    auto pem =
+        core::make_self_signed_certificate(*k.signer, "example.com/app", now, now + std::chrono::hours(24 * 3650));
     ASSERT_TRUE(pem.ok()) << pem.error().message;
     auto x509 = Key::notary_x509(*pem);
     ASSERT_TRUE(x509.ok()) << x509.error().message;
@@ -106,7 +108,8 @@ TEST(TufKey, KeyIdCoversUnknownFields) {
 TEST(TufKey, LegacyEcdsaKeytypeWithHexPoint) {
     auto k = make_key(Dialect::tuf);
     const std::string point = core::hex_encode(k.signer->public_key().ec_point());
-    Json json = JsonObject{{"keytype", Json("ecdsa-sha2-nistp256")}, {"scheme", Json("ecdsa-sha2-nistp256")},
+    Json json = JsonObject{{"keytype", Json("ecdsa-sha2-nistp256")},
+                           {"scheme", Json("ecdsa-sha2-nistp256")},
                            {"keyval", Json(JsonObject{{"public", Json(point)}})}};
     auto key = Key::from_json(Dialect::tuf, json);
     ASSERT_TRUE(key.ok()) << key.error().message;
@@ -115,7 +118,8 @@ TEST(TufKey, LegacyEcdsaKeytypeWithHexPoint) {
 }
 
 TEST(TufKey, UnsupportedKeyTypesAreKeptVerbatimButCannotSign) {
-    Json json = JsonObject{{"keytype", Json("sigstore-oidc")}, {"scheme", Json("Fulcio")},
+    Json json = JsonObject{{"keytype", Json("sigstore-oidc")},
+                           {"scheme", Json("Fulcio")},
                            {"keyval", Json(JsonObject{{"identity", Json("a@b")}, {"issuer", Json("https://x")}})}};
     auto key = Key::from_json(Dialect::tuf, json);
     ASSERT_TRUE(key.ok()) << key.error().message;

@@ -16,7 +16,8 @@ TEST(Sign, ResigningKeepsOtherValidSignaturesAfterTheNewOnes) {
     KeyMap known;
     known.emplace(a.key.id(), a.key);
     known.emplace(b.key.id(), b.key);
-    Envelope envelope = testing::sign_with(Dialect::notary, *encode_targets(Dialect::notary, make_targets(Dialect::notary)), {&a});
+    Envelope envelope =
+        testing::sign_with(Dialect::notary, *encode_targets(Dialect::notary, make_targets(Dialect::notary)), {&a});
     const SigningKey by_b[] = {SigningKey{b.key, *b.signer}};
     ASSERT_TRUE(sign_envelope(Dialect::notary, envelope, by_b, known).ok());
     ASSERT_EQ(envelope.signatures.size(), 2u);
@@ -29,7 +30,8 @@ TEST(Sign, SignaturesOfChangedContentOrUnknownKeysAreDropped) {
     KeyMap known;
     known.emplace(a.key.id(), a.key);
     known.emplace(b.key.id(), b.key);
-    Envelope envelope = testing::sign_with(Dialect::tuf, *encode_targets(Dialect::tuf, make_targets(Dialect::tuf)), {&a});
+    Envelope envelope =
+        testing::sign_with(Dialect::tuf, *encode_targets(Dialect::tuf, make_targets(Dialect::tuf)), {&a});
     envelope.signed_part.as_object()["version"] = Json(2);
     const SigningKey by_b[] = {SigningKey{b.key, *b.signer}};
     ASSERT_TRUE(sign_envelope(Dialect::tuf, envelope, by_b, known).ok());

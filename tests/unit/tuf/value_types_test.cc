@@ -23,11 +23,13 @@ TEST(RoleName, TopLevelNamesParseInBothDialects) {
 TEST(RoleName, NotaryDelegationNamesFollowNotaryRules) {
     EXPECT_TRUE(RoleName::parse(Dialect::notary, "targets/releases").ok());
     EXPECT_TRUE(RoleName::parse(Dialect::notary, "targets/a/b-c_1").ok());
-    for (const char* bad : {"targets/", "targets//a", "targets/a/", "Targets/x", "foo/bar", "targets/a b",
-                            "targets/A", "targets/a.b", "releases"}) {
+    for (const char* bad : {"targets/", "targets//a", "targets/a/", "Targets/x", "foo/bar", "targets/a b", "targets/A",
+                            "targets/a.b", "releases"}) {
         auto r = RoleName::parse(Dialect::notary, bad);
         EXPECT_FALSE(r.ok()) << bad;
-        if (!r.ok()) { EXPECT_EQ(r.error().code, core::ErrorCode::usage); }
+        if (!r.ok()) {
+            EXPECT_EQ(r.error().code, core::ErrorCode::usage);
+        }
     }
     EXPECT_FALSE(RoleName::parse(Dialect::notary, "targets/" + std::string(248, 'a')).ok());  // 256 chars
     EXPECT_TRUE(RoleName::parse(Dialect::notary, "targets/" + std::string(247, 'a')).ok());   // 255 chars
@@ -102,13 +104,15 @@ TEST(Expiry, OffsetIsAppliedToTheInstant) {
 }
 
 TEST(Expiry, RefusesMalformedTimes) {
-    for (const char* bad : {"2020-13-01T00:00:00Z", "2020-02-30T00:00:00Z", "2020-01-01T00:00:60Z",
-                            "2020-01-01t00:00:00Z", "2020-01-01T00:00:00z", "2020-01-01T00:00:00",
-                            "2020-01-01T00:00:00.Z", "2020-01-01T00:00:00.1234567890Z", "2020-01-01 00:00:00Z",
-                            "2020-01-01T00:00:00+0100", "2020-01-01T00:00:00+24:00", "20-01-01T00:00:00Z"}) {
+    for (const char* bad :
+         {"2020-13-01T00:00:00Z", "2020-02-30T00:00:00Z", "2020-01-01T00:00:60Z", "2020-01-01t00:00:00Z",
+          "2020-01-01T00:00:00z", "2020-01-01T00:00:00", "2020-01-01T00:00:00.Z", "2020-01-01T00:00:00.1234567890Z",
+          "2020-01-01 00:00:00Z", "2020-01-01T00:00:00+0100", "2020-01-01T00:00:00+24:00", "20-01-01T00:00:00Z"}) {
         auto e = Expiry::parse(bad);
         EXPECT_FALSE(e.ok()) << bad;
-        if (!e.ok()) { EXPECT_EQ(e.error().code, core::ErrorCode::trust); }
+        if (!e.ok()) {
+            EXPECT_EQ(e.error().code, core::ErrorCode::trust);
+        }
     }
 }
 

@@ -21,9 +21,7 @@ protected:
     Json targets_json() const { return *encode_targets(dialect(), make_targets(dialect())); }
 };
 
-std::string dialect_name(const ::testing::TestParamInfo<Dialect>& param_info) {
-    return to_string(param_info.param);
-}
+std::string dialect_name(const ::testing::TestParamInfo<Dialect>& param_info) { return to_string(param_info.param); }
 
 INSTANTIATE_TEST_SUITE_P(BothDialects, VerifyTest, ::testing::Values(Dialect::notary, Dialect::tuf), dialect_name);
 
@@ -32,7 +30,8 @@ TEST_P(VerifyTest, ValidSignatureMeetsThreshold) {
                      core::KeyAlgorithm::rsa}) {
         TestKey k = make_key(dialect(), alg);
         const Root root = make_root(dialect(), {&k});
-        auto report = verify_top_level(dialect(), root, RoleName::targets(), sign_with(dialect(), targets_json(), {&k}));
+        auto report =
+            verify_top_level(dialect(), root, RoleName::targets(), sign_with(dialect(), targets_json(), {&k}));
         ASSERT_TRUE(report.ok()) << core::to_string(alg) << ": " << report.error().message;
         EXPECT_EQ(report->valid_key_ids, std::vector<KeyId>{k.key.id()});
     }
@@ -93,7 +92,7 @@ TEST_P(VerifyTest, DuplicateSignatureKeyIdsAreRefused) {
 TEST_P(VerifyTest, InvalidAndEmptyExtraSignaturesDoNotBreakAMetThreshold) {
     TestKey a = make_key(dialect()), b = make_key(dialect());
     Envelope envelope = sign_with(dialect(), targets_json(), {&a});
-    envelope.signatures.push_back(Signature{b.key.id().str(), "ecdsa", "", {}});             // empty placeholder
+    envelope.signatures.push_back(Signature{b.key.id().str(), "ecdsa", "", {}});                 // empty placeholder
     envelope.signatures.push_back(Signature{std::string(64, 'f'), "ecdsa", "!!not-valid", {}});  // unknown, malformed
     envelope.signatures.push_back(Signature{"not-a-key-id", "", "00", {}});
     auto report = verify_top_level(dialect(), make_root(dialect(), {&a, &b}), RoleName::targets(), envelope);
@@ -104,8 +103,9 @@ TEST_P(VerifyTest, InvalidAndEmptyExtraSignaturesDoNotBreakAMetThreshold) {
 TEST_P(VerifyTest, ThresholdOfTwoNeedsTwoDistinctKeys) {
     TestKey a = make_key(dialect()), b = make_key(dialect());
     const Root root = make_root(dialect(), {&a, &b}, 2);
-    EXPECT_TRUE(verify_top_level(dialect(), root, RoleName::root(), sign_with(dialect(), targets_json(), {&a, &b})).ok() ==
-                false);  // a targets document is not a root
+    EXPECT_TRUE(
+        verify_top_level(dialect(), root, RoleName::root(), sign_with(dialect(), targets_json(), {&a, &b})).ok() ==
+        false);  // a targets document is not a root
     Json root_json = *encode_root(dialect(), root);
     EXPECT_TRUE(verify_top_level(dialect(), root, RoleName::root(), sign_with(dialect(), root_json, {&a, &b})).ok());
     auto one = verify_top_level(dialect(), root, RoleName::root(), sign_with(dialect(), root_json, {&a}));
@@ -137,7 +137,8 @@ TEST(VerifyNotary, OneKeyListedUnderTwoIdsCountsOnce) {
 
 TEST(VerifyNotary, EcdsaSignaturesAreRawRS) {
     TestKey k = make_key(Dialect::notary);
-    Envelope envelope = sign_with(Dialect::notary, *encode_targets(Dialect::notary, make_targets(Dialect::notary)), {&k});
+    Envelope envelope =
+        sign_with(Dialect::notary, *encode_targets(Dialect::notary, make_targets(Dialect::notary)), {&k});
     EXPECT_EQ(envelope.signatures[0].method, "ecdsa");
     EXPECT_EQ(decode_signature_value(Dialect::notary, envelope.signatures[0])->size(), 64u);
 }
@@ -185,7 +186,8 @@ TEST(VerifyNotary, DelegationsMustBeDirectChildren) {
     delegations.roles.push_back(
         DelegatedRole{*RoleName::delegated(Dialect::notary, "targets/a/b"), {}, 1, PathPatterns{}, false, {}});
     EXPECT_FALSE(check_delegations(Dialect::notary, RoleName::targets(), delegations).ok());
-    EXPECT_TRUE(check_delegations(Dialect::notary, *RoleName::delegated(Dialect::notary, "targets/a"), delegations).ok());
+    EXPECT_TRUE(
+        check_delegations(Dialect::notary, *RoleName::delegated(Dialect::notary, "targets/a"), delegations).ok());
 }
 
 }  // namespace

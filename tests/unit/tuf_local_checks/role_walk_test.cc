@@ -19,8 +19,8 @@ Walked walk(const TestRepository& repo) {
     MemoryFetcher fetcher(repo);
     MemoryStore store;
     store.files["root.json"] = repo.initial_root();
-    auto updater = tuf::Updater::create(tuf::Dialect::tuf, kMemoryMetadataUrl, fetcher, store,
-                                        std::chrono::system_clock::now());
+    auto updater =
+        tuf::Updater::create(tuf::Dialect::tuf, kMemoryMetadataUrl, fetcher, store, std::chrono::system_clock::now());
     EXPECT_TRUE(updater.ok());
     auto refreshed = updater->refresh();
     EXPECT_TRUE(refreshed.ok()) << (refreshed.ok() ? "" : refreshed.error().message);

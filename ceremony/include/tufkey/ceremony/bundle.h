@@ -39,7 +39,7 @@ struct BundleSummary final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
     std::map<std::string, std::uint64_t> versions;  // role -> version
-    std::vector<std::uint64_t> root_chain;           // root versions carried
+    std::vector<std::uint64_t> root_chain;          // root versions carried
 };
 
 struct BundleExportReport final {

@@ -29,16 +29,16 @@ struct InitRequest final {
     std::uint32_t root_threshold = 1;
     tuf::Dialect dialect = tuf::Dialect::notary;
     RolePolicy expires = RolePolicy::default_expiry();
-    RolePolicy warn = RolePolicy::default_warning();  // `status` warning windows, kept in repository.json
+    RolePolicy warn = RolePolicy::default_warning();              // `status` warning windows, kept in repository.json
     pkcs11::KeySpec root_key_type = pkcs11::KeySpec::ecdsa_p256;  // for keys generated on tokens
 };
 
 struct InitReport final {
     struct RootKey final {
         std::string uri;
-        std::string token;        // "'label' (serial S)"
-        std::string canonical_id; // Notary canonical ID of the bare public key
-        std::string metadata_id;  // the ID root.json lists (Notary: of the certificate)
+        std::string token;         // "'label' (serial S)"
+        std::string canonical_id;  // Notary canonical ID of the bare public key
+        std::string metadata_id;   // the ID root.json lists (Notary: of the certificate)
         bool generated = false;
     };
     std::vector<RootKey> root_keys;

@@ -34,7 +34,7 @@ struct InspectedSigner final {
 };
 
 struct Inspection final {
-    std::string name;                        // as asked: GUN or GUN:TAG
+    std::string name;  // as asked: GUN or GUN:TAG
     std::vector<InspectedTag> signed_tags;
     std::vector<InspectedSigner> signers;
     std::vector<InspectedSigner> administrative_keys;  // "Root" then "Repository"

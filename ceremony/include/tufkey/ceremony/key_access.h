@@ -40,7 +40,7 @@ struct TokenKey final {
     std::unique_ptr<core::Signer> signer;
     pkcs11::TokenInfo token;
     pkcs11::KeyObject key;
-    std::string uri;       // the key's full URI (token + object + id), no PIN
+    std::string uri;  // the key's full URI (token + object + id), no PIN
     bool generated = false;
 };
 

@@ -44,7 +44,7 @@ struct PublishRequest final {
 
 struct PublishReport final {
     struct File final {
-        std::string path;  // relative to the destination directory
+        std::string path;      // relative to the destination directory
         bool written = false;  // false: already there with the same bytes
     };
     std::filesystem::path directory;

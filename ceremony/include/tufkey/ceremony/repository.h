@@ -37,10 +37,10 @@ core::Result<void> check_gun(std::string_view gun);
 
 // A root key that lives on a token, as the repository remembers it (never a PIN).
 struct TokenKeyRef final {
-    std::string uri;           // RFC 7512 URI naming the token and the key
+    std::string uri;  // RFC 7512 URI naming the token and the key
     std::string token_label;
     std::string token_serial;
-    std::string key_id;        // canonical key ID of its public key
+    std::string key_id;  // canonical key ID of its public key
 };
 
 struct RepositoryConfig final {

@@ -61,18 +61,18 @@ core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::st
 
 struct SignRequest final {
     std::string gun;
-    std::vector<TargetSpec> targets;   // sign: the tags to add (or replace)
-    std::vector<std::string> removals; // unsign: the tags to remove
-    std::optional<std::string> role;   // --role
+    std::vector<TargetSpec> targets;    // sign: the tags to add (or replace)
+    std::vector<std::string> removals;  // unsign: the tags to remove
+    std::optional<std::string> role;    // --role
 };
 
 struct SignReport final {
     std::string gun;
-    std::string role;                                // the role signed into
-    std::vector<TargetSpec> signed_targets;          // sign
-    std::map<std::string, std::string> replaced;     // tag -> previous sha256 hex (sign)
-    std::vector<std::string> removed;                // unsign
-    std::map<std::string, std::int64_t> versions;    // role -> new version, every role re-signed
+    std::string role;                              // the role signed into
+    std::vector<TargetSpec> signed_targets;        // sign
+    std::map<std::string, std::string> replaced;   // tag -> previous sha256 hex (sign)
+    std::vector<std::string> removed;              // unsign
+    std::map<std::string, std::int64_t> versions;  // role -> new version, every role re-signed
     std::vector<std::filesystem::path> files_written;
     std::vector<std::string> warnings;
 };

@@ -29,12 +29,12 @@ struct StatusRequest final {
 struct RoleStatus final {
     std::string role;
     std::int64_t version = 0;
-    std::uint64_t published = 0;      // version last published; 0: never
-    bool unpublished = false;         // version > published
-    std::vector<std::string> signers; // canonical key IDs with a valid signature
+    std::uint64_t published = 0;       // version last published; 0: never
+    bool unpublished = false;          // version > published
+    std::vector<std::string> signers;  // canonical key IDs with a valid signature
     std::uint32_t threshold = 1;
-    std::string expires;              // as written
-    std::int64_t seconds_left = 0;    // negative once expired
+    std::string expires;            // as written
+    std::int64_t seconds_left = 0;  // negative once expired
     Duration warn_window{0};
     bool inside_window = false;
     bool expired = false;
@@ -43,9 +43,9 @@ struct RoleStatus final {
 struct StatusReport final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
-    std::vector<RoleStatus> roles;          // root, targets, delegations (pre-order), snapshot, timestamp
-    std::vector<std::string> unpublished;   // role names
-    std::vector<std::string> expiring;      // role names inside their window
+    std::vector<RoleStatus> roles;         // root, targets, delegations (pre-order), snapshot, timestamp
+    std::vector<std::string> unpublished;  // role names
+    std::vector<std::string> expiring;     // role names inside their window
 };
 
 core::Result<StatusReport> repository_status(const keystore::TrustHome& home, const StatusRequest& request);

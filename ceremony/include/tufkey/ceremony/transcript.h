@@ -52,7 +52,7 @@ private:
 
 struct TranscriptReport final {
     std::size_t lines = 0;
-    std::size_t head_signatures = 0;       // signature lines checked
+    std::size_t head_signatures = 0;          // signature lines checked
     std::vector<std::string> signer_key_ids;  // canonical key IDs that signed a head
 };
 

@@ -48,17 +48,17 @@ struct VerifiedTarget final {
     std::string tag;
     std::string sha256_hex;  // empty when the target lists no sha256 (refused for a tag)
     std::uint64_t length = 0;
-    std::string role;        // the role that listed it
+    std::string role;  // the role that listed it
 };
 
 struct VerifyReport final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
-    std::size_t root_chain = 1;            // root versions walked (anchor included)
-    std::vector<VerifiedRole> roles;       // root, timestamp, snapshot, targets, delegated...
+    std::size_t root_chain = 1;               // root versions walked (anchor included)
+    std::vector<VerifiedRole> roles;          // root, timestamp, snapshot, targets, delegated...
     std::vector<std::string> unsigned_roles;  // notary: delegated to but never signed
-    std::size_t target_count = 0;          // distinct target names over all trusted roles
-    std::optional<VerifiedTarget> target;  // the tag, when one was asked for
+    std::size_t target_count = 0;             // distinct target names over all trusted roles
+    std::optional<VerifiedTarget> target;     // the tag, when one was asked for
 };
 
 core::Result<VerifyReport> verify_repository(const keystore::TrustHome& home, const VerifyRequest& request,
@@ -77,7 +77,7 @@ struct TranscriptCheck final {
 // Verifies a transcript file against the root keys of `gun`'s repository (gun empty: the
 // `gun` of the transcript's lines, which must all agree). Every line must name the same GUN.
 // A transcript with no head signature is ErrorCode::trust.
-core::Result<TranscriptCheck> verify_transcript_file(const keystore::TrustHome& home,
-                                                     const std::filesystem::path& file, std::string gun);
+core::Result<TranscriptCheck> verify_transcript_file(const keystore::TrustHome& home, const std::filesystem::path& file,
+                                                     std::string gun);
 
 }  // namespace tufkey::ceremony

@@ -14,8 +14,7 @@ namespace tufkey::core {
 // Writes `data` to `path` atomically with the given mode (0600 by default). Parent directories
 // must exist. Errors are ErrorCode::io and name the path.
 Result<void> write_file_atomic(const std::filesystem::path& path, ByteView data, mode_t mode = 0600);
-inline Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view data,
-                                      mode_t mode = 0600) {
+inline Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view data, mode_t mode = 0600) {
     return write_file_atomic(path, as_bytes(data), mode);
 }
 // Reads a whole file, refusing files larger than `max_size`.

@@ -35,8 +35,8 @@ std::size_t count_certificates_pem(std::string_view pem);
 // CA:FALSE (critical), signed ecdsa-with-SHA256 (ECDSA keys) or sha256WithRSAEncryption (RSA
 // keys, through SignatureEncoding::rsa_pkcs1v15). Ed25519 is refused: Notary cannot use it.
 // Returns the PEM text with a trailing newline.
-Result<std::string> make_self_signed_certificate(Signer& signer, std::string_view common_name,
-                                                 SystemTime not_before, SystemTime not_after);
+Result<std::string> make_self_signed_certificate(Signer& signer, std::string_view common_name, SystemTime not_before,
+                                                 SystemTime not_after);
 
 // Checks a certificate's own signature against its public key (self-signed check).
 Result<void> verify_self_signed(std::string_view pem);

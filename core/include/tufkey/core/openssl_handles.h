@@ -17,10 +17,10 @@
 
 namespace tufkey::core {
 
-#define TUFKEY_OSSL_HANDLE(Name, Type, free_fn)                     \
-    struct Name##Deleter {                                          \
-        void operator()(Type* p) const noexcept { free_fn(p); }     \
-    };                                                              \
+#define TUFKEY_OSSL_HANDLE(Name, Type, free_fn)                 \
+    struct Name##Deleter {                                      \
+        void operator()(Type* p) const noexcept { free_fn(p); } \
+    };                                                          \
     using Name = std::unique_ptr<Type, Name##Deleter>
 
 TUFKEY_OSSL_HANDLE(EvpPkeyPtr, EVP_PKEY, EVP_PKEY_free);

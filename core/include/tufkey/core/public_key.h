@@ -40,15 +40,13 @@ public:
     [[nodiscard]] std::size_t ec_field_size() const noexcept;
 
     // Checks `signature` over `message` under `scheme`. A mismatch is ErrorCode::trust.
-    [[nodiscard]] Result<void> verify(const SignatureScheme& scheme, ByteView message,
-                                      ByteView signature) const;
+    [[nodiscard]] Result<void> verify(const SignatureScheme& scheme, ByteView message, ByteView signature) const;
 
     friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.m_spki == b.m_spki; }
     friend bool operator<(const PublicKey& a, const PublicKey& b) { return a.m_spki < b.m_spki; }
 
 private:
-    PublicKey(KeyAlgorithm alg, unsigned bits, Bytes spki)
-        : m_algorithm(alg), m_bits(bits), m_spki(std::move(spki)) {}
+    PublicKey(KeyAlgorithm alg, unsigned bits, Bytes spki) : m_algorithm(alg), m_bits(bits), m_spki(std::move(spki)) {}
 
     KeyAlgorithm m_algorithm;
     unsigned m_bits;

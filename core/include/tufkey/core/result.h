@@ -48,7 +48,7 @@ struct Error final {
 template <typename T>
 class [[nodiscard]] Result final {
 public:
-    Result(T value) : m_value(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+    Result(T value) : m_value(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit by design
     Result(Error error) : m_value(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
     [[nodiscard]] bool ok() const noexcept { return m_value.index() == 0; }
@@ -92,13 +92,13 @@ inline Result<void> success() { return {}; }
 // Propagate an error: `TUFKEY_TRY(auto x, f());` or `TUFKEY_TRY_VOID(g());`
 #define TUFKEY_CONCAT_INNER(a, b) a##b
 #define TUFKEY_CONCAT(a, b) TUFKEY_CONCAT_INNER(a, b)
-#define TUFKEY_TRY_IMPL(tmp, decl, expr) \
-    auto tmp = (expr);                   \
+#define TUFKEY_TRY_IMPL(tmp, decl, expr)          \
+    auto tmp = (expr);                            \
     if (!tmp.ok()) return std::move(tmp).error(); \
     decl = std::move(tmp).value()
 #define TUFKEY_TRY(decl, expr) TUFKEY_TRY_IMPL(TUFKEY_CONCAT(tufkey_try_, __LINE__), decl, expr)
-#define TUFKEY_TRY_VOID(expr)                                              \
-    do {                                                                   \
-        auto tufkey_try_void_ = (expr);                                    \
+#define TUFKEY_TRY_VOID(expr)                                                   \
+    do {                                                                        \
+        auto tufkey_try_void_ = (expr);                                         \
         if (!tufkey_try_void_.ok()) return std::move(tufkey_try_void_).error(); \
     } while (0)

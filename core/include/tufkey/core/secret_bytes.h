@@ -27,7 +27,9 @@ struct CleansingAllocator {
         std::allocator<T>{}.deallocate(p, n);
     }
     template <typename U>
-    bool operator==(const CleansingAllocator<U>&) const noexcept { return true; }
+    bool operator==(const CleansingAllocator<U>&) const noexcept {
+        return true;
+    }
 };
 
 class SecretBytes final {

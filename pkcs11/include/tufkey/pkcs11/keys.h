@@ -80,8 +80,8 @@ TemplateProfile profile_for(const Module& module) noexcept;
 struct KeyGenRequest final {
     KeySpec spec = KeySpec::ecdsa_p256;
     std::string label;
-    core::Bytes id;                   // empty: 8 random bytes (strict profile only)
-    bool always_authenticate = false; // strict profile: PIN needed for every signature
+    core::Bytes id;                          // empty: 8 random bytes (strict profile only)
+    bool always_authenticate = false;        // strict profile: PIN needed for every signature
     std::optional<TemplateProfile> profile;  // default: profile_for(the session's module)
 };
 

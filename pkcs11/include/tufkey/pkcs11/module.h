@@ -25,9 +25,9 @@ struct FunctionTable;  // Cryptoki's function list; defined only inside pkcs11/
 
 struct ModuleInfo final {
     std::string path;
-    std::string manufacturer;     // CK_INFO.manufacturerID, e.g. "SoftHSM"
-    std::string description;      // CK_INFO.libraryDescription
-    std::string library_version;  // "2.6"
+    std::string manufacturer;      // CK_INFO.manufacturerID, e.g. "SoftHSM"
+    std::string description;       // CK_INFO.libraryDescription
+    std::string library_version;   // "2.6"
     std::string cryptoki_version;  // "2.40"
 };
 
@@ -66,7 +66,7 @@ std::vector<std::string> default_module_paths();
 struct ModuleProbe final {
     std::string path;
     bool installed = false;
-    std::size_t tokens = 0;           // slots holding an initialised token
+    std::size_t tokens = 0;              // slots holding an initialised token
     std::optional<std::string> problem;  // one line, e.g. "cannot reach PC/SC (is pcscd running?)"
 };
 

@@ -42,7 +42,9 @@ public:
 
 private:
     CliPinSource(std::map<std::string, std::string> by_label, std::optional<std::string> any_token, bool allow_prompt)
-        : m_files_by_label(std::move(by_label)), m_file_for_any_token(std::move(any_token)), m_allow_prompt(allow_prompt) {}
+        : m_files_by_label(std::move(by_label)),
+          m_file_for_any_token(std::move(any_token)),
+          m_allow_prompt(allow_prompt) {}
 
     std::map<std::string, std::string> m_files_by_label;
     std::optional<std::string> m_file_for_any_token;

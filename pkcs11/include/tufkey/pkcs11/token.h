@@ -35,15 +35,15 @@ inline constexpr MechanismType eddsa = 0x1057;
 std::string ckm_name(MechanismType mechanism);
 
 struct TokenFlags final {
-    bool initialized = false;          // CKF_TOKEN_INITIALIZED
-    bool login_required = false;       // CKF_LOGIN_REQUIRED
-    bool user_pin_initialized = false; // CKF_USER_PIN_INITIALIZED
+    bool initialized = false;                    // CKF_TOKEN_INITIALIZED
+    bool login_required = false;                 // CKF_LOGIN_REQUIRED
+    bool user_pin_initialized = false;           // CKF_USER_PIN_INITIALIZED
     bool protected_authentication_path = false;  // PIN entered on the device (PIN pad)
     bool write_protected = false;
-    bool pin_count_low = false;        // CKF_USER_PIN_COUNT_LOW: a wrong PIN was entered
-    bool pin_final_try = false;        // CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks it
-    bool pin_locked = false;           // CKF_USER_PIN_LOCKED
-    bool pin_to_be_changed = false;    // CKF_USER_PIN_TO_BE_CHANGED
+    bool pin_count_low = false;      // CKF_USER_PIN_COUNT_LOW: a wrong PIN was entered
+    bool pin_final_try = false;      // CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks it
+    bool pin_locked = false;         // CKF_USER_PIN_LOCKED
+    bool pin_to_be_changed = false;  // CKF_USER_PIN_TO_BE_CHANGED
 
     // Names of the set flags, e.g. {"initialized", "login-required", "pin-count-low"}.
     [[nodiscard]] std::vector<std::string> names() const;

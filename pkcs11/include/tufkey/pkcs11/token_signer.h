@@ -32,8 +32,11 @@ public:
 private:
     TokenSigner(std::shared_ptr<Session> session, std::uint64_t handle, core::PublicKey pub, bool always_authenticate,
                 std::string uri)
-        : m_session(std::move(session)), m_handle(handle), m_public(std::move(pub)),
-          m_always_authenticate(always_authenticate), m_uri(std::move(uri)) {}
+        : m_session(std::move(session)),
+          m_handle(handle),
+          m_public(std::move(pub)),
+          m_always_authenticate(always_authenticate),
+          m_uri(std::move(uri)) {}
 
     std::shared_ptr<Session> m_session;
     std::uint64_t m_handle;

@@ -42,7 +42,8 @@ int sign_with(EVP_PKEY* key, const std::string& message, const char* out_path) {
     std::vector<unsigned char> sig(length);
     if (EVP_DigestSign(md, sig.data(), &length, data, message.size()) != 1) return fail("EVP_DigestSign");
     EVP_MD_CTX_free(md);
-    std::ofstream(out_path, std::ios::binary).write(reinterpret_cast<const char*>(sig.data()), static_cast<long>(length));
+    std::ofstream(out_path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(sig.data()), static_cast<long>(length));
     return 0;
 }
 
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
     if (PKCS11_enumerate_keys(slot->token, &keys, &nkeys) != 0) return fail("PKCS11_enumerate_keys");
     EVP_PKEY* key = nullptr;
     for (unsigned int i = 0; i < nkeys && key == nullptr; ++i) {
-        if (keys[i].label != nullptr && std::strcmp(keys[i].label, argv[3]) == 0) key = PKCS11_get_private_key(&keys[i]);
+        if (keys[i].label != nullptr && std::strcmp(keys[i].label, argv[3]) == 0)
+            key = PKCS11_get_private_key(&keys[i]);
     }
     if (key == nullptr) return fail("key not found");
     const int rc = sign_with(key, read_file(argv[5]), argv[6]);

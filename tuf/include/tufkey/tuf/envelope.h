@@ -43,8 +43,8 @@ struct Envelope final {
 // Parses file bytes (strict JSON) into an envelope: `signed` must be an object, `signatures`
 // an array of objects with string members. Duplicate signature key IDs are refused here.
 // Errors are ErrorCode::trust and start with `context` (e.g. the role name).
-core::Result<Envelope> parse_envelope(Dialect dialect, std::string_view file_bytes,
-                                      std::string_view context, const JsonLimits& limits = {});
+core::Result<Envelope> parse_envelope(Dialect dialect, std::string_view file_bytes, std::string_view context,
+                                      const JsonLimits& limits = {});
 // The same from an already parsed value.
 core::Result<Envelope> envelope_from_json(Dialect dialect, const Json& json, std::string_view context);
 

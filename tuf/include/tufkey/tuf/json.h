@@ -24,16 +24,16 @@ public:
     enum class Type { null, boolean, integer, string, array, object };
 
     Json() = default;
-    Json(std::nullptr_t) {}                                        // NOLINT
-    Json(bool b) : m_value(b) {}                                   // NOLINT
-    Json(std::int64_t i) : m_value(i) {}                           // NOLINT
-    Json(int i) : m_value(static_cast<std::int64_t>(i)) {}         // NOLINT
+    Json(std::nullptr_t) {}                                           // NOLINT
+    Json(bool b) : m_value(b) {}                                      // NOLINT
+    Json(std::int64_t i) : m_value(i) {}                              // NOLINT
+    Json(int i) : m_value(static_cast<std::int64_t>(i)) {}            // NOLINT
     Json(std::uint64_t i) : m_value(static_cast<std::int64_t>(i)) {}  // NOLINT (caller keeps < 2^63)
-    Json(std::string s) : m_value(std::move(s)) {}                 // NOLINT
-    Json(std::string_view s) : m_value(std::string(s)) {}          // NOLINT
-    Json(const char* s) : m_value(std::string(s)) {}               // NOLINT
-    Json(JsonArray a) : m_value(std::move(a)) {}                   // NOLINT
-    Json(JsonObject o) : m_value(std::move(o)) {}                  // NOLINT
+    Json(std::string s) : m_value(std::move(s)) {}                    // NOLINT
+    Json(std::string_view s) : m_value(std::string(s)) {}             // NOLINT
+    Json(const char* s) : m_value(std::string(s)) {}                  // NOLINT
+    Json(JsonArray a) : m_value(std::move(a)) {}                      // NOLINT
+    Json(JsonObject o) : m_value(std::move(o)) {}                     // NOLINT
 
     [[nodiscard]] Type type() const noexcept { return static_cast<Type>(m_value.index()); }
     [[nodiscard]] bool is_null() const noexcept { return type() == Type::null; }

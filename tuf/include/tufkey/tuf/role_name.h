@@ -37,9 +37,7 @@ public:
     [[nodiscard]] std::string quoted() const;
 
     friend bool operator==(const RoleName&, const RoleName&) = default;
-    friend std::strong_ordering operator<=>(const RoleName& a, const RoleName& b) {
-        return a.m_name <=> b.m_name;
-    }
+    friend std::strong_ordering operator<=>(const RoleName& a, const RoleName& b) { return a.m_name <=> b.m_name; }
 
 private:
     RoleName(RoleKind kind, std::string name) : m_kind(kind), m_name(std::move(name)) {}

@@ -25,8 +25,8 @@ struct SigningKey final {
 // bytes, like Notary's re-sign; other old signatures are dropped. New signatures come first, in
 // the order given. Errors: a Signer whose public key differs from its Key (ErrorCode::usage),
 // a key in another dialect (usage), the Signer's own error (key/token) with the key ID in front.
-core::Result<void> sign_envelope(Dialect dialect, Envelope& envelope,
-                                 std::span<const SigningKey> signing_keys, const KeyMap& known_keys);
+core::Result<void> sign_envelope(Dialect dialect, Envelope& envelope, std::span<const SigningKey> signing_keys,
+                                 const KeyMap& known_keys);
 
 // An envelope with no signatures yet around `signed_part`.
 inline Envelope make_envelope(Json signed_part) {

@@ -37,20 +37,19 @@ bool signature_verifies(Dialect dialect, const Key& key, const Signature& signat
 
 // The signatures of `envelope` against the role's authorised `keyids` (looked up in `keys`)
 // and `threshold`.
-core::Result<SignatureReport> verify_signatures(Dialect dialect, const RoleName& role,
-                                                const Envelope& envelope, const KeyMap& keys,
-                                                const std::vector<KeyId>& keyids,
+core::Result<SignatureReport> verify_signatures(Dialect dialect, const RoleName& role, const Envelope& envelope,
+                                                const KeyMap& keys, const std::vector<KeyId>& keyids,
                                                 std::uint32_t threshold);
 
 // A top-level role (root, targets, snapshot, timestamp) against a trusted root: `_type`, then
 // the root's keys and threshold for that role.
-core::Result<SignatureReport> verify_top_level(Dialect dialect, const Root& trusted_root,
-                                               const RoleName& role, const Envelope& envelope);
+core::Result<SignatureReport> verify_top_level(Dialect dialect, const Root& trusted_root, const RoleName& role,
+                                               const Envelope& envelope);
 
 // A delegated role against the delegations of its trusted parent: `_type` Targets, then the
 // delegation's keys and threshold. A role the parent does not delegate to is refused.
-core::Result<SignatureReport> verify_delegated(Dialect dialect, const Delegations& parent,
-                                               const RoleName& role, const Envelope& envelope);
+core::Result<SignatureReport> verify_delegated(Dialect dialect, const Delegations& parent, const RoleName& role,
+                                               const Envelope& envelope);
 
 // A new root against the trusted one: `_type`, then a threshold of the TRUSTED root's root
 // keys and a threshold of the NEW root's own root keys. Returns the decoded new root. Version
