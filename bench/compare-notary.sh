@@ -11,9 +11,12 @@
 #   add N     notary addhash GUN TAG SIZE --sha256 HEX once per target (notary has no bulk add;
 #             one process per target) then notary publish to the fixture notary-server, vs
 #             tufkey sign GUN --batch FILE (the same N lines) then tufkey publish --to DIR.
-#             For N > BENCH_NOTARY_ADDHASH_MAX the notary side writes the N changelist files
-#             directly (Python, the format `addhash` writes) and publishes that: the addhash
-#             loop is then not run, see the per-add cost measured at the smaller N.
+#             Notary's best case is measured too, on a second GUN: the N changelist files that
+#             `addhash` would write, written directly by Python (format checked against a real
+#             `addhash` at start-up), then notary publish. For N > BENCH_NOTARY_ADDHASH_MAX
+#             only that bulk form runs for notary (the table then extrapolates the loop).
+#             tufkey's sign is also run on a third home whose key files were re-encrypted with
+#             openssl at Notary's 2048 PBKDF2 iterations: the same sign minus most of the KDF cost.
 #   read      notary list GUN right after the publish (warm cache; fetches timestamp, snapshot,
 #             targets from the server over TLS and verifies them) vs tufkey verify GUN (full
 #             client verification of the home's files, no network), tufkey inspect GUN (the
@@ -27,7 +30,7 @@
 # Environment:
 #   TUFKEY=PATH                    the tufkey binary (default: build-bench/cli/tufkey, else build/cli/tufkey)
 #   BENCH_REPS=3                   runs per measurement (the table shows the median)
-#   BENCH_NOTARY_ADDHASH_MAX=1000  largest N for which the notary addhash loop really runs
+#   BENCH_NOTARY_ADDHASH_MAX=10000 largest N for which the notary addhash loop really runs
 #   BENCH_RAW=FILE                 also write every sample (N, step, run, wall s, peak RSS KiB) here
 #
 # Timing: each command runs under `/usr/bin/time -f '%e %M'` (peak RSS in KiB; for a loop of
@@ -42,7 +45,7 @@ if [[ -z "${TUFKEY:-}" ]]; then
     [[ -x "$TUFKEY" ]] || TUFKEY="$ROOT/build/cli/tufkey"
 fi
 REPS="${BENCH_REPS:-3}"
-ADDHASH_MAX="${BENCH_NOTARY_ADDHASH_MAX:-1000}"
+ADDHASH_MAX="${BENCH_NOTARY_ADDHASH_MAX:-10000}"
 SIZES=("$@")
 ((${#SIZES[@]})) || SIZES=(1000 10000)
 
@@ -88,6 +91,34 @@ measure() {
         "$(python3 -c "print(f'{$t1 - $t0:.3f}')")" "$rss" >> "$SAMPLES"
 }
 
+quiet() {  # quiet CMD...: an untimed set-up step; its output is shown only if it fails
+    "$@" >"$WORK/out" 2>"$WORK/err" || { echo "compare-notary.sh: set-up step failed: $*" >&2; tail -n 20 "$WORK/err" >&2; exit 1; }
+}
+
+# reencrypt_keys HOME ITERATIONS: rewrite every key file under HOME/private with openssl at
+# PBKDF2-HMAC-SHA1 x ITERATIONS / AES-256-CBC, same passphrase (chosen by the role: header) and
+# headers. The plain key only passes through a pipe.
+reencrypt_keys() {
+    local file role var body headers
+    for file in "$1"/private/*.key; do
+        role="$(sed -n 's/^role: //p' "$file")"
+        case "$role" in
+            targets) var=TUFKEY_TARGETS_PASSPHRASE ;;
+            snapshot) var=TUFKEY_SNAPSHOT_PASSPHRASE ;;
+            timestamp) var=TUFKEY_TIMESTAMP_PASSPHRASE ;;
+            *) die "unexpected key role '$role' in $file" ;;
+        esac
+        headers="$(sed -n '/^[a-z]*: /p' "$file")"
+        body="$(grep -v -e '^[a-z]*: ' -e '^$' "$file" \
+            | openssl pkcs8 -passin "env:$var" \
+            | openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA1 -iter "$2" -passout "env:$var")" \
+            || die "could not re-encrypt $file"
+        { printf '%s\n' "$body" | head -n 1; printf '%s\n\n' "$headers"; printf '%s\n' "$body" | tail -n +2; } > "$file.new"
+        chmod 600 "$file.new"
+        mv "$file.new" "$file"
+    done
+}
+
 expect_out() {  # expect_out PATTERN WHAT: the last command's stdout must match PATTERN
     grep -Eq "$1" "$WORK/out" || { echo "compare-notary.sh: $2: unexpected output:" >&2; head -n 5 "$WORK/out" >&2; exit 1; }
 }
@@ -108,8 +139,7 @@ PIN_FILE="$WORK/user.pin"
 
 rand() { od -An -N12 -tx1 /dev/urandom | tr -d ' \n'; }
 for role in TARGETS SNAPSHOT TIMESTAMP; do export "TUFKEY_${role}_PASSPHRASE=bench-$(rand)"; done
-export NOTARY_ROOT_PASSPHRASE="bench-$(rand)" NOTARY_TARGETS_PASSPHRASE="bench-$(rand)" \
-       NOTARY_SNAPSHOT_PASSPHRASE="bench-$(rand)"
+for role in ROOT TARGETS SNAPSHOT; do export "NOTARY_${role}_PASSPHRASE=bench-$(rand)"; done
 
 NOTARY_CONFIG="$SERVER/client-config.json"
 
@@ -167,7 +197,8 @@ check_bulk_format() {
 check_bulk_format
 
 echo "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" >> "$LOADS"
-echo "$(openssl version); $(notary version 2>/dev/null | grep -m1 -i version | tr -s ' \t' ' ')" >> "$LOADS"
+echo "$(openssl version); notary $(dpkg-query -W -f '${Version}' notary 2>/dev/null || echo '?') (Debian package, $(notary version 2>/dev/null | grep -m1 'Go version' | tr -s ' \t' ' ' | sed 's/^ //'))" >> "$LOADS"
+echo "tufkey: $TUFKEY ($("$TUFKEY" --version 2>/dev/null || echo '?'))" >> "$LOADS"
 echo "before all runs: $(load)" >> "$LOADS"
 
 for n in "${SIZES[@]}"; do
@@ -184,13 +215,23 @@ for n in "${SIZES[@]}"; do
         measure "$n" notary.publish0 "$run" "${nt[@]}" publish "$gun"
         if ((n <= ADDHASH_MAX)); then
             measure "$n" notary.add "$run" bash "$WORK/addhash-loop.sh" "$NOTARY_CONFIG" "$trust" "$gun" "$batch"
-        else
-            measure "$n" notary.bulk "$run" python3 "$WORK/bulk-changelist.py" "$trust" "$gun" "$batch"
+            measure "$n" notary.publish "$run" "${nt[@]}" publish "$gun"
+            measure "$n" notary.list "$run" "${nt[@]}" list "$gun"
+            got="$(($(wc -l < "$WORK/out") - 2))"
+            ((got == n)) || die "notary list showed $got targets, expected $n"
+            rm -rf "$trust"
         fi
-        measure "$n" notary.publish "$run" "${nt[@]}" publish "$gun"
-        measure "$n" notary.list "$run" "${nt[@]}" list "$gun"
+        # notary's best case: the changelist written in bulk, on its own GUN and trust dir
+        gun="bench.example.com/notary-bulk/n$n-r$run"
+        trust="$WORK/notary-bulk-$n-$run"
+        nt=(notary -c "$NOTARY_CONFIG" -d "$trust")
+        quiet "${nt[@]}" init "$gun"
+        quiet "${nt[@]}" publish "$gun"
+        measure "$n" notary.bulk "$run" python3 "$WORK/bulk-changelist.py" "$trust" "$gun" "$batch"
+        measure "$n" notary.bulkpublish "$run" "${nt[@]}" publish "$gun"
+        measure "$n" notary.bulklist "$run" "${nt[@]}" list "$gun"
         got="$(($(wc -l < "$WORK/out") - 2))"
-        ((got == n)) || die "notary list showed $got targets, expected $n"
+        ((got == n)) || die "notary list (bulk GUN) showed $got targets, expected $n"
         rm -rf "$trust"
         # --- tufkey ------------------------------------------------------------------------
         gun="bench.example.com/tufkey/n$n-r$run"
@@ -213,6 +254,16 @@ for n in "${SIZES[@]}"; do
         TUFKEY_HOME="$WORK/pulled-$n-$run" "$TUFKEY" verify "$gun" > "$WORK/out"
         expect_out "; $n signed targets" "tufkey verify after pull"
         rm -rf "$TUFKEY_HOME" "$WORK/pulled-$n-$run" "$pub"
+        # the same sign with key files at Notary's 2048 iterations (re-encrypted by openssl)
+        gun="bench.example.com/tufkey-kdf2048/n$n-r$run"
+        export TUFKEY_HOME="$WORK/tufkey-kdf2048-$n-$run"
+        quiet "$TUFKEY" init "$gun" --root-key "pkcs11:token=bench-root;object=root-kdf2048-n$n-r$run" \
+            --pin-file "$PIN_FILE" -y
+        reencrypt_keys "$TUFKEY_HOME" 2048
+        measure "$n" tufkey.sign2048 "$run" "$TUFKEY" sign "$gun" --batch "$batch"
+        measure "$n" tufkey.verify2048 "$run" "$TUFKEY" verify "$gun"
+        expect_out "; $n signed targets" "tufkey verify (2048-iteration home)"
+        rm -rf "$TUFKEY_HOME"
     done
     echo "N=$n: after:  $(load)" >> "$LOADS"
 done
@@ -255,6 +306,7 @@ per_add = {}
 for n in sorted({k[0] for k in data}):
     def row(work, nstep, ncmd, tstep, tcmd):
         ns, nm = cell(n, nstep) if nstep else ("", "")
+        ns, nm = ("", "") if not ncmd else (ns, nm)
         ts, tm = cell(n, tstep) if tstep else ("", "")
         print(f"| {n:,} | {work} | {ncmd} | {ns} | {nm} | {tcmd} | {ts} | {tm} |")
     row("one-off: new repository", "notary.init", "`init` (software root key)", "tufkey.init",
@@ -264,15 +316,22 @@ for n in sorted({k[0] for k in data}):
     if (n, "notary.add") in data:
         row(f"add {n:,} targets", "notary.add", f"`addhash` × {n:,} (one process each)", "tufkey.sign",
             f"`sign --batch` ({n:,} lines)")
-        walls = [w for w, _ in data[(n, "notary.add")]]
-        per_add[n] = statistics.median(walls) / n
+        per_add[n] = statistics.median(w for w, _ in data[(n, "notary.add")]) / n
+        row("publish them", "notary.publish", "`publish` (to server)", "tufkey.publish", "`publish --to DIR`")
+        print(f"| {n:,} | add + publish, total | | {total(n, ['notary.add', 'notary.publish'])} | | "
+              f"| {total(n, ['tufkey.sign', 'tufkey.publish'])} | |")
     else:
-        row(f"add {n:,} targets", "notary.bulk", f"{n:,} changelist files written by Python (no `addhash`)",
-            "tufkey.sign", f"`sign --batch` ({n:,} lines)")
-    row("publish them", "notary.publish", "`publish` (to server)", "tufkey.publish", "`publish --to DIR`")
-    add_steps = ["notary.add", "notary.bulk", "notary.publish"]
-    print(f"| {n:,} | add + publish, total | | {total(n, add_steps)} | | | {total(n, ['tufkey.sign', 'tufkey.publish'])} | |")
-    row("read + verify all", "notary.list", "`list` (warm cache, from server)", "tufkey.verify", "`verify` (home, no network)")
+        row(f"add {n:,} targets", None, f"(`addhash` loop not run, see below)", "tufkey.sign",
+            f"`sign --batch` ({n:,} lines)")
+        row("publish them", None, "", "tufkey.publish", "`publish --to DIR`")
+    row(f"add {n:,} targets, other form", "notary.bulk", f"{n:,} changelist files written by Python, no `addhash`",
+        "tufkey.sign2048", "`sign --batch`, key files re-encrypted at 2048 iterations")
+    row("publish them", "notary.bulkpublish", "`publish` (to server)", None, "")
+    print(f"| {n:,} | add + publish, total | | {total(n, ['notary.bulk', 'notary.bulkpublish'])} | | "
+          f"| {total(n, ['tufkey.sign2048', 'tufkey.publish'])} | |")
+    row("read + verify all", "notary.list", "`list` (warm cache, from server)", "tufkey.verify",
+        "`verify` (home, no network)")
+    row("read + verify all", "notary.bulklist", "`list` (bulk GUN)", "tufkey.verify2048", "`verify` (2048-iteration home)")
     row("read all", None, "", "tufkey.inspect", "`inspect` (docker trust inspect JSON)")
     row("fetch + verify all", None, "", "tufkey.pull", "`pull --from DIR --root` (empty home)")
 if per_add:

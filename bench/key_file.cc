@@ -56,7 +56,11 @@ void BM_KeyDecrypt(benchmark::State& state) {
     }
     state.SetLabel("ECDSA P-256, PBKDF2-HMAC-SHA1 x" + std::to_string(state.range(0)) + ", AES-256-CBC");
 }
-BENCHMARK(BM_KeyDecrypt)->ArgName("iterations")->Arg(kNotaryIterations)->Arg(kTufkeyIterations)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KeyDecrypt)
+    ->ArgName("iterations")
+    ->Arg(kNotaryIterations)
+    ->Arg(kTufkeyIterations)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_KeyEncrypt(benchmark::State& state) {
     auto key = core::SoftwareSigner::generate(core::KeyAlgorithm::ecdsa_p256);
@@ -72,6 +76,10 @@ void BM_KeyEncrypt(benchmark::State& state) {
     }
     state.SetLabel("ECDSA P-256, PBKDF2-HMAC-SHA1 x" + std::to_string(state.range(0)) + ", AES-256-CBC");
 }
-BENCHMARK(BM_KeyEncrypt)->ArgName("iterations")->Arg(kNotaryIterations)->Arg(kTufkeyIterations)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KeyEncrypt)
+    ->ArgName("iterations")
+    ->Arg(kNotaryIterations)
+    ->Arg(kTufkeyIterations)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
