@@ -55,7 +55,8 @@ public:
     [[nodiscard]] core::Result<void> check_final_root() const;
     // §5.4. Refused once a snapshot is trusted, or when the final root is expired.
     core::Result<TimestampUpdate> update_timestamp(std::string_view bytes);
-    // §5.5. `from_local`: bytes this client persisted earlier (their hashes were checked then).
+    // §5.5. `from_local`: bytes this client persisted earlier; their hashes are not checked again
+    // where the timestamp lists a snapshot version (tuf), and are where it does not (notary).
     core::Result<void> update_snapshot(std::string_view bytes, bool from_local);
     // §5.6 for `role` ("targets" or a delegated role) delegated by the trusted `delegator`
     // ("root" for targets).
