@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "ceremony_fixture.h"
+#include "ceremony_cli.h"
 #include "tufkey/tuf/codec.h"
 #include "tufkey/tuf/envelope.h"
 #include "tufkey/tuf/json.h"

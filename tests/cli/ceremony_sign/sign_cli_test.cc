@@ -10,6 +10,7 @@
 #include <map>
 
 #include "process.h"
+#include "ceremony_cli.h"
 #include "softhsm_store.h"
 #include "temp_dir.h"
 #include "tufkey/core/digest.h"
@@ -26,7 +27,7 @@ using nlohmann::json;
 using tuf::Dialect;
 using tuf::RoleName;
 
-constexpr const char* kGun = "registry.example.com/team/app";
+constexpr const char* kGun = kCeremonyGun;
 const std::string kDigestA = std::string(64, 'a');
 const std::string kDigestB = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -34,33 +35,12 @@ using Files = std::map<std::string, std::string>;
 
 class SignCli : public ::testing::TestWithParam<Dialect> {
 protected:
-    void SetUp() override {
-        m_store = std::make_unique<SoftHsmStore>(SoftHsmOptions{{"ceremony"}});
-        m_pin_file = m_store->write_pin_file();
-    }
-
     // Runs tufkey (optionally under `faketime OFFSET`) with the role passphrases set.
     ProcessResult run(std::vector<std::string> args, std::map<std::string, std::optional<std::string>> env = {},
                       const std::string& faketime = "") {
-        std::vector<std::string> argv;
-        if (!faketime.empty()) argv = {"faketime", "-f", faketime};
-        argv.push_back(tufkey_binary());
-        argv.push_back("--home");
-        argv.push_back(home().string());
-        argv.insert(argv.end(), args.begin(), args.end());
-        ProcessOptions po;
-        po.env["SOFTHSM2_CONF"] = m_store->conf_path().string();
-        po.env["TUFKEY_PKCS11_MODULE"] = std::string(k_softhsm_module);
-        po.env["TUFKEY_PKCS11_PIN"] = std::nullopt;
-        for (const char* role : {"ROOT", "TARGETS", "SNAPSHOT", "TIMESTAMP", "DELEGATION"}) {
-            po.env[std::string("TUFKEY_") + role + "_PASSPHRASE"] = std::string("pass-") + role;
-            po.env[std::string("NOTARY_") + role + "_PASSPHRASE"] = std::nullopt;
-        }
-        po.env["DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE"] = std::nullopt;
-        po.env["DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE"] = std::nullopt;
-        for (auto& [k, v] : env) po.env[k] = v;
-        po.timeout = std::chrono::seconds(120);
-        return run_process(argv, po);
+        std::vector<std::string> wrapper;
+        if (!faketime.empty()) wrapper = {"faketime", "-f", faketime};
+        return m_cli.run(args, std::move(env), wrapper);
     }
 
     void init(std::vector<std::string> extra = {}) {
@@ -69,7 +49,7 @@ protected:
                                       "--root-key",
                                       "pkcs11:token=ceremony;object=root",
                                       "--pin-file",
-                                      m_pin_file.string(),
+                                      m_cli.pin_file().string(),
                                       "-y",
                                       "--dialect",
                                       std::string(tuf::to_string(GetParam()))};
@@ -78,9 +58,9 @@ protected:
         ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     }
 
-    fs::path home() const { return m_home.path() / "home"; }
-    fs::path metadata(const std::string& role) const { return home() / "tuf" / kGun / "metadata" / (role + ".json"); }
-    fs::path state(const std::string& name) const { return home() / "tufkey" / kGun / name; }
+    fs::path home() const { return m_cli.home(); }
+    fs::path metadata(const std::string& role) const { return m_cli.metadata(role); }
+    fs::path state(const std::string& name) const { return m_cli.state(name); }
     Dialect dialect() const { return GetParam(); }
 
     // Every file in the home (but the lock file, whose content names its last holder).
@@ -139,9 +119,7 @@ protected:
         return dialect() == Dialect::notary ? core::base64_encode(*core::hex_decode(hex)) : hex;
     }
 
-    std::unique_ptr<SoftHsmStore> m_store;
-    fs::path m_pin_file;
-    TempDir m_home{"tufkey-cli-sign"};
+    CeremonyCli m_cli;
 };
 
 TEST_P(SignCli, SignsTagsByDigestManifestAndBatchIntoVerifiableMetadata) {
@@ -155,13 +133,13 @@ TEST_P(SignCli, SignsTagsByDigestManifestAndBatchIntoVerifiableMetadata) {
 
     const std::string manifest =
         R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]})";
-    write_text(m_home / "manifest.json", manifest);
-    r = run({"sign", std::string(kGun) + ":v2", "--manifest", (m_home / "manifest.json").string()});
+    write_text(m_cli.scratch() / "manifest.json", manifest);
+    r = run({"sign", std::string(kGun) + ":v2", "--manifest", (m_cli.scratch() / "manifest.json").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
-    write_text(m_home / "tags.txt",
+    write_text(m_cli.scratch() / "tags.txt",
                "# release batch\n\nv3 sha256:" + kDigestB + " 77\n  v4\tsha256:" + kDigestA + " 5\n");
-    r = run({"--json", "sign", kGun, "--batch", (m_home / "tags.txt").string()});
+    r = run({"--json", "sign", kGun, "--batch", (m_cli.scratch() / "tags.txt").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto report = json::parse(r.out);
     EXPECT_EQ(report["role"], "targets");
@@ -241,15 +219,16 @@ TEST_P(SignCli, BadInputIsAUsageErrorAndWritesNothing) {
     init();
     const auto before = all_files();
     const std::string tag = std::string(kGun) + ":v1";
-    write_text(m_home / "bad.txt", "v1 sha256:" + kDigestA + " 1\n# ok\nv2 sha256:1234 5\n");
-    write_text(m_home / "not-manifest.json", "[1,2]");
+    write_text(m_cli.scratch() / "bad.txt", "v1 sha256:" + kDigestA + " 1\n# ok\nv2 sha256:1234 5\n");
+    write_text(m_cli.scratch() / "not-manifest.json", "[1,2]");
     const std::vector<std::vector<std::string>> cases{
         {"sign", tag, "--digest", "sha256:" + std::string(63, 'a'), "--size", "1"},
         {"sign", tag, "--digest", "sha256:" + std::string(64, 'g'), "--size", "1"},
         {"sign", tag, "--digest", "md5:" + std::string(64, 'a'), "--size", "1"},
         {"sign", tag, "--digest", "sha256:" + kDigestA},
-        {"sign", tag, "--digest", "sha256:" + kDigestA, "--size", "1", "--file", (m_home / "bad.txt").string()},
-        {"sign", tag, "--manifest", (m_home / "not-manifest.json").string()},
+        {"sign", tag, "--digest", "sha256:" + kDigestA, "--size", "1", "--file",
+         (m_cli.scratch() / "bad.txt").string()},
+        {"sign", tag, "--manifest", (m_cli.scratch() / "not-manifest.json").string()},
         {"sign", kGun, "--digest", "sha256:" + kDigestA, "--size", "1"},
         {"sign", tag, "--digest", "sha256:" + kDigestA, "--size", "1", "--role", "targets/nobody"},
         {"sign", tag, "--digest", "sha256:" + kDigestA, "--size", "1", "--role", "snapshot"},
@@ -258,7 +237,7 @@ TEST_P(SignCli, BadInputIsAUsageErrorAndWritesNothing) {
         auto r = run(args);
         EXPECT_EQ(r.exit_code, 2) << args[2] << " " << args.back() << ": " << r.err;
     }
-    auto r = run({"sign", kGun, "--batch", (m_home / "bad.txt").string()});
+    auto r = run({"sign", kGun, "--batch", (m_cli.scratch() / "bad.txt").string()});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("line 3"), std::string::npos) << r.err;
     EXPECT_EQ(all_files(), before);

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "ceremony_fixture.h"
+#include "ceremony_cli.h"
 
 namespace tufkey::testing {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "ceremony_fixture.h"
+#include "ceremony_cli.h"
 
 namespace tufkey::testing {
 namespace {

@@ -1,4 +1,4 @@
-// Shared by the ceremony CLI suites (ceremony_init, ceremony_verify): a private trust home, a
+// Shared by the ceremony CLI suites (init, verify, sign, offline): a private trust home, a
 // SoftHSM2 store with the token(s) a test names, and the built tufkey run as a separate
 // process with the fixture PIN file and role passphrases from the environment (never argv).
 #pragma once
