@@ -112,6 +112,9 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     Repository repo(access.home, request.gun);
     TUFKEY_TRY(const std::string from, resolve_source(request, repo));
     const std::string source = source_url(from);
+    if (request.offline && remote::is_http_url(source))
+        return core::Error(core::ErrorCode::usage, "--offline: pulling from " + remote::redact_url(source) +
+                                                       " needs the network; pull from a directory or drop --offline");
     RemoteFetcher fetcher(remote::DownloadOptions{.ca_file = request.ca_file});
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, fetcher, request, repo, source));
     if (repo.exists()) {

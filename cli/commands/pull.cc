@@ -55,6 +55,7 @@ void register_pull(CLI::App& app, CommandSet& commands) {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         ceremony::PullRequest request{o->gun, o->from.empty() ? globals.resolved_server() : o->from, o->root,
                                       globals.tls_ca};
+        request.offline = globals.offline;
         TUFKEY_TRY(auto report, ceremony::pull_repository(context->access(), request));
         print_report(globals, o->gun, report);
         return 0;

@@ -97,3 +97,28 @@ INSTANTIATE_TEST_SUITE_P(Dialects, OfflineCli, ::testing::Values(Dialect::notary
 
 }  // namespace
 }  // namespace tufkey::testing
+
+namespace tufkey::testing {
+namespace {
+
+// --offline refuses a pull from a URL before any socket is opened (and without --offline the
+// same pull does try the network, so the refusal is what keeps it offline).
+TEST(OfflineFlag, PullFromAUrlIsRefusedBeforeAnySocket) {
+    CeremonyCli cli;
+    const fs::path trace = cli.scratch() / "trace-offline.txt";
+    auto refused = cli.run({"--offline", "pull", kCeremonyGun, "--from", "http://127.0.0.1:9/", "--yes"}, {},
+                           strace_prefix(trace));
+    EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+    EXPECT_NE(refused.err.find("--offline"), std::string::npos) << refused.err;
+    ASSERT_TRUE(fs::exists(trace));
+    EXPECT_FALSE(opens_inet_socket(read_text(trace))) << read_text(trace);
+
+    const fs::path online_trace = cli.scratch() / "trace-online.txt";
+    auto online =
+        cli.run({"pull", kCeremonyGun, "--from", "http://127.0.0.1:9/", "--yes"}, {}, strace_prefix(online_trace));
+    EXPECT_NE(online.exit_code, 0);
+    EXPECT_TRUE(opens_inet_socket(read_text(online_trace))) << "without --offline the pull should try the network";
+}
+
+}  // namespace
+}  // namespace tufkey::testing

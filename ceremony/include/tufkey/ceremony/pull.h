@@ -37,6 +37,7 @@ struct PullRequest final {
     std::string from;       // empty: the origin recorded by an earlier pull
     std::string root_file;  // --root: the pinned trusted root
     std::string ca_file;    // --tls-ca
+    bool offline = false;   // --offline: an http(s) source is refused before any connection
 };
 
 struct PullReport final {
