@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "process.h"
+#include "static_server.h"
 #include "softhsm_store.h"
 #include "temp_dir.h"
 #include "tufkey/core/bytes.h"
@@ -34,44 +35,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kPython = "/usr/bin/python3";
 const fs::path kHere = fs::path(TUFKEY_SOURCE_DIR) / "tests/interop/ceremony";
-
-// static-server.py serving one directory; stopped (SIGTERM, waited for) on destruction.
-class Server final {
-public:
-    Server(const fs::path& dir, const fs::path& work) : m_log(work / "requests.log") {
-        const fs::path url_file = work / "server-url";
-        const std::string script = std::string(TUFKEY_SOURCE_DIR) + "/tests/fixtures/static-server.py";
-        m_pid = fork();
-        if (m_pid == 0) {
-            const std::string d = dir.string(), l = m_log.string(), u = url_file.string();
-            execl(kPython.c_str(), kPython.c_str(), script.c_str(), d.c_str(), "--log", l.c_str(), "--url-file",
-                  u.c_str(), "--die-with-parent", static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        for (int i = 0; i < 400 && !fs::exists(url_file); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        std::string text = fs::exists(url_file) ? read_text(url_file) : "";
-        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-        m_url = text;
-    }
-    ~Server() {
-        if (m_pid > 0) {
-            kill(m_pid, SIGTERM);
-            waitpid(m_pid, nullptr, 0);
-        }
-    }
-    Server(const Server&) = delete;
-    Server& operator=(const Server&) = delete;
-    [[nodiscard]] const std::string& url() const { return m_url; }
-    [[nodiscard]] std::string log() const { return fs::exists(m_log) ? read_text(m_log) : ""; }
-
-private:
-    fs::path m_log;
-    pid_t m_pid = -1;
-    std::string m_url;
-};
 
 std::string sha256_hex(const std::string& text) { return core::hex_encode(core::sha256(core::as_bytes(text))); }
 
@@ -146,7 +110,7 @@ TEST(PublishInterop, NotaryClientListsPublishedTags) {
     for (const char* f : {"root.json", "1.root.json", "targets.json", "snapshot.json", "timestamp.json"})
         EXPECT_TRUE(fs::exists(notary_dir(w / "site", gun) / f)) << f;
 
-    Server server(w / "site", w / ".");
+    StaticServer server(w / "site", w / ".");
     ASSERT_FALSE(server.url().empty());
     const ProcessResult list =
         run_process({"notary", "-d", (w / "notary-trust").string(), "-s", server.url(), "list", gun});
@@ -167,7 +131,7 @@ TEST(PublishInterop, NotaryClientListsPublishedTags) {
         EXPECT_TRUE(found) << tag << " missing from:\n" << list.out;
     }
     // The client read the content-addressed names tufkey wrote.
-    EXPECT_NE(server.log().find("/snapshot."), std::string::npos) << server.log();
+    EXPECT_NE(server.log_text().find("/snapshot."), std::string::npos) << server.log_text();
 
     // Idempotent: publishing again writes nothing.
     const ProcessResult again = w.ok(w / "home", {"publish", gun, "--to", "file://" + (w / "site").string()});
@@ -192,7 +156,7 @@ TEST(PublishInterop, TufJsAcceptsPublishedRepositoryAndRefusesAChangedByte) {
     w.ok(w / "home", {"publish", gun, "--to", (w / "site").string()});
     for (const char* f : {"1.root.json", "root.json", "timestamp.json"}) EXPECT_TRUE(fs::exists(w / "site" / f)) << f;
 
-    Server server(w / "site", w / ".");
+    StaticServer server(w / "site", w / ".");
     ASSERT_FALSE(server.url().empty());
     auto tufjs = [&](const std::string& metadata_dir) {
         std::vector<std::string> argv{"node", (kHere / "tufjs-check.js").string(), server.url(),
@@ -261,7 +225,7 @@ TEST(PublishInterop, TwoOfThreeRootVerifiesAndOneSignatureDoesNot) {
     // The real notary client accepts the 2-of-3 root as published.
     w.sign(w / "home", gun + ":v1", "threshold image");
     w.ok(w / "home", {"publish", gun, "--to", (w / "site").string()});
-    Server server(w / "site", w / ".");
+    StaticServer server(w / "site", w / ".");
     const ProcessResult list =
         run_process({"notary", "-d", (w / "notary-trust").string(), "-s", server.url(), "list", gun});
     EXPECT_EQ(list.exit_code, 0) << list.out << list.err;
@@ -279,7 +243,7 @@ TEST(PublishInterop, PullWithPinnedRootAndOnFirstUse) {
     w.init(w / "home", gun, {"root-a"});
     w.sign(w / "home", gun + ":v1", "pulled image");
     w.ok(w / "home", {"publish", gun, "--to", (w / "site").string()});
-    Server server(w / "site", w / ".");
+    StaticServer server(w / "site", w / ".");
     const fs::path root = w / "home/tuf" / gun / "metadata/root.json";
 
     w.ok(w / "pinned", {"pull", gun, "--from", server.url(), "--root", root.string()});

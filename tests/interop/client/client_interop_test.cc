@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "process.h"
+#include "static_server.h"
 #include "temp_dir.h"
 #include "tufkey/core/bytes.h"
 #include "tufkey/core/digest.h"
@@ -32,62 +33,6 @@ namespace fs = std::filesystem;
 
 const fs::path kHere = fs::path(TUFKEY_SOURCE_DIR) / "tests/interop/client";
 const std::string kPython = "/usr/bin/python3";
-
-// static-server.py serving one directory, with a request log; stopped on destruction.
-class Server final {
-public:
-    Server(const fs::path& dir, const fs::path& work, std::vector<std::string> extra = {})
-        : m_log(work / "requests.log") {
-        const fs::path url_file = work / "url";
-        const std::string script = std::string(TUFKEY_SOURCE_DIR) + "/tests/fixtures/static-server.py";
-        std::vector<std::string> args{kPython,        script,       dir.string(),      "--log",
-                                      m_log.string(), "--url-file", url_file.string(), "--die-with-parent"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<char*> argv;
-        for (auto& arg : args) argv.push_back(arg.data());
-        argv.push_back(nullptr);
-        m_pid = fork();
-        if (m_pid == 0) {
-            execv(kPython.c_str(), argv.data());
-            _exit(127);
-        }
-        for (int i = 0; i < 200 && !fs::exists(url_file); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        std::string text = fs::exists(url_file) ? read_text(url_file) : "";
-        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-        m_url = text;
-    }
-    ~Server() {
-        if (m_pid > 0) {
-            kill(m_pid, SIGTERM);
-            waitpid(m_pid, nullptr, 0);
-        }
-    }
-    Server(const Server&) = delete;
-    Server& operator=(const Server&) = delete;
-
-    [[nodiscard]] const std::string& url() const { return m_url; }
-    // Request lines ("GET /metadata/timestamp.json 200") logged so far.
-    [[nodiscard]] std::vector<std::string> log() const {
-        std::vector<std::string> lines;
-        if (!fs::exists(m_log)) return lines;
-        std::string text = read_text(m_log), line;
-        for (char c : text) {
-            if (c == '\n') {
-                lines.push_back(line);
-                line.clear();
-            } else {
-                line.push_back(c);
-            }
-        }
-        return lines;
-    }
-
-private:
-    fs::path m_log;
-    pid_t m_pid = -1;
-    std::string m_url;
-};
 
 enum class Peer { tufkey, tufjs };
 
@@ -143,7 +88,7 @@ ClientRun run_scenario(Peer peer, const fs::path& generated, int steps, const st
     fs::create_directories(run.target_dir);
     const fs::path served = work / "served";
     fs::create_directories(served);
-    Server server(served, work);
+    StaticServer server(served, work);
     EXPECT_FALSE(server.url().empty());
     const ProcessResult init =
         run_client(peer, {"--metadata-dir", run.metadata_dir.string(), "init", (generated / "root.json").string()});
@@ -160,10 +105,10 @@ ClientRun run_scenario(Peer peer, const fs::path& generated, int steps, const st
                         {"--target-dir", run.target_dir.string(), "--target-base-url", server.url() + "/targets"});
         }
         args.push_back(actions[i].command);
-        const std::size_t before = server.log().size();
+        const std::size_t before = server.log_lines().size();
         const ProcessResult result = run_client(peer, args, actions[i].fake_time);
         run.exits.push_back(result.exit_code);
-        const auto log = server.log();
+        const auto log = server.log_lines();
         run.requests.emplace_back(log.begin() + static_cast<long>(std::min(before, log.size())), log.end());
         if (peer == Peer::tufkey) {
             EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.err;
@@ -299,7 +244,7 @@ TEST(ClientInteropSslib, InvalidTrustedRootIsRefusedWithoutRequests) {
     const auto sig = root.find("\"sig\": \"") + 9;
     root[sig] = root[sig] == '0' ? '1' : '0';
     write_text(tmp / "bad-root.json", root);
-    Server server(tmp / "repo/step-0", tmp.path());
+    StaticServer server(tmp / "repo/step-0", tmp.path());
     const std::string metadata = (tmp / "metadata").string();
     EXPECT_EQ(
         run_client(Peer::tufkey, {"--metadata-dir", metadata, "init", (tmp / "bad-root.json").string()}).exit_code, 1);
@@ -307,7 +252,7 @@ TEST(ClientInteropSslib, InvalidTrustedRootIsRefusedWithoutRequests) {
         run_client(Peer::tufkey, {"--metadata-url", server.url() + "/metadata", "--metadata-dir", metadata, "refresh"})
             .exit_code,
         1);
-    EXPECT_TRUE(server.log().empty());
+    EXPECT_TRUE(server.log_lines().empty());
     EXPECT_FALSE(fs::exists(tmp / "metadata/root.json"));
 }
 
@@ -417,7 +362,7 @@ TEST(RemoteDownloader, HttpBodyOverTheCapIsAbortedAndNotFoundIsNotAnError) {
     fs::create_directories(served);
     write_text(served / "big.bin", std::string(200000, 'x'));
     write_text(served / "small.txt", "hello");
-    Server server(served, tmp.path());
+    StaticServer server(served, tmp.path());
     remote::Downloader downloader;
     auto big = downloader.get(server.url() + "/big.bin", 1000);
     ASSERT_FALSE(big);
@@ -444,7 +389,7 @@ TEST(ClientInteropTls, PrivateCaIsTrustedOnlyWithTlsCa) {
                                             "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-subj",
                                             "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2"});
     ASSERT_EQ(made.exit_code, 0) << made.err;
-    Server server(generated / "step-0", tmp.path(), {"--tls-cert", cert, "--tls-key", key});
+    StaticServer server(generated / "step-0", tmp.path(), {"--tls-cert", cert, "--tls-key", key});
     ASSERT_TRUE(server.url().starts_with("https://")) << server.url();
     const std::string metadata = (tmp / "metadata").string();
     ASSERT_EQ(
@@ -455,12 +400,12 @@ TEST(ClientInteropTls, PrivateCaIsTrustedOnlyWithTlsCa) {
     without.push_back("refresh");
     const ProcessResult refused = run_client(Peer::tufkey, without);
     EXPECT_EQ(refused.exit_code, 1);
-    EXPECT_TRUE(server.log().empty());
+    EXPECT_TRUE(server.log_lines().empty());
     std::vector<std::string> with = refresh;
     with.insert(with.end(), {"--tls-ca", cert, "refresh"});
     const ProcessResult accepted = run_client(Peer::tufkey, with);
     EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
-    EXPECT_EQ(server.log().size(), 4u);
+    EXPECT_EQ(server.log_lines().size(), 4u);
 }
 
 TEST(RemoteDownloader, CredentialsInUrlsNeverReachMessages) {
