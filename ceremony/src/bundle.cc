@@ -3,6 +3,8 @@
 #include <chrono>
 
 #include "metadata_set.h"
+#include "staged_work.h"
+#include "tufkey/tuf/root_forward.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/atomic_file.h"
@@ -125,21 +127,28 @@ core::Result<std::pair<std::string, MetadataSet>> read_bundle(const std::filesys
 struct Anchor final {
     std::string root;
     bool first_use = false;
+    std::optional<tuf::RootPin> pin;  // --root over a home that already trusts a root
 };
+
+std::string trusted_root_name(const Repository& repo) { return "the root this home trusts for " + repo.gun(); }
+std::string start_over_hint() { return "import into a new home (--home DIR)"; }
 
 core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest& request, const Repository& repo,
                                    const MetadataSet& set) {
+    TUFKEY_TRY(auto home_root, repo.read_metadata(set.dialect, RoleName::root()));
     if (!request.root_file.empty()) {
         TUFKEY_TRY(auto bytes, core::read_file(request.root_file, 512000));
-        return Anchor{core::to_string(bytes), false};
+        if (!home_root) return Anchor{core::to_string(bytes), false, std::nullopt};
+        TUFKEY_TRY(auto pin, tuf::compare_root_pin(set.dialect, *home_root, core::to_string(bytes),
+                                                   trusted_root_name(repo), start_over_hint()));
+        return Anchor{std::move(*home_root), false, std::move(pin)};
     }
-    TUFKEY_TRY(auto home_root, repo.read_metadata(set.dialect, RoleName::root()));
-    if (home_root) return Anchor{std::move(*home_root), false};
+    if (home_root) return Anchor{std::move(*home_root), false, std::nullopt};
     const std::string& oldest = set.root_chain.begin()->second;
     TUFKEY_TRY_VOID(tuf::TrustedSet::create(set.dialect, oldest, std::chrono::system_clock::now()));
     TUFKEY_TRY_VOID(
         detail::confirm_first_use(access, repo.gun(), "bundle " + request.file.string(), set.dialect, oldest));
-    return Anchor{oldest, true};
+    return Anchor{oldest, true, std::nullopt};
 }
 
 // The verified set must be exactly the bundle: every role (none skipped, none older than the
@@ -205,25 +214,32 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
     detail::VerifyRequest verify;
     verify.dialect = bundle.dialect;
     verify.trusted_root = anchor.root;
-    TUFKEY_TRY(verify.baseline, detail::local_baseline(repo, bundle.dialect));
+    TUFKEY_TRY(verify.baseline, detail::rollback_baseline(repo, bundle.dialect));
     verify.base_url = kSetBase;
     verify.gun = gun;
     verify.now = std::chrono::system_clock::now();
     auto verified = detail::verify_set(verify, fetcher);
     if (!verified) return damaged(request.file, verified.error().message);
     TUFKEY_TRY_VOID(check_all_accepted(request.file, bundle, *verified, anchor.root));
+    if (anchor.pin)
+        TUFKEY_TRY_VOID(tuf::check_pin_reached(bundle.dialect, *anchor.pin, verified->root_chain,
+                                               trusted_root_name(repo), start_over_hint()));
+    TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, *verified));
+    TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, *verified, request.discard_staged, "bundle import"));
 
     BundleImportReport report;
     report.first_use = anchor.first_use;
     TUFKEY_TRY(report.summary, summarize(gun, *verified));
-    TUFKEY_TRY(report.files_written, detail::store_set(repo, lock, *verified, ""));
+    keystore::HomeTransaction tx(access.home, lock);
+    TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, *verified, ""));
     tuf::JsonObject files;
     for (const auto& [role, bytes] : verified->roles) files[role.str()] = detail::sha256_hex(bytes);
     Transcript transcript(repo.transcript_file(), gun);
-    TUFKEY_TRY_VOID(transcript.append(lock, "bundle-import",
+    TUFKEY_TRY_VOID(transcript.append(tx, "bundle-import",
                                       tuf::JsonObject{{"bundle", request.file.filename().string()},
                                                       {"first_use", anchor.first_use},
                                                       {"files", std::move(files)}}));
+    TUFKEY_TRY_VOID(tx.commit());
     return report;
 }
 

@@ -134,7 +134,7 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
 
 std::string sha256_hex(std::string_view bytes) { return core::hex_encode(core::sha256(core::as_bytes(bytes))); }
 
-core::Result<void> write_transcript(const Repository& repo, const keystore::HomeLock& lock, const InitRequest& request,
+core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransaction& tx, const InitRequest& request,
                                     const InitReport& report, const SignedSet& files, std::vector<OpenedRoot>& roots) {
     Transcript transcript(repo.transcript_file(), request.gun);
     tuf::JsonArray tokens;
@@ -152,7 +152,7 @@ core::Result<void> write_transcript(const Repository& repo, const keystore::Home
                             {"snapshot.json", sha256_hex(files.snapshot)},
                             {"timestamp.json", sha256_hex(files.timestamp)}};
     TUFKEY_TRY_VOID(
-        transcript.append(lock, "init",
+        transcript.append(tx, "init",
                           tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
                                           {"root_keys", std::move(tokens)},
                                           {"root_threshold", static_cast<std::int64_t>(request.root_threshold)},
@@ -160,7 +160,7 @@ core::Result<void> write_transcript(const Repository& repo, const keystore::Home
                                           {"files_written", std::move(written)}}));
     std::vector<core::Signer*> signers;
     for (auto& r : roots) signers.push_back(r.token_key.signer.get());
-    return transcript.sign_head(lock, signers);
+    return transcript.sign_head(tx, signers);
 }
 
 }  // namespace
@@ -183,20 +183,21 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
                                     tuf::notary_canonical_key_id(r.token_key.signer->public_key()),
                                     r.metadata_key.id().str(), r.token_key.generated});
     }
+    keystore::HomeTransaction tx(access.home, lock);
     std::map<std::string, FileKey> file_keys;
     for (const char* role : {"targets", "snapshot", "timestamp"}) {
-        TUFKEY_TRY(auto key, create_file_key(access, lock, role, request.gun));
+        TUFKEY_TRY(auto key, create_file_key(access, tx, role, request.gun));
         report.role_key_ids[role] = key.id;
         file_keys.emplace(role, std::move(key));
     }
     TUFKEY_TRY(auto files, sign_initial_metadata(request, roots, file_keys, now));
 
     const Dialect d = request.dialect;
-    TUFKEY_TRY_VOID(repo.write_metadata(lock, d, RoleName::root(), files.root));
-    TUFKEY_TRY_VOID(repo.write_metadata(lock, d, RoleName::targets(), files.targets));
-    TUFKEY_TRY_VOID(repo.write_metadata(lock, d, RoleName::snapshot(), files.snapshot));
-    TUFKEY_TRY_VOID(repo.write_metadata(lock, d, RoleName::timestamp(), files.timestamp));
-    TUFKEY_TRY_VOID(repo.keep_root_version(lock, 1, files.root));
+    repo.keep_root_version(tx, 1, files.root);
+    repo.write_metadata(tx, d, RoleName::root(), files.root);
+    repo.write_metadata(tx, d, RoleName::targets(), files.targets);
+    repo.write_metadata(tx, d, RoleName::snapshot(), files.snapshot);
+    repo.write_metadata(tx, d, RoleName::timestamp(), files.timestamp);
     for (const auto& role : {RoleName::root(), RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()})
         report.files_written.push_back(repo.metadata_file(d, role));
 
@@ -209,8 +210,9 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
         config.root_keys.push_back({r.token_key.uri, r.token_key.token.label, r.token_key.token.serial,
                                     tuf::notary_canonical_key_id(r.token_key.signer->public_key())});
     }
-    TUFKEY_TRY_VOID(write_transcript(repo, lock, request, report, files, roots));
-    TUFKEY_TRY_VOID(repo.save_config(lock, config));
+    TUFKEY_TRY_VOID(write_transcript(repo, tx, request, report, files, roots));
+    TUFKEY_TRY_VOID(repo.save_config(tx, config));
+    TUFKEY_TRY_VOID(tx.commit());
     report.files_written.push_back(repo.config_file());
     if (roots.size() == 1)
         report.warnings.push_back(

@@ -92,7 +92,7 @@ core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& 
     return out;
 }
 
-core::Result<FileKey> create_file_key(KeyAccess& access, const keystore::HomeLock& lock, const std::string& role,
+core::Result<FileKey> create_file_key(KeyAccess& access, keystore::HomeTransaction& tx, const std::string& role,
                                       const std::string& gun, keystore::KeyType type) {
     TUFKEY_TRY(auto signer, core::SoftwareSigner::generate(type.algorithm, type.rsa_bits));
     std::string id = tuf::notary_canonical_key_id(signer->public_key());
@@ -103,7 +103,7 @@ core::Result<FileKey> create_file_key(KeyAccess& access, const keystore::HomeLoc
     TUFKEY_TRY(auto passphrase, access.passphrases.new_passphrase({role, id, file.string()}));
     TUFKEY_TRY(auto pem, keystore::encrypt_key_pem(*signer, passphrase, headers));
     keystore::StoredKey stored{id, role, headers.gun, file, keystore::KeyLayout::flat};
-    TUFKEY_TRY_VOID(access.home.write_key(lock, stored, pem));
+    TUFKEY_TRY_VOID(access.home.write_key(tx, stored, pem));
     signer->set_description(file.string());
     return FileKey{std::move(signer), id};
 }

@@ -1,5 +1,7 @@
 #include "metadata_set.h"
 
+#include "staged_work.h"
+
 #include <charconv>
 #include <set>
 #include <utility>
@@ -273,17 +275,17 @@ core::Result<void> confirm_first_use(KeyAccess& access, const std::string& gun, 
     return core::success();
 }
 
-core::Result<std::vector<std::filesystem::path>> store_set(const Repository& repo, const keystore::HomeLock& lock,
+core::Result<std::vector<std::filesystem::path>> store_set(const Repository& repo, keystore::HomeTransaction& tx,
                                                            const MetadataSet& set, const std::string& origin) {
     std::vector<std::filesystem::path> written;
     for (const auto& [version, bytes] : set.root_chain) {
-        TUFKEY_TRY_VOID(repo.keep_root_version(lock, version, bytes));
+        repo.keep_root_version(tx, version, bytes);
         written.push_back(repo.roots_dir() / (std::to_string(version) + ".root.json"));
     }
     auto write = [&](const RoleName& role) -> core::Result<void> {
         const std::string* bytes = set.find(role);
         if (bytes == nullptr) return core::success();
-        TUFKEY_TRY_VOID(repo.write_metadata(lock, set.dialect, role, *bytes));
+        repo.write_metadata(tx, set.dialect, role, *bytes);
         written.push_back(repo.metadata_file(set.dialect, role));
         return core::success();
     };
@@ -296,14 +298,17 @@ core::Result<std::vector<std::filesystem::path>> store_set(const Repository& rep
     for (const auto& role : {RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()}) {
         TUFKEY_TRY_VOID(write(role));
     }
-    if (!repo.exists()) {
-        RepositoryConfig config;
+    RepositoryConfig config;
+    if (repo.exists()) {
+        TUFKEY_TRY(config, repo.load_config());
+    } else {
         config.gun = repo.gun();
         config.dialect = set.dialect;
         config.origin = origin;
-        TUFKEY_TRY_VOID(repo.save_config(lock, config));
-        written.push_back(repo.config_file());
     }
+    TUFKEY_TRY_VOID(record_synced(config, set, !origin.empty()));
+    TUFKEY_TRY_VOID(repo.save_config(tx, config));
+    written.push_back(repo.config_file());
     return written;
 }
 

@@ -87,10 +87,11 @@ core::Result<std::vector<std::string>> describe_root(tuf::Dialect dialect, std::
 core::Result<void> confirm_first_use(KeyAccess& access, const std::string& gun, const std::string& source,
                                      tuf::Dialect dialect, std::string_view root_bytes);
 
-// Writes a verified set into the home (caller holds `lock`): root chain, root.json, targets
-// and delegations, snapshot, timestamp last. Creates repository.json for a repository the
-// home does not manage yet (dialect, gun, origin). Returns the files written.
-core::Result<std::vector<std::filesystem::path>> store_set(const Repository& repo, const keystore::HomeLock& lock,
+// Stages a verified set in `tx`: root chain, root.json, targets and delegations, snapshot,
+// timestamp last, and repository.json: created for a repository the home does not manage yet
+// (dialect, gun, origin), and recording the set's versions as synced (and, when `origin` is
+// given, i.e. pulled from where it is served, as published). Returns the files staged.
+core::Result<std::vector<std::filesystem::path>> store_set(const Repository& repo, keystore::HomeTransaction& tx,
                                                            const MetadataSet& set, const std::string& origin);
 
 std::string sha256_hex(std::string_view bytes);

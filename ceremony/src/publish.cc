@@ -168,7 +168,7 @@ core::Result<void> verify_before_publish(const MetadataSet& set, const std::stri
     return core::success();
 }
 
-core::Result<void> record(const Repository& repo, const keystore::HomeLock& lock, const PublishReport& report) {
+core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx, const PublishReport& report) {
     TUFKEY_TRY(auto config, repo.load_config());
     bool changed = false;
     for (const auto& f : report.files) changed = changed || f.written;
@@ -177,7 +177,7 @@ core::Result<void> record(const Repository& repo, const keystore::HomeLock& lock
         config.published[role] = version;
     }
     if (!changed) return core::success();  // publishing the same state again changes nothing
-    TUFKEY_TRY_VOID(repo.save_config(lock, config));
+    TUFKEY_TRY_VOID(repo.save_config(tx, config));
     tuf::JsonObject written;
     for (const auto& f : report.files) {
         if (f.written) written[f.path] = true;
@@ -185,7 +185,7 @@ core::Result<void> record(const Repository& repo, const keystore::HomeLock& lock
     tuf::JsonObject versions;
     for (const auto& [role, version] : report.versions) versions[role] = static_cast<std::int64_t>(version);
     Transcript transcript(repo.transcript_file(), repo.gun());
-    return transcript.append(lock, "publish",
+    return transcript.append(tx, "publish",
                              tuf::JsonObject{{"to", report.directory.string()},
                                              {"versions", std::move(versions)},
                                              {"files_written", std::move(written)}});
@@ -224,7 +224,9 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
             report.files.push_back({f.path, written});
         }
     }
-    TUFKEY_TRY_VOID(record(repo, lock, report));
+    keystore::HomeTransaction tx(home, lock);
+    TUFKEY_TRY_VOID(record(repo, tx, report));
+    TUFKEY_TRY_VOID(tx.commit());
     return report;
 }
 

@@ -3,11 +3,13 @@
 #include <chrono>
 
 #include "metadata_set.h"
+#include "staged_work.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/remote/downloader.h"
 #include "tufkey/tuf/notary_root.h"
+#include "tufkey/tuf/root_forward.h"
 #include "tufkey/tuf/trusted_set.h"
 
 namespace tufkey::ceremony {
@@ -43,6 +45,7 @@ struct Anchor final {
     std::string root;
     Dialect dialect = Dialect::notary;
     PullReport::Anchor kind = PullReport::Anchor::home;
+    std::optional<tuf::RootPin> pin;  // --root over a home that already trusts a root
 };
 
 // Trust on first use: the current root the source serves, shown and confirmed.
@@ -63,22 +66,31 @@ core::Result<Anchor> first_use_anchor(KeyAccess& access, tuf::Fetcher& fetcher, 
     if (dialect == Dialect::notary)  // what the notary client would refuse is never offered
         TUFKEY_TRY_VOID(tuf::check_notary_root_certificates(checked.root(), request.gun, now));
     TUFKEY_TRY_VOID(detail::confirm_first_use(access, request.gun, remote::redact_url(source), dialect, *root));
-    return Anchor{std::move(*root), dialect, PullReport::Anchor::first_use};
+    return Anchor{std::move(*root), dialect, PullReport::Anchor::first_use, std::nullopt};
 }
+
+std::string trusted_root_name(const Repository& repo) { return "the root this home trusts for " + repo.gun(); }
+std::string start_over_hint() { return "pull into a new home (--home DIR)"; }
 
 core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, const PullRequest& request,
                                    const Repository& repo, const std::string& source) {
+    TUFKEY_TRY(auto home_root, repo.read_metadata(Dialect::notary, RoleName::root()));
     if (!request.root_file.empty()) {
         TUFKEY_TRY(auto bytes, core::read_file(request.root_file, kMaxRootSize));
         std::string root = core::to_string(bytes);
         auto dialect = tuf::detect_dialect(root);
         if (!dialect) return dialect.error().with_context(request.root_file);
-        return Anchor{std::move(root), *dialect, PullReport::Anchor::pinned};
+        if (!home_root) return Anchor{std::move(root), *dialect, PullReport::Anchor::pinned, std::nullopt};
+        // The home's root stays the anchor: a pin may confirm it or a later version of its
+        // chain, never replace it (tuf/root_forward.h).
+        TUFKEY_TRY(Dialect home_dialect, tuf::detect_dialect(*home_root));
+        TUFKEY_TRY(auto pin,
+                   tuf::compare_root_pin(home_dialect, *home_root, root, trusted_root_name(repo), start_over_hint()));
+        return Anchor{std::move(*home_root), home_dialect, PullReport::Anchor::pinned, std::move(pin)};
     }
-    TUFKEY_TRY(auto home_root, repo.read_metadata(Dialect::notary, RoleName::root()));
     if (home_root) {
         TUFKEY_TRY(Dialect dialect, tuf::detect_dialect(*home_root));
-        return Anchor{std::move(*home_root), dialect, PullReport::Anchor::home};
+        return Anchor{std::move(*home_root), dialect, PullReport::Anchor::home, std::nullopt};
     }
     return first_use_anchor(access, fetcher, request, source);
 }
@@ -92,7 +104,7 @@ core::Result<std::string> resolve_source(const PullRequest& request, const Repos
     return core::Error(core::ErrorCode::usage, "pull needs --from URL|DIR (where the repository is published)");
 }
 
-core::Result<void> record(const Repository& repo, const keystore::HomeLock& lock, const PullReport& report,
+core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx, const PullReport& report,
                           const detail::MetadataSet& set) {
     tuf::JsonObject files;
     for (const auto& [role, bytes] : set.roles) files[role.str()] = detail::sha256_hex(bytes);
@@ -101,7 +113,7 @@ core::Result<void> record(const Repository& repo, const keystore::HomeLock& lock
                                                                           : "home";
     Transcript transcript(repo.transcript_file(), repo.gun());
     return transcript.append(
-        lock, "pull",
+        tx, "pull",
         tuf::JsonObject{{"from", remote::redact_url(report.source)}, {"anchor", anchor}, {"files", std::move(files)}});
 }
 
@@ -116,6 +128,7 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
         return core::Error(core::ErrorCode::usage, "--offline: pulling from " + remote::redact_url(source) +
                                                        " needs the network; pull from a directory or drop --offline");
     RemoteFetcher fetcher(remote::DownloadOptions{.ca_file = request.ca_file});
+    TUFKEY_TRY(auto lock, access.home.lock("tufkey pull " + request.gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, fetcher, request, repo, source));
     if (repo.exists()) {
         TUFKEY_TRY(auto config, repo.load_config());
@@ -128,11 +141,16 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     detail::VerifyRequest verify;
     verify.dialect = anchor.dialect;
     verify.trusted_root = anchor.root;
-    TUFKEY_TRY(verify.baseline, detail::local_baseline(repo, anchor.dialect));
+    TUFKEY_TRY(verify.baseline, detail::rollback_baseline(repo, anchor.dialect));
     verify.base_url = metadata_base(anchor.dialect, source, request.gun);
     verify.gun = request.gun;
     verify.now = std::chrono::system_clock::now();
     TUFKEY_TRY(auto set, detail::verify_set(verify, fetcher));
+    if (anchor.pin)
+        TUFKEY_TRY_VOID(tuf::check_pin_reached(anchor.dialect, *anchor.pin, set.root_chain, trusted_root_name(repo),
+                                               start_over_hint()));
+    TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, set));
+    TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, set, request.discard_staged, "pull"));
 
     PullReport report;
     report.dialect = anchor.dialect;
@@ -141,9 +159,10 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     for (const auto& [role, bytes] : set.roles) {
         TUFKEY_TRY(report.versions[role.str()], detail::file_version(set.dialect, role, bytes));
     }
-    TUFKEY_TRY(auto lock, access.home.lock("tufkey pull " + request.gun));
-    TUFKEY_TRY(report.files_written, detail::store_set(repo, lock, set, remote::redact_url(source)));
-    TUFKEY_TRY_VOID(record(repo, lock, report, set));
+    keystore::HomeTransaction tx(access.home, lock);
+    TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, set, remote::redact_url(source)));
+    TUFKEY_TRY_VOID(record(repo, tx, report, set));
+    TUFKEY_TRY_VOID(tx.commit());
     return report;
 }
 

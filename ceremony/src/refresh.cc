@@ -47,8 +47,10 @@ core::Result<RefreshReport> refresh_repository(KeyAccess& access, const RefreshR
     for (const auto& u : updates) roles.push_back(u.role.str());
     RefreshReport report;
     report.gun = request.gun;
+    keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written,
-               detail::write_updates(state, lock, updates, "refresh", tuf::JsonObject{{"roles", std::move(roles)}}));
+               detail::write_updates(state, tx, updates, "refresh", tuf::JsonObject{{"roles", std::move(roles)}}));
+    TUFKEY_TRY_VOID(tx.commit());
     for (const auto& u : updates) {
         report.versions[u.role.str()] = u.version;
         report.expires[u.role.str()] = expires_of(u, state.dialect());

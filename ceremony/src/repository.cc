@@ -105,16 +105,18 @@ core::Result<RepositoryConfig> Repository::load_config() const {
         return config_error(config_file(), r.error().message);
     if (auto r = policy_from_json(json.find("warn"), config.warn); !r)
         return config_error(config_file(), r.error().message);
-    if (const Json* pub = json.find("published"); pub != nullptr && pub->is_object()) {
-        for (const auto& [role, v] : pub->as_object()) {
-            if (v.is_int() && v.as_int() > 0) config.published[role] = static_cast<std::uint64_t>(v.as_int());
+    for (auto [name, map] : {std::pair{"published", &config.published}, std::pair{"synced", &config.synced}}) {
+        const Json* versions = json.find(name);
+        if (versions == nullptr || !versions->is_object()) continue;
+        for (const auto& [role, v] : versions->as_object()) {
+            if (v.is_int() && v.as_int() > 0) (*map)[role] = static_cast<std::uint64_t>(v.as_int());
         }
     }
     config.origin = string_member(json, "origin");
     return config;
 }
 
-core::Result<void> Repository::save_config(const keystore::HomeLock&, const RepositoryConfig& config) const {
+core::Result<void> Repository::save_config(keystore::HomeTransaction& tx, const RepositoryConfig& config) const {
     JsonObject o;
     o["version"] = 1;
     o["gun"] = config.gun;
@@ -130,9 +132,14 @@ core::Result<void> Repository::save_config(const keystore::HomeLock&, const Repo
     JsonObject published;
     for (const auto& [role, v] : config.published) published[role] = static_cast<std::int64_t>(v);
     o["published"] = std::move(published);
+    if (!config.synced.empty()) {
+        JsonObject synced;
+        for (const auto& [role, v] : config.synced) synced[role] = static_cast<std::int64_t>(v);
+        o["synced"] = std::move(synced);
+    }
     if (!config.origin.empty()) o["origin"] = config.origin;
-    TUFKEY_TRY_VOID(core::make_directories(state_dir(), 0700));
-    return core::write_file_atomic(config_file(), tuf::canonical_json(o) + "\n", 0600);
+    tx.write(config_file(), tuf::canonical_json(o) + "\n", 0600);
+    return core::success();
 }
 
 core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect dialect,
@@ -144,17 +151,13 @@ core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect 
     return std::optional<std::string>(core::to_string(bytes));
 }
 
-core::Result<void> Repository::write_metadata(const keystore::HomeLock&, tuf::Dialect dialect,
-                                              const tuf::RoleName& role, std::string_view bytes) const {
-    auto path = metadata_file(dialect, role);
-    TUFKEY_TRY_VOID(core::make_directories(path.parent_path(), 0700));
-    return core::write_file_atomic(path, bytes, 0600);
+void Repository::write_metadata(keystore::HomeTransaction& tx, tuf::Dialect dialect, const tuf::RoleName& role,
+                                std::string_view bytes) const {
+    tx.write(metadata_file(dialect, role), std::string(bytes), 0600);
 }
 
-core::Result<void> Repository::keep_root_version(const keystore::HomeLock&, std::uint64_t version,
-                                                 std::string_view bytes) const {
-    TUFKEY_TRY_VOID(core::make_directories(roots_dir(), 0700));
-    return core::write_file_atomic(roots_dir() / (std::to_string(version) + ".root.json"), bytes, 0600);
+void Repository::keep_root_version(keystore::HomeTransaction& tx, std::uint64_t version, std::string_view bytes) const {
+    tx.write(roots_dir() / (std::to_string(version) + ".root.json"), std::string(bytes), 0600);
 }
 
 core::Result<std::vector<std::uint64_t>> Repository::root_versions() const {

@@ -275,21 +275,21 @@ core::Result<std::vector<RoleUpdate>> resign_snapshot_timestamp(const Repository
 }
 
 core::Result<std::vector<std::filesystem::path>> write_updates(const RepositoryState& state,
-                                                               const keystore::HomeLock& lock,
+                                                               keystore::HomeTransaction& tx,
                                                                const std::vector<RoleUpdate>& updates,
                                                                std::string_view step, tuf::JsonObject fields) {
     const Repository& repo = state.repo();
     std::vector<std::filesystem::path> written;
     tuf::JsonObject hashes;
     for (const auto& u : updates) {
-        TUFKEY_TRY_VOID(repo.write_metadata(lock, state.dialect(), u.role, u.bytes));
+        repo.write_metadata(tx, state.dialect(), u.role, u.bytes);
         auto path = repo.metadata_file(state.dialect(), u.role);
         hashes[std::filesystem::relative(path, repo.metadata_dir()).generic_string()] = sha256_hex(u.bytes);
         written.push_back(std::move(path));
     }
     fields["files_written"] = std::move(hashes);
     Transcript transcript(repo.transcript_file(), repo.gun());
-    TUFKEY_TRY_VOID(transcript.append(lock, step, std::move(fields)));
+    TUFKEY_TRY_VOID(transcript.append(tx, step, std::move(fields)));
     return written;
 }
 

@@ -3,7 +3,8 @@
 // over the new files, write the result and record it in the transcript (sign, unsign, refresh),
 // and where read-only ceremonies (status, inspect) load the same state.
 //
-// Nothing here writes until write_updates(): callers sign everything first, so an error (wrong
+// Nothing here writes: write_updates() stages into a HomeTransaction after callers signed
+// everything, and the caller commits it once, so an error (wrong
 // passphrase, a tag the dialect cannot publish) leaves the home as it was.
 #pragma once
 
@@ -135,10 +136,10 @@ core::Result<std::vector<RoleUpdate>> resign_snapshot_timestamp(const Repository
                                                                 std::vector<RoleUpdate> changed, ResignPlan plan,
                                                                 tuf::Instant now);
 
-// Writes each update atomically, in order, and appends a transcript step naming the SHA-256
-// of every file written plus `fields`. Returns the paths written.
+// Stages each update in `tx`, in order, and the transcript step naming the SHA-256 of every
+// file written plus `fields`, so both commit together. Returns the paths staged.
 core::Result<std::vector<std::filesystem::path>> write_updates(const RepositoryState& state,
-                                                               const keystore::HomeLock& lock,
+                                                               keystore::HomeTransaction& tx,
                                                                const std::vector<RoleUpdate>& updates,
                                                                std::string_view step, tuf::JsonObject fields);
 

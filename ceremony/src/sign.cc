@@ -143,8 +143,10 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
 
     tuf::JsonArray tag_list;
     for (const auto& t : tags) tag_list.push_back(t);
-    TUFKEY_TRY(report.files_written, detail::write_updates(state, lock, updates, step,
+    keystore::HomeTransaction tx(access.home, lock);
+    TUFKEY_TRY(report.files_written, detail::write_updates(state, tx, updates, step,
                                                            tuf::JsonObject{{"role", role.str()}, {"tags", tag_list}}));
+    TUFKEY_TRY_VOID(tx.commit());
     for (const auto& u : updates) report.versions[u.role.str()] = u.version;
     return report;
 }

@@ -98,11 +98,10 @@ core::SignatureScheme natural_scheme(const core::PublicKey& key) {
     return {core::HashAlgorithm::sha256, core::SignatureEncoding::ecdsa_der};
 }
 
-core::Result<std::vector<std::string>> Transcript::read_lines() const {
-    std::error_code ec;
-    if (!std::filesystem::exists(m_file, ec)) return std::vector<std::string>{};
-    TUFKEY_TRY(auto bytes, core::read_file(m_file, 256u << 20));
-    return split_lines(core::to_string(bytes));
+core::Result<std::vector<std::string>> Transcript::read_lines(const keystore::HomeTransaction& tx) const {
+    TUFKEY_TRY(auto contents, tx.read(m_file, 256u << 20));
+    if (!contents) return std::vector<std::string>{};
+    return split_lines(*contents);
 }
 
 void Transcript::complete(const std::vector<std::string>& lines, std::string_view step, JsonObject& fields) const {
@@ -114,25 +113,26 @@ void Transcript::complete(const std::vector<std::string>& lines, std::string_vie
     fields["tufkey"] = std::string(TUFKEY_VERSION);
 }
 
-core::Result<void> Transcript::write_with(std::vector<std::string> lines, const JsonObject& fields) const {
+core::Result<void> Transcript::write_with(keystore::HomeTransaction& tx, std::vector<std::string> lines,
+                                          const JsonObject& fields) const {
     std::string line = tuf::canonical_json(Json(fields));
     if (line.find_first_of("\r\n") != std::string::npos)
         return core::Error(core::ErrorCode::internal, "a transcript field holds a line break");
     lines.push_back(std::move(line));
     std::string contents;
     for (const auto& l : lines) contents += l + "\n";
-    TUFKEY_TRY_VOID(core::make_directories(m_file.parent_path(), 0700));
-    return core::write_file_atomic(m_file, contents, 0600);
+    tx.write(m_file, std::move(contents), 0600);
+    return core::success();
 }
 
-core::Result<void> Transcript::append(const keystore::HomeLock&, std::string_view step, JsonObject fields) {
-    TUFKEY_TRY(auto lines, read_lines());
+core::Result<void> Transcript::append(keystore::HomeTransaction& tx, std::string_view step, JsonObject fields) {
+    TUFKEY_TRY(auto lines, read_lines(tx));
     complete(lines, step, fields);
-    return write_with(std::move(lines), fields);
+    return write_with(tx, std::move(lines), fields);
 }
 
-core::Result<void> Transcript::sign_head(const keystore::HomeLock&, std::vector<core::Signer*> signers) {
-    TUFKEY_TRY(auto lines, read_lines());
+core::Result<void> Transcript::sign_head(keystore::HomeTransaction& tx, std::vector<core::Signer*> signers) {
+    TUFKEY_TRY(auto lines, read_lines(tx));
     if (lines.empty()) return core::Error(core::ErrorCode::internal, "cannot sign an empty transcript");
     JsonObject fields{{"head", hash_line(lines.back())}};
     complete(lines, "head-signature", fields);
@@ -145,7 +145,7 @@ core::Result<void> Transcript::sign_head(const keystore::HomeLock&, std::vector<
                                   {"sig", core::base64_encode(sig)}});
     }
     fields["signatures"] = std::move(sigs);
-    return write_with(std::move(lines), fields);
+    return write_with(tx, std::move(lines), fields);
 }
 
 core::Result<TranscriptReport> verify_transcript(std::string_view contents,

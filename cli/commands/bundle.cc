@@ -14,6 +14,7 @@ struct BundleOptions final {
     std::string out;
     std::string in;
     std::string root;
+    bool discard_staged = false;
 };
 
 void print_summary(const GlobalOptions& globals, const char* verb, const std::string& file,
@@ -51,10 +52,14 @@ void register_bundle(CLI::App& app, CommandSet& commands) {
     auto* imp = add_command(*group, "import", "Verify a bundle completely, then store its metadata in the home",
                             "tufkey bundle import app.tufkey-bundle");
     imp->add_option("file", o->in, "Bundle file")->required();
-    imp->add_option("--root", o->root, "Pin this root.json as the trusted root (a home without the repository)");
+    imp->add_option("--root", o->root,
+                    "Pin this root.json as the trusted root (it may confirm or extend the root this home trusts, "
+                    "never replace it)");
+    imp->add_flag("--discard-staged", o->discard_staged,
+                  "Replace this home's unpublished changes with the bundle's state (they are lost)");
     commands.on(imp, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
-        TUFKEY_TRY(auto report, ceremony::import_bundle(context->access(), {o->in, o->root}));
+        TUFKEY_TRY(auto report, ceremony::import_bundle(context->access(), {o->in, o->root, o->discard_staged}));
         print_summary(globals, "Imported", o->in, report.summary);
         return 0;
     });

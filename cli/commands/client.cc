@@ -16,6 +16,7 @@
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/remote/downloader.h"
 #include "tufkey/tuf/trusted_set.h"
+#include "tufkey/tuf/root_forward.h"
 #include "tufkey/tuf/updater.h"
 
 namespace tufkey::cli {
@@ -120,10 +121,21 @@ Result<void> run_init(const ClientOptions& options) {
     TUFKEY_TRY_VOID(require(options.trusted_root, "TRUSTED_ROOT"));
     TUFKEY_TRY(core::Bytes bytes, core::read_file(options.trusted_root, kMaxTrustedRootSize));
     const std::string root = core::to_string(bytes);
-    auto checked = tuf::TrustedSet::create(tuf::Dialect::tuf, root, std::chrono::system_clock::now());
+    const auto now = std::chrono::system_clock::now();
+    auto checked = tuf::TrustedSet::create(tuf::Dialect::tuf, root, now);
     if (!checked) return checked.error().with_context(options.trusted_root);
+    DirectoryStore store(options.metadata_dir);
+    const std::string name = tuf::metadata_file_name(tuf::RoleName::root());
+    TUFKEY_TRY(auto trusted, store.load(name));
+    if (trusted) {
+        // A root already trusted here only moves forward (tuf/root_forward.h).
+        TUFKEY_TRY(bool newer, tuf::check_root_successor(tuf::Dialect::tuf, *trusted, root, now,
+                                                         "the root trusted in " + options.metadata_dir,
+                                                         "init a new, empty --metadata-dir"));
+        if (!newer) return core::success();
+    }
     TUFKEY_TRY_VOID(core::make_directories(options.metadata_dir, 0755));
-    return DirectoryStore(options.metadata_dir).store(tuf::metadata_file_name(tuf::RoleName::root()), root);
+    return store.store(name, root);
 }
 
 Result<void> run_refresh(const ClientOptions& options, const GlobalOptions& globals) {

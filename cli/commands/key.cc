@@ -91,8 +91,14 @@ Result<int> run_list(const GlobalOptions& globals) {
 Result<int> run_import(const GlobalOptions& globals, const KeyOptions& o) {
     Session s(globals);
     TUFKEY_TRY(auto lock, s.home.lock("tufkey key import"));
+    ks::HomeTransaction tx(s.home, lock);
+    std::vector<std::pair<std::string, std::vector<ks::ImportedKey>>> imported;
     for (const auto& file : o.files) {
-        TUFKEY_TRY(auto reports, ks::import_keys(s.home, lock, s.passphrases, ks::ImportRequest{file, o.role, o.gun}));
+        TUFKEY_TRY(auto reports, ks::import_keys(s.home, tx, s.passphrases, ks::ImportRequest{file, o.role, o.gun}));
+        imported.emplace_back(file, std::move(reports));
+    }
+    TUFKEY_TRY_VOID(tx.commit());
+    for (const auto& [file, reports] : imported) {
         for (const auto& r : reports) {
             if (r.already_present) {
                 fmt::print(stderr, "Key {} ({}) from {} is already in the trust home: {}\n", r.id.substr(0, 7),
@@ -136,7 +142,9 @@ Result<int> run_remove(const GlobalOptions& globals, const KeyOptions& o) {
         }
     }
     TUFKEY_TRY(auto lock, s.home.lock("tufkey key remove " + key.id.substr(0, 7)));
-    TUFKEY_TRY_VOID(s.home.remove_key(lock, key));
+    ks::HomeTransaction tx(s.home, lock);
+    s.home.remove_key(tx, key);
+    TUFKEY_TRY_VOID(tx.commit());
     fmt::print(stderr, "Removed key {} ({})\n", key.id, key.file.string());
     return 0;
 }

@@ -13,6 +13,7 @@ struct PullOptions final {
     std::string gun;
     std::string from;
     std::string root;
+    bool discard_staged = false;
 };
 
 const char* anchor_text(ceremony::PullReport::Anchor anchor) {
@@ -50,12 +51,17 @@ void register_pull(CLI::App& app, CommandSet& commands) {
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
     cmd->add_option("--from", o->from,
                     "URL or directory the repository is published at (default: --server, or the last pull's)");
-    cmd->add_option("--root", o->root, "Pin this root.json as the trusted root instead of trusting on first use");
+    cmd->add_option("--root", o->root,
+                    "Pin this root.json as the trusted root instead of trusting on first use (it may confirm or "
+                    "extend the root this home trusts, never replace it)");
+    cmd->add_flag("--discard-staged", o->discard_staged,
+                  "Replace this home's unpublished changes to GUN with the pulled state (they are lost)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         ceremony::PullRequest request{o->gun, o->from.empty() ? globals.resolved_server() : o->from, o->root,
                                       globals.tls_ca};
         request.offline = globals.offline;
+        request.discard_staged = o->discard_staged;
         TUFKEY_TRY(auto report, ceremony::pull_repository(context->access(), request));
         print_report(globals, o->gun, report);
         return 0;

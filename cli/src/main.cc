@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "command.h"
+#include "tufkey/keystore/trust_home.h"
 
 namespace {
 
@@ -89,6 +90,12 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        // A change that an interrupted tufkey left in the home is completed (or discarded)
+        // before any command reads it.
+        if (auto recovered = tufkey::keystore::TrustHome(globals.resolved_home()).recover_interrupted(); !recovered) {
+            fmt::print(stderr, "tufkey: {}\n", recovered.error().message);
+            return tufkey::core::exit_code(recovered.error().code);
+        }
         auto result = (*handler)();
         if (!result) {
             const auto& error = result.error();

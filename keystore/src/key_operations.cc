@@ -1,5 +1,6 @@
 // generate, import, export, passwd: the key operations behind `tufkey key ...`.
 #include "tufkey/keystore/key_operations.h"
+#include "tufkey/keystore/home_transaction.h"
 
 #include <sys/stat.h>
 
@@ -87,7 +88,7 @@ Result<BlockPlan> plan_block(const PrivateKeyBlock& block, const ImportRequest& 
     return plan;
 }
 
-Result<ImportedKey> import_block(const TrustHome& home, const HomeLock& lock, PassphraseSource& passphrases,
+Result<ImportedKey> import_block(const TrustHome& home, HomeTransaction& tx, PassphraseSource& passphrases,
                                  const PrivateKeyBlock& block, const BlockPlan& plan,
                                  const std::vector<StoredKey>& existing) {
     KeyLabel label{plan.role, block.path(), block.origin()};
@@ -113,7 +114,7 @@ Result<ImportedKey> import_block(const TrustHome& home, const HomeLock& lock, Pa
     }
     TUFKEY_TRY(std::string pem, encrypt_key_pem(*signer, pass, KeyHeaders{plan.role, plan.gun, {}}));
     StoredKey stored{report.id, plan.role, plan.gun, {}, KeyLayout::flat};
-    TUFKEY_TRY(report.file, home.write_key(lock, stored, pem));
+    TUFKEY_TRY(report.file, home.write_key(tx, stored, pem));
     return report;
 }
 
@@ -145,6 +146,7 @@ bool role_needs_gun(std::string_view role) noexcept {
 
 Result<GeneratedKey> generate_key(const TrustHome& home, const HomeLock& lock, PassphraseSource& passphrases,
                                   const GenerateRequest& request) {
+    HomeTransaction tx(home, lock);
     if (!valid_signer_name(request.name) || classify_role(request.name) != RoleClass::delegation) {
         return Error(ErrorCode::usage, "'" + request.name +
                                            "' is not a signer name: use lowercase letters, digits, '_' and '-', "
@@ -164,13 +166,14 @@ Result<GeneratedKey> generate_key(const TrustHome& home, const HomeLock& lock, P
     TUFKEY_TRY(SecretBytes pass, passphrases.new_passphrase(KeyLabel{request.name, report.id, {}}));
     TUFKEY_TRY(std::string pem, encrypt_key_pem(*signer, pass, KeyHeaders{request.name, {}, {}}));
     StoredKey stored{report.id, request.name, {}, {}, KeyLayout::flat};
-    TUFKEY_TRY(report.private_key_file, home.write_key(lock, stored, pem));
+    TUFKEY_TRY(report.private_key_file, home.write_key(tx, stored, pem));
     TUFKEY_TRY(std::string pub, public_key_pem(signer->public_key(), request.name));
+    TUFKEY_TRY_VOID(tx.commit());
     TUFKEY_TRY_VOID(core::write_file_atomic(report.public_key_file, pub, 0644));
     return report;
 }
 
-Result<std::vector<ImportedKey>> import_keys(const TrustHome& home, const HomeLock& lock, PassphraseSource& passphrases,
+Result<std::vector<ImportedKey>> import_keys(const TrustHome& home, HomeTransaction& tx, PassphraseSource& passphrases,
                                              const ImportRequest& request) {
     TUFKEY_TRY_VOID(check_private_file_mode(request.file));
     TUFKEY_TRY(SecretBytes text, read_secret_file(request.file));
@@ -190,7 +193,7 @@ Result<std::vector<ImportedKey>> import_keys(const TrustHome& home, const HomeLo
     std::vector<ImportedKey> reports;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         TUFKEY_TRY(auto existing, home.list_keys());
-        TUFKEY_TRY(auto report, import_block(home, lock, passphrases, blocks[i], plans[i], existing));
+        TUFKEY_TRY(auto report, import_block(home, tx, passphrases, blocks[i], plans[i], existing));
         reports.push_back(std::move(report));
     }
     return reports;
@@ -239,7 +242,9 @@ Result<StoredKey> change_passphrase(const TrustHome& home, const HomeLock& lock,
     }
     TUFKEY_TRY(SecretBytes fresh, passphrases.new_passphrase(label, /*allow_env=*/false));
     TUFKEY_TRY(std::string pem, encrypt_key_pem(*opened.signer, fresh, KeyHeaders{key.role, key.gun, {}}));
-    TUFKEY_TRY(key.file, home.write_key(lock, key, pem));
+    HomeTransaction tx(home, lock);
+    TUFKEY_TRY(key.file, home.write_key(tx, key, pem));
+    TUFKEY_TRY_VOID(tx.commit());
     return key;
 }
 

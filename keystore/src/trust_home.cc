@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "tufkey/core/atomic_file.h"
+#include "tufkey/keystore/home_transaction.h"
 
 namespace tufkey::keystore {
 namespace {
@@ -96,18 +97,6 @@ void list_legacy(const fs::path& private_dir, std::vector<StoredKey>& out) {
     }
 }
 
-// Temporaries of atomic writes (".<name>.tmp-XXXXXX") left by a killed writer. Only called
-// with the lock held, so no live writer owns them.
-void remove_stale_temporaries(const fs::path& dir) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        const auto name = entry.path().filename().string();
-        if (name.starts_with(".") && name.find(".tmp-") != std::string::npos && entry.is_regular_file(ec)) {
-            fs::remove(entry.path(), ec);
-        }
-    }
-}
-
 }  // namespace
 
 bool is_key_id(std::string_view text) noexcept { return text.size() == 64 && is_hex(text); }
@@ -116,8 +105,17 @@ Result<HomeLock> TrustHome::lock(std::string_view command) const {
     TUFKEY_TRY_VOID(core::make_directories(m_root, 0700));
     TUFKEY_TRY_VOID(core::make_directories(private_dir(), 0700));
     TUFKEY_TRY(HomeLock lock, HomeLock::acquire(lock_file(), command));
-    remove_stale_temporaries(private_dir());
+    TUFKEY_TRY_VOID(recover_home(*this, lock));
     return lock;
+}
+
+Result<void> TrustHome::recover_interrupted() const {
+    std::error_code ec;
+    if (!fs::exists(journal_dir(*this), ec)) return core::success();
+    auto lock = HomeLock::acquire(lock_file(), "tufkey recovery");
+    if (!lock) return core::success();  // the holder is the writer, and it completes its own change
+    TUFKEY_TRY_VOID(recover_home(*this, *lock));
+    return core::success();
 }
 
 Result<std::vector<StoredKey>> TrustHome::list_keys() const {
@@ -167,26 +165,15 @@ Result<PrivateKeyBlock> TrustHome::read_key(const StoredKey& key) const {
     return PrivateKeyBlock::from_pem(std::move(blocks.front()), key.file.string());
 }
 
-Result<fs::path> TrustHome::write_key(const HomeLock& /*lock*/, const StoredKey& key, std::string_view pem) const {
+Result<fs::path> TrustHome::write_key(HomeTransaction& tx, const StoredKey& key, std::string_view pem) const {
     if (!pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
         return Error(ErrorCode::internal, "refusing to write a key file that is not encrypted");
     }
     const fs::path path = key.layout == KeyLayout::flat ? private_dir() / (key.id + ".key") : key.file;
-    TUFKEY_TRY_VOID(core::make_directories(path.parent_path(), 0700));
-    TUFKEY_TRY_VOID(core::write_file_atomic(path, pem, 0600));
+    tx.write(path, std::string(pem), 0600);
     return path;
 }
 
-Result<void> TrustHome::remove_key(const HomeLock& /*lock*/, const StoredKey& key) const {
-    if (::unlink(key.file.c_str()) != 0 && errno != ENOENT) {
-        return Error(ErrorCode::io, "cannot remove " + key.file.string() + ": " + std::strerror(errno));
-    }
-    int dir = ::open(key.file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
-    return core::success();
-}
+void TrustHome::remove_key(HomeTransaction& tx, const StoredKey& key) const { tx.remove(key.file); }
 
 }  // namespace tufkey::keystore

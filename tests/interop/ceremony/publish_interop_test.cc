@@ -24,6 +24,7 @@
 #include "static_server.h"
 #include "softhsm_store.h"
 #include "temp_dir.h"
+#include "tufkey_world.h"
 #include "tufkey/core/bytes.h"
 #include "tufkey/core/digest.h"
 #include "tufkey/core/encoding.h"
@@ -37,65 +38,9 @@ namespace fs = std::filesystem;
 
 const fs::path kHere = fs::path(TUFKEY_SOURCE_DIR) / "tests/interop/ceremony";
 
-std::string sha256_hex(const std::string& text) { return core::hex_encode(core::sha256(core::as_bytes(text))); }
+using World = TufkeyWorld;
 
-// Every regular file under `dir` (relative path -> bytes), the home's lock file left out.
-std::map<std::string, std::string> tree(const fs::path& dir) {
-    std::map<std::string, std::string> files;
-    if (!fs::exists(dir)) return files;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        if (e.is_regular_file() && e.path().filename() != "tufkey.lock")
-            files[fs::relative(e.path(), dir).string()] = read_text(e.path());
-    }
-    return files;
-}
-
-// One test's world: a SoftHSM store with the given tokens, a work directory, tufkey runs.
-class World final {
-public:
-    explicit World(std::vector<std::string> labels) : m_store(SoftHsmOptions{.labels = std::move(labels)}) {
-        m_pin = m_store.write_pin_file();
-    }
-    [[nodiscard]] fs::path operator/(const std::string& name) const { return m_dir / name; }
-
-    ProcessResult tufkey(const fs::path& home, std::vector<std::string> args) const {
-        ProcessOptions options;
-        options.env = m_store.env();
-        options.env["TUFKEY_HOME"] = std::nullopt;
-        options.env["TUFKEY_PKCS11_MODULE"] = k_softhsm_module;
-        options.env["TUFKEY_TARGETS_PASSPHRASE"] = "targets-passphrase";
-        options.env["TUFKEY_SNAPSHOT_PASSPHRASE"] = "snapshot-passphrase";
-        options.env["TUFKEY_TIMESTAMP_PASSPHRASE"] = "timestamp-passphrase";
-        options.timeout = std::chrono::seconds(120);
-        args.insert(args.begin(), {tufkey_binary(), "--home", home.string()});
-        return run_process(args, options);
-    }
-    ProcessResult ok(const fs::path& home, std::vector<std::string> args) const {
-        ProcessResult r = tufkey(home, args);
-        std::string line;
-        for (const auto& a : args) line += a + " ";
-        EXPECT_EQ(r.exit_code, 0) << "tufkey " << line << "\n" << r.out << r.err;
-        return r;
-    }
-    // init GUN with one root key per token label given (threshold `threshold`).
-    void init(const fs::path& home, const std::string& gun, const std::vector<std::string>& tokens,
-              const std::string& dialect = "notary", int threshold = 1) const {
-        std::vector<std::string> args{"init",      gun,     "--pin-file",       m_pin.string(),           "-y",
-                                      "--dialect", dialect, "--root-threshold", std::to_string(threshold)};
-        for (const auto& t : tokens) args.insert(args.end(), {"--root-key", "pkcs11:token=" + t + ";object=root"});
-        ok(home, args);
-    }
-    void sign(const fs::path& home, const std::string& target, const std::string& content) const {
-        ok(home,
-           {"sign", target, "--digest", "sha256:" + sha256_hex(content), "--size", std::to_string(content.size())});
-    }
-
-private:
-    SoftHsmStore m_store;
-    TempDir m_work{"tufkey-publish"};
-    const fs::path& m_dir = m_work.path();
-    fs::path m_pin;
-};
+std::map<std::string, std::string> tree(const fs::path& dir) { return file_tree(dir); }
 
 fs::path notary_dir(const fs::path& site, const std::string& gun) { return site / "v2" / gun / "_trust/tuf"; }
 

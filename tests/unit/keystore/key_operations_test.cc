@@ -18,6 +18,17 @@ namespace tt = tufkey::testing;
 using tt::TempDir;
 namespace fs = std::filesystem;
 
+// import_keys() stages; the command commits. This does both, as `tufkey key import` does.
+core::Result<std::vector<keystore::ImportedKey>> import_now(const keystore::TrustHome& home,
+                                                            const keystore::HomeLock& lock,
+                                                            keystore::PassphraseSource& passphrases,
+                                                            const keystore::ImportRequest& request) {
+    keystore::HomeTransaction tx(home, lock);
+    TUFKEY_TRY(auto imported, keystore::import_keys(home, tx, passphrases, request));
+    TUFKEY_TRY_VOID(tx.commit());
+    return imported;
+}
+
 class KeyOperations : public ::testing::Test {
 protected:
     KeyOperations() : home(dir / "home") {}
@@ -50,12 +61,12 @@ TEST_F(KeyOperations, PlainKeyIsEncryptedOnImportWithTheRoleAndGun) {
     ASSERT_TRUE(lock.ok());
     auto pass = source({{"TUFKEY_TARGETS_PASSPHRASE", "targets pass"}});
     const auto file = plain_ec_key("plain.pem");
-    auto no_gun = keystore::import_keys(home, *lock, pass, {file, "targets", ""});
+    auto no_gun = import_now(home, *lock, pass, {file, "targets", ""});
     ASSERT_FALSE(no_gun.ok());
     EXPECT_EQ(no_gun.error().code, core::ErrorCode::usage);
-    auto no_role = keystore::import_keys(home, *lock, pass, {file, "", ""});
+    auto no_role = import_now(home, *lock, pass, {file, "", ""});
     ASSERT_FALSE(no_role.ok());
-    auto done = keystore::import_keys(home, *lock, pass, {file, "targets", "example.com/app"});
+    auto done = import_now(home, *lock, pass, {file, "targets", "example.com/app"});
     ASSERT_TRUE(done.ok()) << done.error().message;
     ASSERT_EQ(done->size(), 1u);
     const auto text = tt::read_text(done->front().file);
@@ -68,7 +79,7 @@ TEST_F(KeyOperations, PlainKeyIsEncryptedOnImportWithTheRoleAndGun) {
     EXPECT_GE(block->protection().iterations, keystore::kMinimumIterations);
     EXPECT_TRUE(block->decrypt(core::SecretBytes::copy_of("targets pass")).ok());
     // Importing it again reports it as present and changes nothing.
-    auto again = keystore::import_keys(home, *lock, pass, {file, "targets", "example.com/app"});
+    auto again = import_now(home, *lock, pass, {file, "targets", "example.com/app"});
     ASSERT_TRUE(again.ok());
     EXPECT_TRUE(again->front().already_present);
 }
@@ -80,7 +91,7 @@ TEST_F(KeyOperations, GroupOrWorldReadableInputIsRefused) {
     const auto file = plain_ec_key("plain.pem");
     for (mode_t mode : {0640, 0604, 0620}) {
         ::chmod(file.c_str(), mode);
-        auto r = keystore::import_keys(home, *lock, pass, {file, "targets/releases", ""});
+        auto r = import_now(home, *lock, pass, {file, "targets/releases", ""});
         ASSERT_FALSE(r.ok());
         EXPECT_EQ(r.error().code, core::ErrorCode::refused);
         EXPECT_NE(r.error().message.find(file), std::string::npos);
@@ -100,12 +111,12 @@ TEST_F(KeyOperations, EncryptedImportKeepsThePassphraseAndRaisesTheIterations) {
     auto lock = home.lock("test");
     ASSERT_TRUE(lock.ok());
     auto wrong = source({{"NOTARY_DELEGATION_PASSPHRASE", "not it"}});
-    auto refused = keystore::import_keys(home, *lock, wrong, {file, "", ""});
+    auto refused = import_now(home, *lock, wrong, {file, "", ""});
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, core::ErrorCode::key);
     EXPECT_TRUE(home.list_keys()->empty());
     auto pass = source({{"NOTARY_DELEGATION_PASSPHRASE", "notary pass"}});
-    auto done = keystore::import_keys(home, *lock, pass, {file, "", ""});
+    auto done = import_now(home, *lock, pass, {file, "", ""});
     ASSERT_TRUE(done.ok()) << done.error().message;
     EXPECT_EQ(done->front().id, tuf::notary_canonical_key_id((*key)->public_key()));
     auto block = home.read_key(*home.find_key(done->front().id));
@@ -120,9 +131,9 @@ TEST_F(KeyOperations, ExportAddsPathHeadersAndReimportsIntoAnotherHome) {
     auto lock = home.lock("test");
     ASSERT_TRUE(lock.ok());
     auto pass = source({{"TUFKEY_TARGETS_PASSPHRASE", "targets pass"}, {"TUFKEY_DELEGATION_PASSPHRASE", "deleg pass"}});
-    auto a = keystore::import_keys(home, *lock, pass, {plain_ec_key("a.pem"), "targets", "example.com/app"});
-    auto b = keystore::import_keys(home, *lock, pass, {plain_ec_key("b.pem"), "targets", "example.com/other"});
-    auto c = keystore::import_keys(home, *lock, pass, {plain_ec_key("c.pem"), "targets/releases", ""});
+    auto a = import_now(home, *lock, pass, {plain_ec_key("a.pem"), "targets", "example.com/app"});
+    auto b = import_now(home, *lock, pass, {plain_ec_key("b.pem"), "targets", "example.com/other"});
+    auto c = import_now(home, *lock, pass, {plain_ec_key("c.pem"), "targets/releases", ""});
     ASSERT_TRUE(a.ok() && b.ok() && c.ok());
     auto by_gun = keystore::export_keys(home, {{}, "example.com/app"});
     ASSERT_TRUE(by_gun.ok());
@@ -139,7 +150,7 @@ TEST_F(KeyOperations, ExportAddsPathHeadersAndReimportsIntoAnotherHome) {
     keystore::TrustHome other(dir / "other");
     auto other_lock = other.lock("test");
     ASSERT_TRUE(other_lock.ok());
-    auto imported = keystore::import_keys(other, *other_lock, pass, {file, "", ""});
+    auto imported = import_now(other, *other_lock, pass, {file, "", ""});
     ASSERT_TRUE(imported.ok()) << imported.error().message;
     EXPECT_EQ(imported->size(), 3u);
     auto listed = other.list_keys();

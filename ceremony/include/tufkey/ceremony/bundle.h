@@ -13,9 +13,11 @@
 // Import checks everything before it writes anything: the document's shape, each entry's
 // length and sha256, then the client workflow (ceremony/src/metadata_set.h) from the trust
 // anchor through the root chain, timestamp, snapshot, targets and every delegated role. The
-// anchor is `--root FILE` if given, else the home's trusted root for GUN (the bundle's chain must
-// extend it: a bundle whose root is older than, or forks from, the home's is refused), else the
-// bundle's oldest root on first use (shown and confirmed, as `pull`). Every role in the bundle
+// anchor is the home's trusted root for GUN (the bundle's chain must extend it: a bundle whose
+// root is older than, or forks from, the home's is refused; a `--root FILE` may only confirm or
+// extend it, see tuf/root_forward.h), else `--root FILE`, else the bundle's oldest root on first
+// use (shown and confirmed, as `pull`). Unpublished changes of the home that the bundle would
+// replace are refused (ErrorCode::refused, staged_work.h) unless `discard_staged`. Every role in the bundle
 // must verify and be at least as new as the home's copy. Any failure is ErrorCode::trust (exit
 // 1) and leaves the home unchanged; accepted files are written atomically, timestamp last.
 #pragma once
@@ -53,7 +55,8 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
 
 struct BundleImportRequest final {
     std::filesystem::path file;
-    std::string root_file;  // --root: pinned trusted root
+    std::string root_file;        // --root: pinned trusted root (confirms or extends the home's, never replaces it)
+    bool discard_staged = false;  // --discard-staged: replace unpublished local changes on purpose
 };
 
 struct BundleImportReport final {

@@ -63,7 +63,7 @@ struct FileKey final {
     std::unique_ptr<core::SoftwareSigner> signer;
     std::string id;
 };
-core::Result<FileKey> create_file_key(KeyAccess& access, const keystore::HomeLock& lock, const std::string& role,
+core::Result<FileKey> create_file_key(KeyAccess& access, keystore::HomeTransaction& tx, const std::string& role,
                                       const std::string& gun, keystore::KeyType type = {});
 
 // Opens the stored key with canonical ID `id` (asks for its passphrase).

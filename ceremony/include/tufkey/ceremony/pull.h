@@ -6,15 +6,19 @@
 // Notary server's read API, which `tufkey publish` also writes), a tuf-dialect one at FROM
 // itself. FROM is an http(s):// URL, a file:// URL or a directory.
 //
-// The trust anchor, in order: `--root FILE` (pinned: that root, any version of the chain);
-// else the root the home already trusts for GUN (its files are also the rollback baseline);
-// else trust on first use of the root FROM serves (notary layout first, then FROM/root.json):
+// The trust anchor, in order: the root the home already trusts for GUN (its files are also the
+// rollback baseline), which a `--root FILE` may only confirm or extend: an older or forked pin,
+// or one the chain from the home's root does not reach, is refused with nothing changed
+// (ErrorCode::refused; tuf/root_forward.h); else `--root FILE` (pinned: that root, any
+// version of the chain); else trust on first use of the root FROM serves (notary layout first, then FROM/root.json):
 // its version and key IDs are shown and the person is asked, -y answers yes; without a
 // terminal and without -y: ErrorCode::usage naming --yes and --root. The dialect comes from the
 // anchor. The root chain is walked from the anchor to the newest version (N.root.json), then
 // timestamp, snapshot, targets and every delegated role.
 //
-// Only after everything verified is anything written: byte-exact files in
+// Unpublished changes of the home that the pulled state would replace are refused
+// (ErrorCode::refused, staged_work.h) unless `discard_staged`.
+// Only after everything verified is anything written, as one HomeTransaction: byte-exact files in
 // tuf/<GUN>/metadata/, each root of the chain seen in tufkey/<GUN>/roots/, repository.json
 // (dialect, gun, origin) when the home did not manage GUN yet, and a "pull" transcript step.
 // Trust failures are ErrorCode::trust, unreachable sources ErrorCode::remote.
@@ -34,10 +38,11 @@ namespace tufkey::ceremony {
 
 struct PullRequest final {
     std::string gun;
-    std::string from;       // empty: the origin recorded by an earlier pull
-    std::string root_file;  // --root: the pinned trusted root
-    std::string ca_file;    // --tls-ca
-    bool offline = false;   // --offline: an http(s) source is refused before any connection
+    std::string from;             // empty: the origin recorded by an earlier pull
+    std::string root_file;        // --root: the pinned trusted root
+    std::string ca_file;          // --tls-ca
+    bool offline = false;         // --offline: an http(s) source is refused before any connection
+    bool discard_staged = false;  // --discard-staged: replace unpublished local changes on purpose
 };
 
 struct PullReport final {

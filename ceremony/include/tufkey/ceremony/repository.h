@@ -11,7 +11,8 @@
 //
 // repository.json (canonical JSON, written atomically):
 //   {"dialect":"notary"|"tuf","expires":{"root":"10y",...},"gun":"...","published":{...},
-//    "root_keys":[{"key_id","token_label","token_serial","uri"}],"version":1,"warn":{...}}
+//    "root_keys":[{"key_id","token_label","token_serial","uri"}],"synced":{...},"version":1,
+//    "warn":{...}}
 // plus "origin":URL for a repository the home pulled rather than made (root_keys then empty).
 #pragma once
 
@@ -25,6 +26,7 @@
 
 #include "tufkey/ceremony/duration.h"
 #include "tufkey/core/result.h"
+#include "tufkey/keystore/home_transaction.h"
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/role_name.h"
@@ -50,6 +52,9 @@ struct RepositoryConfig final {
     RolePolicy expires = RolePolicy::default_expiry();
     RolePolicy warn = RolePolicy::default_warning();
     std::map<std::string, std::uint64_t> published;  // role -> version last published
+    // role -> version last brought in from elsewhere (pull, bundle import). A targets-type
+    // role or root above both maps is this home's own staged work (staged_work.h).
+    std::map<std::string, std::uint64_t> synced;
     std::string origin;  // pulled repositories: where `tufkey pull` fetched them from ("" otherwise)
 };
 
@@ -70,17 +75,16 @@ public:
     [[nodiscard]] bool exists() const;
     // Reads repository.json. Missing: ErrorCode::usage naming the GUN and `tufkey init`.
     [[nodiscard]] core::Result<RepositoryConfig> load_config() const;
-    [[nodiscard]] core::Result<void> save_config(const keystore::HomeLock& lock, const RepositoryConfig& config) const;
+    [[nodiscard]] core::Result<void> save_config(keystore::HomeTransaction& tx, const RepositoryConfig& config) const;
 
     // The current file bytes of a role, or nullopt when the role has no file.
     [[nodiscard]] core::Result<std::optional<std::string>> read_metadata(tuf::Dialect dialect,
                                                                          const tuf::RoleName& role) const;
-    // Writes a role's file atomically (0600), creating directories (0700).
-    [[nodiscard]] core::Result<void> write_metadata(const keystore::HomeLock& lock, tuf::Dialect dialect,
-                                                    const tuf::RoleName& role, std::string_view bytes) const;
-    // Keeps a root version in the chain (roots/<N>.root.json).
-    [[nodiscard]] core::Result<void> keep_root_version(const keystore::HomeLock& lock, std::uint64_t version,
-                                                       std::string_view bytes) const;
+    // Stages a role's file (0600) in `tx`.
+    void write_metadata(keystore::HomeTransaction& tx, tuf::Dialect dialect, const tuf::RoleName& role,
+                        std::string_view bytes) const;
+    // Stages a root version for the chain (roots/<N>.root.json) in `tx`.
+    void keep_root_version(keystore::HomeTransaction& tx, std::uint64_t version, std::string_view bytes) const;
     // Every kept root version, ascending.
     [[nodiscard]] core::Result<std::vector<std::uint64_t>> root_versions() const;
     [[nodiscard]] core::Result<std::string> read_root_version(std::uint64_t version) const;

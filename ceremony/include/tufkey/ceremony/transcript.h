@@ -22,6 +22,7 @@
 #include "tufkey/core/public_key.h"
 #include "tufkey/core/result.h"
 #include "tufkey/core/signer.h"
+#include "tufkey/keystore/home_transaction.h"
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/json.h"
 
@@ -33,18 +34,21 @@ class Transcript final {
 public:
     Transcript(std::filesystem::path file, std::string gun) : m_file(std::move(file)), m_gun(std::move(gun)) {}
 
-    // Appends one step (fields merged into the line; reserved names are overwritten).
-    // The whole file is rewritten atomically with the new line.
-    [[nodiscard]] core::Result<void> append(const keystore::HomeLock& lock, std::string_view step,
+    // Appends one step (fields merged into the line; reserved names are overwritten): the
+    // whole file with the new line is staged in `tx`, so the line commits with the change it
+    // records. Lines staged earlier in `tx` are kept.
+    [[nodiscard]] core::Result<void> append(keystore::HomeTransaction& tx, std::string_view step,
                                             tuf::JsonObject fields);
-    // Signs the current head with each signer and appends the head-signature line.
-    [[nodiscard]] core::Result<void> sign_head(const keystore::HomeLock& lock, std::vector<core::Signer*> signers);
+    // Signs the current head (as staged in `tx`) with each signer and appends the
+    // head-signature line.
+    [[nodiscard]] core::Result<void> sign_head(keystore::HomeTransaction& tx, std::vector<core::Signer*> signers);
 
 private:
-    [[nodiscard]] core::Result<std::vector<std::string>> read_lines() const;
+    [[nodiscard]] core::Result<std::vector<std::string>> read_lines(const keystore::HomeTransaction& tx) const;
     // Sets the reserved fields of the next line after `lines`.
     void complete(const std::vector<std::string>& lines, std::string_view step, tuf::JsonObject& fields) const;
-    [[nodiscard]] core::Result<void> write_with(std::vector<std::string> lines, const tuf::JsonObject& fields) const;
+    [[nodiscard]] core::Result<void> write_with(keystore::HomeTransaction& tx, std::vector<std::string> lines,
+                                                const tuf::JsonObject& fields) const;
 
     std::filesystem::path m_file;
     std::string m_gun;

@@ -13,6 +13,7 @@
 #include "tufkey/core/signature_scheme.h"
 #include "tufkey/core/software_signer.h"
 #include "tufkey/keystore/passphrase.h"
+#include "tufkey/keystore/home_transaction.h"
 #include "tufkey/keystore/trust_home.h"
 
 namespace tufkey::keystore {
@@ -62,7 +63,8 @@ struct ImportedKey final {
     std::filesystem::path file;
     bool already_present = false;
 };
-core::Result<std::vector<ImportedKey>> import_keys(const TrustHome& home, const HomeLock& lock,
+// The keys are staged in `tx`; the caller commits (so several files import as one change).
+core::Result<std::vector<ImportedKey>> import_keys(const TrustHome& home, HomeTransaction& tx,
                                                    PassphraseSource& passphrases, const ImportRequest& request);
 
 // `key export`: the stored encrypted blocks, unchanged inside, each with the `path: <keyid>`

@@ -5,6 +5,7 @@
 //   <home>/private/tuf_keys/[<gun>/]<id>[_<role>].key   Notary 0.1-0.3 other keys (read only)
 //   <home>/tuf/<GUN>/metadata/<role>.json        metadata (other modules)
 //   <home>/tufkey.lock                           the writers' lock (tufkey's own file)
+//   <home>/tufkey.journal/                       an uncompleted change (home_transaction.h)
 //
 // Directories tufkey creates are 0700, files 0600. Legacy files are never moved or deleted
 // except by an explicit `key remove` (which asks). Writers hold a HomeLock: an exclusive
@@ -20,6 +21,8 @@
 #include "tufkey/keystore/key_file.h"
 
 namespace tufkey::keystore {
+
+class HomeTransaction;
 
 enum class KeyLayout { flat, legacy_root_keys, legacy_tuf_keys };
 
@@ -57,8 +60,12 @@ public:
     [[nodiscard]] std::filesystem::path private_dir() const { return m_root / "private"; }
     [[nodiscard]] std::filesystem::path lock_file() const { return m_root / "tufkey.lock"; }
 
-    // Creates the home and private/ (0700) if needed, then takes the writers' lock.
+    // Creates the home and private/ (0700) if needed, takes the writers' lock, and completes or
+    // discards a change that an interrupted command left (home_transaction.h).
     [[nodiscard]] core::Result<HomeLock> lock(std::string_view command) const;
+    // For commands that only read: when an interrupted change is pending and no other process
+    // holds the lock, completes or discards it (home_transaction.h). Otherwise does nothing.
+    [[nodiscard]] core::Result<void> recover_interrupted() const;
 
     // Every key file, current and legacy layouts, sorted by role, GUN and ID. A home that does
     // not exist has no keys. A file whose headers cannot be read is listed with an empty role.
@@ -70,12 +77,12 @@ public:
     // Reads and checks a stored key's block. A damaged file is ErrorCode::key naming it.
     [[nodiscard]] core::Result<PrivateKeyBlock> read_key(const StoredKey& key) const;
 
-    // Writes an encrypted key file atomically (0600) as private/<id>.key, or in place for a
-    // legacy file. `pem` must be an ENCRYPTED PRIVATE KEY block.
-    [[nodiscard]] core::Result<std::filesystem::path> write_key(const HomeLock& lock, const StoredKey& key,
+    // Stages an encrypted key file (0600) as private/<id>.key, or in place for a legacy file,
+    // in `tx`. `pem` must be an ENCRYPTED PRIVATE KEY block. Returns the path it will have.
+    [[nodiscard]] core::Result<std::filesystem::path> write_key(HomeTransaction& tx, const StoredKey& key,
                                                                 std::string_view pem) const;
-    // Deletes a key file.
-    [[nodiscard]] core::Result<void> remove_key(const HomeLock& lock, const StoredKey& key) const;
+    // Stages the deletion of a key file in `tx`.
+    void remove_key(HomeTransaction& tx, const StoredKey& key) const;
 
 private:
     std::filesystem::path m_root;
