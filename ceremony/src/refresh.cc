@@ -20,7 +20,7 @@ core::Result<detail::ResignPlan> plan_for(const std::vector<std::string>& roles)
         } else {
             return core::Error(core::ErrorCode::usage,
                                "refresh re-signs snapshot and timestamp only, not \"" + role +
-                                   "\" (sign targets with 'tufkey sign', root with 'tufkey rotate')");
+                                   "\" (targets is re-signed by 'tufkey sign'; see docs/rotation.md for root)");
         }
     }
     return plan;

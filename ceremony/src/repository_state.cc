@@ -124,6 +124,15 @@ core::Result<void> RepositoryState::load_targets_tree() {
     return core::success();
 }
 
+core::Result<void> RepositoryState::replace_root(std::string bytes) {
+    const Dialect d = dialect();
+    TUFKEY_TRY(auto envelope, tuf::parse_envelope(d, bytes, "root"));
+    TUFKEY_TRY(auto root, tuf::decode_root(d, envelope.signed_part));
+    m_root_file = RoleFile{std::move(bytes), std::move(envelope)};
+    m_root = std::move(root);
+    return core::success();
+}
+
 const TargetsRole* RepositoryState::find_targets(const RoleName& name) const noexcept {
     for (const auto& role : m_targets) {
         if (role.name == name) return &role;
@@ -154,6 +163,10 @@ bool Keyring::holds_key_for(const RepositoryState& state, const RoleName& role) 
     return false;
 }
 
+void Keyring::adopt(const std::string& canonical_id, std::unique_ptr<core::SoftwareSigner> signer) {
+    m_signers.insert_or_assign(canonical_id, std::move(signer));
+}
+
 core::Result<std::vector<tuf::SigningKey>> Keyring::keys_for(const RepositoryState& state, const RoleName& role) {
     TUFKEY_TRY(auto authority, state.authority(role));
     std::vector<tuf::SigningKey> out;
@@ -164,7 +177,7 @@ core::Result<std::vector<tuf::SigningKey>> Keyring::keys_for(const RepositorySta
         if (listed == authority.keys->end()) continue;
         const std::string canonical = listed->second.canonical_id().str();
         wanted += (wanted.empty() ? "" : ", ") + canonical;
-        if (!has_file_key(m_access.home, canonical)) continue;
+        if (!m_signers.contains(canonical) && !has_file_key(m_access.home, canonical)) continue;
         if (!m_signers.contains(canonical)) {
             TUFKEY_TRY(auto signer, open_file_key(m_access, canonical));
             m_signers.emplace(canonical, std::move(signer));

@@ -69,6 +69,10 @@ public:
     [[nodiscard]] const std::optional<RoleFile>& timestamp_file() const noexcept { return m_timestamp_file; }
     [[nodiscard]] const std::optional<tuf::Timestamp>& timestamp() const noexcept { return m_timestamp; }
 
+    // Replaces the root in memory (a rotation): authority() and the snapshot re-signed after
+    // this use the new root's keys and list its bytes. Nothing is written.
+    [[nodiscard]] core::Result<void> replace_root(std::string bytes);
+
     // Who may sign `role` (root's entry for top-level roles, the parent's delegation else).
     // A role that is not in the repository is ErrorCode::usage naming it.
     [[nodiscard]] core::Result<Authority> authority(const tuf::RoleName& role) const;
@@ -93,6 +97,10 @@ private:
 class Keyring final {
 public:
     explicit Keyring(KeyAccess& access) : m_access(access) {}
+
+    // Registers a key this ceremony made or opened that is not on disk yet (a rotation's new
+    // key, staged in a HomeTransaction): keys_for() signs with it.
+    void adopt(const std::string& canonical_id, std::unique_ptr<core::SoftwareSigner> signer);
 
     // Whether the home holds at least one key authorised for `role`.
     [[nodiscard]] bool holds_key_for(const RepositoryState& state, const tuf::RoleName& role) const;

@@ -1,0 +1,199 @@
+#include "tufkey/ceremony/rotate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "repository_state.h"
+#include "role_files.h"
+#include "tufkey/ceremony/repository.h"
+#include "tufkey/ceremony/transcript.h"
+#include "tufkey/tuf/codec.h"
+
+namespace tufkey::ceremony {
+namespace {
+
+using tuf::RoleName;
+
+core::Error usage(const std::string& message) { return core::Error(core::ErrorCode::usage, message); }
+
+core::Result<RoleName> rotatable_role(const std::string& name) {
+    for (const auto& role : {RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()}) {
+        if (role.str() == name) return role;
+    }
+    if (name == "root")
+        return usage("root rotation is not available yet: this version rotates targets, snapshot and timestamp");
+    return usage("cannot rotate '" + name + "': give targets, snapshot or timestamp");
+}
+
+// The root token keys of the repository, opened (PINs asked) up to the root threshold.
+struct RootSigners final {
+    std::vector<TokenKey> keys;
+    std::vector<tuf::SigningKey> signing;
+    std::vector<core::Signer*> signers;
+};
+
+core::Result<RootSigners> open_root_signers(KeyAccess& access, const detail::RepositoryState& state) {
+    RootSigners out;
+    const tuf::Root& root = state.root();
+    if (state.config().root_keys.empty())
+        return core::Error(core::ErrorCode::key, "this home holds no root key of " + state.repo().gun() +
+                                                     " (it was pulled, not made here): rotate it where its root "
+                                                     "tokens are");
+    for (const auto& ref : state.config().root_keys) {
+        if (out.keys.size() >= root.root.threshold) break;
+        TUFKEY_TRY(auto key, open_token_key(access, TokenKeyRequest{ref.uri, false, {}, true}));
+        out.keys.push_back(std::move(key));
+    }
+    for (auto& key : out.keys) {
+        const tuf::Key* listed = nullptr;
+        for (const auto& id : root.root.keyids) {
+            auto it = root.keys.find(id);
+            if (it != root.keys.end() && it->second.public_key() &&
+                *it->second.public_key() == key.signer->public_key())
+                listed = &it->second;
+        }
+        if (listed == nullptr)
+            return core::Error(core::ErrorCode::key, "the token key " + key.uri + " is not a root key of " +
+                                                         state.repo().gun() + " any more");
+        out.signing.push_back(tuf::SigningKey{*listed, *key.signer});
+        out.signers.push_back(key.signer.get());
+    }
+    if (out.signing.size() < root.root.threshold)
+        return core::Error(core::ErrorCode::token, "the root of " + state.repo().gun() + " needs " +
+                                                       std::to_string(root.root.threshold) + " token signatures");
+    return out;
+}
+
+// The metadata key IDs of `role` whose canonical ID or metadata ID starts with `prefix`.
+core::Result<tuf::KeyId> find_role_key(const tuf::Root& root, const tuf::RoleKeys& keys, const std::string& prefix,
+                                       const std::string& role) {
+    if (prefix.size() < 7) return usage("'" + prefix + "' is not a key ID: give at least 7 hex digits");
+    for (const auto& id : keys.keyids) {
+        auto it = root.keys.find(id);
+        if (id.str().starts_with(prefix) ||
+            (it != root.keys.end() && it->second.canonical_id().str().starts_with(prefix)))
+            return id;
+    }
+    return usage("key " + prefix + " is not a key of role " + role + " (see 'tufkey status')");
+}
+
+// Key IDs no role of `root` lists any more.
+void drop_unused_keys(tuf::Root& root) {
+    std::set<std::string> used;
+    for (const auto* keys : {&root.root, &root.targets, &root.snapshot, &root.timestamp}) {
+        for (const auto& id : keys->keyids) used.insert(id.str());
+    }
+    for (auto it = root.keys.begin(); it != root.keys.end();) {
+        it = used.contains(it->first.str()) ? std::next(it) : root.keys.erase(it);
+    }
+}
+
+struct NewKey final {
+    std::string canonical_id;
+    tuf::Key key;
+};
+
+core::Result<NewKey> new_role_key(KeyAccess& access, keystore::HomeTransaction& tx, detail::Keyring& keyring,
+                                  const detail::RepositoryState& state, const RotateRequest& request) {
+    const tuf::Dialect d = state.dialect();
+    if (request.key.starts_with("pkcs11:"))
+        return usage("a token key for " + request.role + " is not available yet: give the ID of a key in the home, " +
+                     "or no --key for a new key file");
+    if (request.key.empty()) {
+        TUFKEY_TRY(auto made, create_file_key(access, tx, request.role, request.gun));
+        tuf::Key key = detail::metadata_key(d, made.signer->public_key());
+        keyring.adopt(made.id, std::move(made.signer));
+        return NewKey{made.id, std::move(key)};
+    }
+    TUFKEY_TRY(auto stored, access.home.find_key(request.key));
+    TUFKEY_TRY(auto signer, open_file_key(access, stored.id));
+    tuf::Key key = detail::metadata_key(d, signer->public_key());
+    keyring.adopt(stored.id, std::move(signer));
+    return NewKey{stored.id, std::move(key)};
+}
+
+}  // namespace
+
+core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& request) {
+    TUFKEY_TRY_VOID(check_gun(request.gun));
+    TUFKEY_TRY(const RoleName role, rotatable_role(request.role));
+    TUFKEY_TRY(auto lock, access.home.lock("tufkey rotate " + request.gun + " " + request.role));
+    keystore::HomeTransaction tx(access.home, lock);
+    TUFKEY_TRY(auto state, detail::RepositoryState::load(access.home, request.gun, true));
+    const tuf::Dialect d = state.dialect();
+    RotateReport report{request.gun, request.role, {}, {}, {}, {}};
+
+    // Tokens first: a missing token or a wrong PIN costs nothing else.
+    TUFKEY_TRY(auto root_signers, open_root_signers(access, state));
+    detail::Keyring keyring(access);
+    tuf::Root root = state.root();
+    tuf::RoleKeys& keys = *root.role_keys(role);
+    const tuf::RoleKeys before = keys;
+    if (!request.remove_keys.empty()) {
+        for (const auto& prefix : request.remove_keys) {
+            TUFKEY_TRY(auto id, find_role_key(root, keys, prefix, request.role));
+            std::erase(keys.keyids, id);
+        }
+    } else {
+        keys.keyids.clear();
+    }
+    if (!request.key.empty() || request.remove_keys.empty()) {
+        TUFKEY_TRY(auto added, new_role_key(access, tx, keyring, state, request));
+        if (std::find(keys.keyids.begin(), keys.keyids.end(), added.key.id()) == keys.keyids.end())
+            keys.keyids.push_back(added.key.id());
+        root.keys.insert_or_assign(added.key.id(), added.key);
+        report.added.push_back(added.canonical_id);
+    }
+    if (keys.keyids.size() < keys.threshold)
+        return usage("role " + request.role + " would keep " + std::to_string(keys.keyids.size()) +
+                     " key(s), below its threshold of " + std::to_string(keys.threshold) +
+                     ": add a key with --key ID (see 'tufkey key list')");
+    for (const auto& id : before.keyids) {
+        if (std::find(keys.keyids.begin(), keys.keyids.end(), id) != keys.keyids.end()) continue;
+        report.removed.push_back(state.root().keys.at(id).canonical_id().str());
+    }
+    drop_unused_keys(root);
+    root.version = root.version.next();
+
+    // Open every key before signing: a wrong passphrase costs no work.
+    const tuf::Instant now = std::chrono::system_clock::now();
+    TUFKEY_TRY(auto root_json, tuf::encode_root(d, root));
+    TUFKEY_TRY(auto root_bytes, detail::sign_role(d, std::move(root_json), root_signers.signing, root.keys));
+    TUFKEY_TRY_VOID(state.replace_root(root_bytes));
+    std::vector<detail::RoleUpdate> changed;
+    changed.push_back(detail::RoleUpdate{RoleName::root(), root_bytes, root.version.value()});
+    if (role == RoleName::targets()) {
+        const detail::TargetsRole* current = state.find_targets(role);
+        TUFKEY_TRY(auto signing, keyring.keys_for(state, role));
+        TUFKEY_TRY(auto update, detail::sign_targets_role(state, role, *current->targets, signing, now));
+        changed.push_back(std::move(update));
+    }
+    TUFKEY_TRY(auto updates, detail::resign_snapshot_timestamp(state, keyring, std::move(changed), {}, now));
+
+    const Repository& repo = state.repo();
+    repo.keep_root_version(tx, static_cast<std::uint64_t>(root.version.value()), root_bytes);
+    for (const auto& id : report.removed) {
+        auto stored = access.home.find_key(id);
+        if (!stored || stored->role != request.role) continue;
+        auto pem = tx.read(stored->file, 1u << 20);
+        if (!pem || !*pem) continue;
+        const auto archived = repo.state_dir() / "archive" / (id + ".key");
+        tx.write(archived, std::move(**pem), 0600);
+        tx.remove(stored->file);
+        report.archived.push_back(archived);
+    }
+    tuf::JsonArray added, removed;
+    for (const auto& id : report.added) added.push_back(id);
+    for (const auto& id : report.removed) removed.push_back(id);
+    TUFKEY_TRY_VOID(detail::write_updates(
+        state, tx, updates, "rotate",
+        tuf::JsonObject{{"role", request.role}, {"added", std::move(added)}, {"removed", std::move(removed)}}));
+    Transcript transcript(repo.transcript_file(), repo.gun());
+    TUFKEY_TRY_VOID(transcript.sign_head(tx, root_signers.signers));
+    TUFKEY_TRY_VOID(tx.commit());
+    for (const auto& u : updates) report.versions[u.role.str()] = static_cast<std::uint64_t>(u.version);
+    return report;
+}
+
+}  // namespace tufkey::ceremony

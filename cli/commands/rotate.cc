@@ -1,0 +1,66 @@
+// tufkey rotate GUN ROLE [--key ID] [--remove-key ID]...
+#include <fmt/core.h>
+
+#include "ceremony_context.h"
+#include "command.h"
+#include "output.h"
+#include "tufkey/ceremony/rotate.h"
+
+namespace tufkey::cli {
+namespace {
+
+struct RotateOptions final {
+    std::string gun;
+    std::string role;
+    std::string key;
+    std::vector<std::string> remove_keys;
+};
+
+std::string json_ids(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += fmt::format("{}{}", out.empty() ? "" : ",", json_string(i));
+    return "[" + out + "]";
+}
+
+void print_report(const GlobalOptions& globals, const ceremony::RotateReport& r) {
+    if (globals.json) {
+        std::string versions;
+        for (const auto& [role, v] : r.versions)
+            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+        std::vector<std::string> archived;
+        for (const auto& a : r.archived) archived.push_back(a.string());
+        fmt::print("{{\"gun\":{},\"role\":{},\"added\":{},\"removed\":{},\"archived\":{},\"versions\":{{{}}}}}\n",
+                   json_string(r.gun), json_string(r.role), json_ids(r.added), json_ids(r.removed),
+                   json_ids(archived), versions);
+        return;
+    }
+    for (const auto& id : r.added) fmt::print("Added key {} to {} of {}\n", id, r.role, r.gun);
+    for (const auto& id : r.removed) fmt::print("Removed key {} from {} of {}\n", id, r.role, r.gun);
+    for (const auto& a : r.archived) fmt::print("Archived the retired key file as {}\n", a.string());
+    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role, v);
+    fmt::print("Publish the change with 'tufkey publish {}'\n", r.gun);
+}
+
+void register_rotate(CLI::App& app, CommandSet& commands) {
+    auto o = std::make_shared<RotateOptions>();
+    auto* cmd = add_command(
+        app, "rotate", "Replace or revoke the keys of targets, snapshot or timestamp; root re-signs on its token(s)",
+        "tufkey rotate registry.example.com/team/app targets --pin-file root.pin\n"
+        "  tufkey rotate registry.example.com/team/app targets --remove-key 1a2b3c4 --key 5d6e7f8  (revoke a leak)");
+    cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
+    cmd->add_option("role", o->role, "targets, snapshot or timestamp")->required();
+    cmd->add_option("--key", o->key, "Key ID of a key already in the home (default: make a new key file)");
+    cmd->add_option("--remove-key", o->remove_keys, "Revoke only this key (repeatable); the others stay");
+    commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
+        TUFKEY_TRY(auto context, CeremonyContext::create(globals));
+        TUFKEY_TRY(auto report, ceremony::rotate_role(context->access(), {o->gun, o->role, o->key, o->remove_keys}));
+        print_report(globals, report);
+        return 0;
+    });
+}
+
+}  // namespace
+
+TUFKEY_COMMAND(register_rotate);
+
+}  // namespace tufkey::cli
