@@ -75,6 +75,8 @@ public:
     // The current file bytes of a role, or nullopt when the role has no file.
     [[nodiscard]] core::Result<std::optional<std::string>> read_metadata(tuf::Dialect dialect,
                                                                          const tuf::RoleName& role) const;
+    // metadata/root.json (the same file in both dialects), or nullopt when there is none.
+    [[nodiscard]] core::Result<std::optional<std::string>> read_current_root() const;
     // Writes a role's file atomically (0600), creating directories (0700).
     [[nodiscard]] core::Result<void> write_metadata(const keystore::HomeLock& lock, tuf::Dialect dialect,
                                                     const tuf::RoleName& role, std::string_view bytes) const;
