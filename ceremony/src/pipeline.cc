@@ -15,7 +15,7 @@ const std::string kRootFile = tuf::metadata_file_name(RoleName::root());
 
 core::Result<Verified> run_pipeline(const PipelineRequest& request, tuf::Fetcher& fetcher, tuf::MetadataStore& store) {
     const tuf::DialectProfile& profile = *request.layout.profile;
-    // The anchor enters trust here, and only here.
+    // The anchor enters trust here, and only here (see pipeline.h).
     TUFKEY_TRY(auto saved, store.load(kRootFile));
     if (!saved || *saved != request.trusted_root) TUFKEY_TRY_VOID(store.store(kRootFile, request.trusted_root));
     TUFKEY_TRY(auto updater,

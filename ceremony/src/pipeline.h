@@ -6,7 +6,11 @@
 //
 // In order:
 //   anchor       request.trusted_root enters the store as root.json: the one place where a
-//                trust anchor becomes trusted (each entry point chooses it, see anchor.h);
+//                trust anchor becomes trusted, so the one place to check it against the root
+//                the home already trusts. Each entry point picks its candidate: verify the
+//                first kept root (verify.cc), pull and bundle import --root, the home's root
+//                or trust on first use (pull.cc, bundle.cc), publish the oldest kept root
+//                (publish.cc), the client its metadata directory's root.json (client.cc);
 //   top level    tuf::Updater::refresh(): root chain N+1, N+2, ... (each persisted), timestamp,
 //                snapshot, targets, with the limits of tuf::UpdaterLimits;
 //   certificates notary: the final root's x509 certificates pass the notary client's checks
@@ -60,9 +64,10 @@ core::Result<Verified> run_pipeline(const PipelineRequest& request, tuf::Fetcher
 // walked role, and the root chain from the anchor to the final root.
 core::Result<MetadataSet> trusted_files(const PipelineRequest& request, const Verified& verified, MemoryStore& store);
 
-// run_pipeline() over a MetadataSet held in memory (the home's files, a bundle) with a
-// MemoryStore holding `baseline` (local_baseline(): rollback protection): the set's trusted
-// files. `origin` names the set in messages ("the home", "bundle FILE").
+// run_pipeline() over a MetadataSet held in memory (the home's files, a bundle), served by a
+// LocalFetcher (request.layout.base_url is replaced by the fetcher's own), with a MemoryStore
+// holding `baseline` (local_baseline(): rollback protection): the set's trusted files.
+// `origin` names the set in messages ("the home", "bundle FILE").
 core::Result<MetadataSet> verify_local_set(const MetadataSet& set, const std::string& origin, PipelineRequest request,
                                            std::map<std::string, std::string> baseline = {});
 
