@@ -5,6 +5,7 @@
 #include "metadata_set.h"
 #include "staged_work.h"
 #include "tufkey/tuf/root_forward.h"
+#include "pipeline.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/atomic_file.h"
@@ -17,13 +18,13 @@ namespace {
 
 using detail::MetadataSet;
 using tuf::Dialect;
+using tuf::DialectProfile;
 using tuf::Json;
 using tuf::JsonArray;
 using tuf::JsonObject;
 using tuf::RoleName;
 
 constexpr std::size_t kMaxBundleSize = 256u << 20;
-constexpr const char* kSetBase = "tufkey-bundle:";
 
 Json entry_json(const std::string& bytes, std::uint64_t version) {
     return JsonObject{{"bytes", core::base64_encode(core::as_bytes(bytes))},
@@ -36,9 +37,7 @@ core::Result<BundleSummary> summarize(const std::string& gun, const MetadataSet&
     BundleSummary summary;
     summary.gun = gun;
     summary.dialect = set.dialect;
-    for (const auto& [role, bytes] : set.roles) {
-        TUFKEY_TRY(summary.versions[role.str()], detail::file_version(set.dialect, role, bytes));
-    }
+    TUFKEY_TRY(summary.versions, detail::role_versions(set));
     for (const auto& [version, bytes] : set.root_chain) summary.root_chain.push_back(version);
     return summary;
 }
@@ -135,7 +134,7 @@ std::string start_over_hint() { return "import into a new home (--home DIR)"; }
 
 core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest& request, const Repository& repo,
                                    const MetadataSet& set) {
-    TUFKEY_TRY(auto home_root, repo.read_metadata(set.dialect, RoleName::root()));
+    TUFKEY_TRY(auto home_root, repo.read_current_root());
     if (!request.root_file.empty()) {
         TUFKEY_TRY(auto bytes, core::read_file(request.root_file, 512000));
         if (!home_root) return Anchor{core::to_string(bytes), false, std::nullopt};
@@ -184,12 +183,14 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
     }
     JsonArray chain;
     for (const auto& [version, bytes] : set.root_chain) chain.push_back(entry_json(bytes, version));
-    const JsonObject doc{{"format", kBundleFormat},
-                         {"gun", gun},
-                         {"dialect", tuf::to_string(set.dialect)},
-                         {"created", tuf::new_expiry(Dialect::tuf, std::chrono::system_clock::now()).to_string()},
-                         {"roles", std::move(roles)},
-                         {"root_chain", std::move(chain)}};
+    const JsonObject doc{
+        {"format", kBundleFormat},
+        {"gun", gun},
+        {"dialect", tuf::to_string(set.dialect)},
+        {"created", tuf::Expiry::at_seconds(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))
+                        .to_string()},
+        {"roles", std::move(roles)},
+        {"root_chain", std::move(chain)}};
     TUFKEY_TRY_VOID(core::write_file_atomic(out, tuf::canonical_json(doc) + "\n", 0644));
     BundleExportReport report;
     report.file = out;
@@ -210,16 +211,18 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
     }
     TUFKEY_TRY(auto lock, access.home.lock("tufkey bundle import " + gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, request, repo, bundle));
-    detail::SetFetcher fetcher(bundle, kSetBase);
-    detail::VerifyRequest verify;
-    verify.dialect = bundle.dialect;
-    verify.trusted_root = anchor.root;
-    TUFKEY_TRY(verify.baseline, detail::rollback_baseline(repo, bundle.dialect));
-    verify.base_url = kSetBase;
-    verify.gun = gun;
-    verify.now = std::chrono::system_clock::now();
-    auto verified = detail::verify_set(verify, fetcher);
-    if (!verified) return damaged(request.file, verified.error().message);
+    const detail::PipelineRequest pipeline{{&DialectProfile::of(bundle.dialect), ""},
+                                           anchor.root,
+                                           gun,
+                                           std::chrono::system_clock::now(),
+                                           detail::Walk::every_role};
+    TUFKEY_TRY(auto baseline, detail::rollback_baseline(repo, bundle.dialect));
+    auto verified = detail::verify_local_set(bundle, "bundle " + request.file.string(), pipeline, std::move(baseline));
+    if (!verified) {
+        core::Error refused = damaged(request.file, verified.error().message);
+        if (verified.error().code == core::ErrorCode::trust) refused.reason = verified.error().reason;
+        return refused;
+    }
     TUFKEY_TRY_VOID(check_all_accepted(request.file, bundle, *verified, anchor.root));
     if (anchor.pin)
         TUFKEY_TRY_VOID(tuf::check_pin_reached(bundle.dialect, *anchor.pin, verified->root_chain,

@@ -9,6 +9,7 @@
 #include "tufkey/core/digest.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/key_id.h"
 
 namespace tufkey::ceremony {
@@ -30,7 +31,8 @@ core::Result<void> check_request(const InitRequest& request) {
         return core::Error(core::ErrorCode::usage,
                            "--root-threshold must be between 1 and the number of --root-key URIs (" +
                                std::to_string(request.root_key_uris.size()) + ")");
-    if (request.dialect == Dialect::notary && request.root_key_type == pkcs11::KeySpec::ed25519)
+    if (tuf::DialectProfile::of(request.dialect).root_keys_are_certificates() &&
+        request.root_key_type == pkcs11::KeySpec::ed25519)
         return core::Error(core::ErrorCode::usage,
                            "Notary needs X.509 root certificates, which tufkey makes only for "
                            "ECDSA or RSA keys: use --root-key-type ecdsa-p256 or --dialect tuf");
@@ -38,7 +40,8 @@ core::Result<void> check_request(const InitRequest& request) {
 }
 
 core::Result<tuf::Key> root_metadata_key(const InitRequest& request, core::Signer& signer, tuf::Instant now) {
-    if (request.dialect == Dialect::tuf) return tuf::Key::tuf(signer.public_key());
+    const tuf::DialectProfile& profile = tuf::DialectProfile::of(request.dialect);
+    if (!profile.root_keys_are_certificates()) return profile.metadata_key(signer.public_key());
     if (signer.public_key().algorithm() == core::KeyAlgorithm::ed25519)
         return core::Error(core::ErrorCode::usage,
                            "Notary needs X.509 root certificates, which tufkey makes only for "
@@ -78,11 +81,12 @@ struct SignedSet final {
 core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::vector<OpenedRoot>& roots,
                                               std::map<std::string, FileKey>& file_keys, tuf::Instant now) {
     const Dialect d = request.dialect;
+    const tuf::DialectProfile& profile = tuf::DialectProfile::of(d);
     const auto v1 = *tuf::Version::create(1);
     tuf::Root root;
     root.version = v1;
     root.expires = detail::expiry_after(d, now, request.expires.for_role("root"));
-    root.consistent_snapshot = d == Dialect::tuf;
+    root.consistent_snapshot = profile.consistent_snapshot_by_default();
     std::vector<tuf::KeyId> root_ids;
     std::vector<tuf::SigningKey> root_signing;
     for (auto& r : roots) {
@@ -108,7 +112,7 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
     tuf::Targets targets;
     targets.version = v1;
     targets.expires = detail::expiry_after(d, now, request.expires.for_role("targets"));
-    if (d == Dialect::notary) targets.delegations = tuf::Delegations{};
+    if (profile.targets_always_delegate()) targets.delegations = tuf::Delegations{};
     TUFKEY_TRY(auto targets_json, tuf::encode_targets(d, targets));
     tuf::SigningKey targets_signer{role_key.at("targets"), *file_keys.at("targets").signer};
     TUFKEY_TRY(out.targets, detail::sign_role(d, std::move(targets_json), {&targets_signer, 1}, root.keys));
@@ -116,7 +120,8 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
     tuf::Snapshot snapshot;
     snapshot.version = v1;
     snapshot.expires = detail::expiry_after(d, now, request.expires.for_role("snapshot"));
-    if (d == Dialect::notary) snapshot.meta.emplace("root", detail::meta_for_file(d, out.root, 1));
+    if (profile.snapshot_lists_root())
+        snapshot.meta.emplace(profile.meta_key(RoleName::root()), detail::meta_for_file(d, out.root, 1));
     snapshot.meta.emplace(detail::meta_name(d, RoleName::targets()), detail::meta_for_file(d, out.targets, 1));
     TUFKEY_TRY(auto snapshot_json, tuf::encode_snapshot(d, snapshot));
     tuf::SigningKey snapshot_signer{role_key.at("snapshot"), *file_keys.at("snapshot").signer};

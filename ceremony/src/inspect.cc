@@ -109,8 +109,8 @@ core::Result<Inspection> inspect_repository(const keystore::TrustHome& home, std
     if (!state) {
         auto error = std::move(state).error();
         if (error.code != core::ErrorCode::trust) return error;
-        return core::Error(core::ErrorCode::trust,
-                           "no signatures or cannot access " + std::string(name) + ": " + error.message);
+        error.message = "no signatures or cannot access " + std::string(name) + ": " + error.message;
+        return error;
     }
     Inspection out;
     out.name = std::string(name);

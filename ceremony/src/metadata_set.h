@@ -1,10 +1,7 @@
-// Internal: a repository's metadata as a set of files, and the one way tufkey decides whether
-// such a set may be trusted. publish, pull and bundle all go through here.
-//
-// Verification never has its own rules: verify_set() drives tuf::Updater (the TUF 1.0 client
-// workflow) over a tuf::Fetcher, then walks the delegations with the same tuf::TrustedSet.
-// A set held in memory (a bundle, the home's own files before publishing) is served to the
-// Updater by SetFetcher under the URLs a published static repository would have.
+// Internal: a repository's metadata as a set of files (the home's, a bundle's, what a pull
+// fetched), read from and written to the home. Whether a set may be trusted is decided only by
+// the verification pipeline (pipeline.h), which serves a set to tuf::Updater through
+// LocalFetcher (pipeline_io.h).
 #pragma once
 
 #include <cstdint>
@@ -20,7 +17,7 @@
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/expiry.h"
 #include "tufkey/tuf/role_name.h"
-#include "tufkey/tuf/updater.h"
+#include "tufkey/tuf/version.h"
 
 namespace tufkey::ceremony::detail {
 
@@ -37,46 +34,21 @@ struct MetadataSet final {
 // The `version` of a metadata file. ErrorCode::trust naming `role` when it has none.
 core::Result<std::uint64_t> file_version(tuf::Dialect dialect, const tuf::RoleName& role, std::string_view bytes);
 
+// The version of every role file in `set`.
+core::Result<std::map<tuf::RoleName, tuf::Version>> role_versions(const MetadataSet& set);
+
 // The home's current metadata of `repo`: the four top-level files, every role the snapshot
 // lists, and the kept root chain (plus the current root). A missing file is ErrorCode::usage.
 core::Result<MetadataSet> read_local_set(const Repository& repo, tuf::Dialect dialect);
 
+// The home's files of `repo` as they are, for `verify`: the kept root chain (not the current
+// root.json, which the chain must reach), the four top-level files and every role the snapshot
+// lists, each only when present (a missing file is reported when the pipeline asks for it).
+core::Result<MetadataSet> read_home_set(const Repository& repo, tuf::Dialect dialect);
+
 // The Updater's metadata-store names of the files the home already holds for `repo`
 // ("timestamp.json"; tuf also "snapshot.json", "targets.json"): the rollback baseline of an update.
 core::Result<std::map<std::string, std::string>> local_baseline(const Repository& repo, tuf::Dialect dialect);
-
-// Serves a MetadataSet at `base` ("<base>/N.root.json", "<base>/timestamp.json",
-// "<base>/[V.]snapshot.json", "<base>/[V.]<role>.json"); anything else is "not found".
-class SetFetcher final : public tuf::Fetcher {
-public:
-    SetFetcher(const MetadataSet& set, std::string base) : m_set(set), m_base(std::move(base)) {}
-    core::Result<std::optional<std::string>> fetch(const std::string& url, std::size_t max_length) override;
-
-private:
-    [[nodiscard]] const std::string* lookup(std::string_view name) const;
-    const MetadataSet& m_set;
-    std::string m_base;
-};
-
-struct VerifyRequest final {
-    tuf::Dialect dialect = tuf::Dialect::notary;
-    std::string trusted_root;                     // the anchor: file bytes of a root version
-    std::map<std::string, std::string> baseline;  // local_baseline(): rollback protection
-    std::string base_url;                         // where the metadata lives (no trailing '/')
-    std::string gun;                              // notary: the CN the root certificates must name
-    tuf::Instant now{};
-};
-
-// Runs the client workflow from `trusted_root` through the root chain, timestamp, snapshot,
-// targets and every delegated role the snapshot lists and a trusted role delegates to; in the
-// notary dialect the final root's certificates must also pass the notary client's checks
-// (tuf::check_notary_root_certificates). Returns exactly the bytes that were trusted. Trust
-// failures are ErrorCode::trust.
-core::Result<MetadataSet> verify_set(const VerifyRequest& request, tuf::Fetcher& fetcher);
-
-// The URL path (relative to the metadata base) of a delegated role: notary nests the name
-// ("targets/releases.json"), tuf percent-encodes it, "V." first under consistent snapshots.
-std::string role_url_name(tuf::Dialect dialect, const tuf::RoleName& role, std::optional<std::uint64_t> version);
 
 // One line per root key for a person deciding whether to trust a root: the metadata key ID
 // and, where it differs, the canonical key ID. ErrorCode::trust if the root does not parse.

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "metadata_set.h"
+#include "pipeline.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/atomic_file.h"
@@ -20,8 +21,6 @@ namespace fs = std::filesystem;
 using detail::MetadataSet;
 using tuf::Dialect;
 using tuf::RoleName;
-
-constexpr const char* kSetBase = "tufkey-home:";
 
 struct OutFile final {
     std::string path;  // relative to the destination
@@ -148,23 +147,23 @@ core::Result<bool> write_one(const fs::path& dir, const OutFile& f) {
 
 // Verifies the home's set as a client would, from the oldest kept root.
 core::Result<void> verify_before_publish(const MetadataSet& set, const std::string& gun) {
-    detail::SetFetcher fetcher(set, kSetBase);
-    detail::VerifyRequest request;
-    request.dialect = set.dialect;
-    request.trusted_root = set.root_chain.begin()->second;
-    request.base_url = kSetBase;
-    request.now = std::chrono::system_clock::now();
-    request.gun = gun;
-    auto verified = detail::verify_set(request, fetcher);
+    const detail::PipelineRequest request{{&tuf::DialectProfile::of(set.dialect), ""},
+                                          set.root_chain.begin()->second,
+                                          gun,
+                                          std::chrono::system_clock::now(),
+                                          detail::Walk::every_role};
+    auto verified = detail::verify_local_set(set, "the home", request);
     if (!verified) {
-        return core::Error(
-            verified.error().code == core::ErrorCode::trust ? core::ErrorCode::trust : verified.error().code,
-            "refusing to publish " + gun + ", clients would reject it: " + verified.error().message +
-                " (run 'tufkey status " + gun + "'; 'tufkey refresh " + gun + "' renews snapshot and timestamp)");
+        core::Error refused = verified.error();
+        refused.message = "refusing to publish " + gun + ", clients would reject it: " + refused.message +
+                          " (run 'tufkey status " + gun + "'; 'tufkey refresh " + gun +
+                          "' renews snapshot and timestamp)";
+        return refused;
     }
     if (verified->roles.size() != set.roles.size())
-        return core::Error(core::ErrorCode::trust, "refusing to publish " + gun +
-                                                       ": the snapshot lists a role that no trusted role delegates to");
+        return core::Error(
+            core::TrustReason::delegation,
+            "refusing to publish " + gun + ": the snapshot lists a role that no trusted role delegates to");
     return core::success();
 }
 
@@ -173,8 +172,9 @@ core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx,
     bool changed = false;
     for (const auto& f : report.files) changed = changed || f.written;
     for (const auto& [role, version] : report.versions) {
-        changed = changed || config.published[role] != version;
-        config.published[role] = version;
+        const auto value = static_cast<std::uint64_t>(version.value());
+        changed = changed || config.published[role.str()] != value;
+        config.published[role.str()] = value;
     }
     if (!changed) return core::success();  // publishing the same state again changes nothing
     TUFKEY_TRY_VOID(repo.save_config(tx, config));
@@ -183,7 +183,7 @@ core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx,
         if (f.written) written[f.path] = true;
     }
     tuf::JsonObject versions;
-    for (const auto& [role, version] : report.versions) versions[role] = static_cast<std::int64_t>(version);
+    for (const auto& [role, version] : report.versions) versions[role.str()] = version.value();
     Transcript transcript(repo.transcript_file(), repo.gun());
     return transcript.append(tx, "publish",
                              tuf::JsonObject{{"to", report.directory.string()},
@@ -206,10 +206,8 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
     PublishReport report;
     report.directory = dir;
     report.dialect = config.dialect;
-    for (const auto& [role, bytes] : set.roles) {
-        TUFKEY_TRY(versions[role], detail::file_version(config.dialect, role, bytes));
-        report.versions[role.str()] = versions[role];
-    }
+    TUFKEY_TRY(report.versions, detail::role_versions(set));
+    for (const auto& [role, version] : report.versions) versions[role] = static_cast<std::uint64_t>(version.value());
     TUFKEY_TRY(auto root, tuf::parse_envelope(config.dialect, set.roles.at(RoleName::root()), "root"));
     const tuf::Json* consistent = root.signed_part.find("consistent_snapshot");
     const Layout layout =

@@ -3,94 +3,73 @@
 #include <chrono>
 
 #include "metadata_set.h"
+#include "pipeline.h"
 #include "staged_work.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/remote/downloader.h"
-#include "tufkey/tuf/notary_root.h"
 #include "tufkey/tuf/root_forward.h"
+#include "tufkey/tuf/notary_root.h"
 #include "tufkey/tuf/trusted_set.h"
 
 namespace tufkey::ceremony {
 namespace {
 
-using tuf::Dialect;
-using tuf::RoleName;
+using tuf::DialectProfile;
 
 constexpr std::size_t kMaxRootSize = 512000;
 
-class RemoteFetcher final : public tuf::Fetcher {
-public:
-    explicit RemoteFetcher(remote::DownloadOptions options) : m_downloader(std::move(options)) {}
-    core::Result<std::optional<std::string>> fetch(const std::string& url, std::size_t max_length) override {
-        return m_downloader.get(url, max_length);
-    }
-
-private:
-    remote::Downloader m_downloader;
-};
-
-std::string source_url(std::string source) {
-    if (!remote::is_http_url(source) && !source.starts_with("file://")) source = remote::file_url(source);
-    while (!source.empty() && source.back() == '/') source.pop_back();
-    return source;
-}
-
-std::string metadata_base(Dialect dialect, const std::string& source, const std::string& gun) {
-    return dialect == Dialect::notary ? source + "/v2/" + gun + "/_trust/tuf" : source;
-}
-
 struct Anchor final {
     std::string root;
-    Dialect dialect = Dialect::notary;
+    const DialectProfile* profile = nullptr;
     PullReport::Anchor kind = PullReport::Anchor::home;
     std::optional<tuf::RootPin> pin;  // --root over a home that already trusts a root
 };
+
+std::string trusted_root_name(const Repository& repo) { return "the root this home trusts for " + repo.gun(); }
+std::string start_over_hint() { return "pull into a new home (--home DIR)"; }
 
 // Trust on first use: the current root the source serves, shown and confirmed.
 core::Result<Anchor> first_use_anchor(KeyAccess& access, tuf::Fetcher& fetcher, const PullRequest& request,
                                       const std::string& source) {
     std::optional<std::string> root;
-    for (const auto& url :
-         {metadata_base(Dialect::notary, source, request.gun) + "/root.json", source + "/root.json"}) {
-        TUFKEY_TRY(root, fetcher.fetch(url, kMaxRootSize));
+    for (const DialectProfile* layout : DialectProfile::all()) {
+        TUFKEY_TRY(root, fetcher.fetch(layout->metadata_base(source, request.gun) + "/root.json", kMaxRootSize));
         if (root) break;
     }
     if (!root)
-        return core::Error(core::ErrorCode::trust, remote::redact_url(source) + " does not have trust data for " +
-                                                       request.gun + " (no root.json)");
-    TUFKEY_TRY(Dialect dialect, tuf::detect_dialect(*root));
+        return core::Error(core::TrustReason::missing, remote::redact_url(source) + " does not have trust data for " +
+                                                           request.gun + " (no root.json)");
+    TUFKEY_TRY(const DialectProfile* profile, DialectProfile::detect(*root));
     const auto now = std::chrono::system_clock::now();
-    TUFKEY_TRY(auto checked, tuf::TrustedSet::create(dialect, *root, now));
-    if (dialect == Dialect::notary)  // what the notary client would refuse is never offered
+    TUFKEY_TRY(auto checked, tuf::TrustedSet::create(profile->dialect(), *root, now));
+    if (profile->root_keys_are_certificates())  // what the notary client would refuse is never offered
         TUFKEY_TRY_VOID(tuf::check_notary_root_certificates(checked.root(), request.gun, now));
-    TUFKEY_TRY_VOID(detail::confirm_first_use(access, request.gun, remote::redact_url(source), dialect, *root));
-    return Anchor{std::move(*root), dialect, PullReport::Anchor::first_use, std::nullopt};
+    TUFKEY_TRY_VOID(
+        detail::confirm_first_use(access, request.gun, remote::redact_url(source), profile->dialect(), *root));
+    return Anchor{std::move(*root), profile, PullReport::Anchor::first_use, std::nullopt};
 }
-
-std::string trusted_root_name(const Repository& repo) { return "the root this home trusts for " + repo.gun(); }
-std::string start_over_hint() { return "pull into a new home (--home DIR)"; }
 
 core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, const PullRequest& request,
                                    const Repository& repo, const std::string& source) {
-    TUFKEY_TRY(auto home_root, repo.read_metadata(Dialect::notary, RoleName::root()));
+    TUFKEY_TRY(auto home_root, repo.read_current_root());
     if (!request.root_file.empty()) {
         TUFKEY_TRY(auto bytes, core::read_file(request.root_file, kMaxRootSize));
         std::string root = core::to_string(bytes);
-        auto dialect = tuf::detect_dialect(root);
-        if (!dialect) return dialect.error().with_context(request.root_file);
-        if (!home_root) return Anchor{std::move(root), *dialect, PullReport::Anchor::pinned, std::nullopt};
+        auto profile = DialectProfile::detect(root);
+        if (!profile) return profile.error().with_context(request.root_file);
+        if (!home_root) return Anchor{std::move(root), *profile, PullReport::Anchor::pinned, std::nullopt};
         // The home's root stays the anchor: a pin may confirm it or a later version of its
         // chain, never replace it (tuf/root_forward.h).
-        TUFKEY_TRY(Dialect home_dialect, tuf::detect_dialect(*home_root));
-        TUFKEY_TRY(auto pin,
-                   tuf::compare_root_pin(home_dialect, *home_root, root, trusted_root_name(repo), start_over_hint()));
-        return Anchor{std::move(*home_root), home_dialect, PullReport::Anchor::pinned, std::move(pin)};
+        TUFKEY_TRY(const DialectProfile* home_profile, DialectProfile::detect(*home_root));
+        TUFKEY_TRY(auto pin, tuf::compare_root_pin(home_profile->dialect(), *home_root, root,
+                                                   trusted_root_name(repo), start_over_hint()));
+        return Anchor{std::move(*home_root), home_profile, PullReport::Anchor::pinned, std::move(pin)};
     }
     if (home_root) {
-        TUFKEY_TRY(Dialect dialect, tuf::detect_dialect(*home_root));
-        return Anchor{std::move(*home_root), dialect, PullReport::Anchor::home, std::nullopt};
+        TUFKEY_TRY(const DialectProfile* profile, DialectProfile::detect(*home_root));
+        return Anchor{std::move(*home_root), profile, PullReport::Anchor::home, std::nullopt};
     }
     return first_use_anchor(access, fetcher, request, source);
 }
@@ -123,42 +102,40 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     TUFKEY_TRY_VOID(check_gun(request.gun));
     Repository repo(access.home, request.gun);
     TUFKEY_TRY(const std::string from, resolve_source(request, repo));
-    const std::string source = source_url(from);
+    const std::string source = detail::source_url(from);
     if (request.offline && remote::is_http_url(source))
         return core::Error(core::ErrorCode::usage, "--offline: pulling from " + remote::redact_url(source) +
                                                        " needs the network; pull from a directory or drop --offline");
-    RemoteFetcher fetcher(remote::DownloadOptions{.ca_file = request.ca_file});
+    detail::RemoteFetcher fetcher(request.ca_file);
     TUFKEY_TRY(auto lock, access.home.lock("tufkey pull " + request.gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, fetcher, request, repo, source));
+    const tuf::Dialect dialect = anchor.profile->dialect();
     if (repo.exists()) {
         TUFKEY_TRY(auto config, repo.load_config());
-        if (config.dialect != anchor.dialect)
-            return core::Error(core::ErrorCode::trust, "the trusted root is " +
-                                                           std::string(tuf::to_string(anchor.dialect)) +
-                                                           " dialect but this home records " + request.gun + " as " +
-                                                           tuf::to_string(config.dialect));
+        if (config.dialect != dialect)
+            return core::Error(core::TrustReason::dialect_mismatch,
+                               "the trusted root is " + std::string(anchor.profile->name()) +
+                                   " dialect but this home records " + request.gun + " as " +
+                                   tuf::to_string(config.dialect));
     }
-    detail::VerifyRequest verify;
-    verify.dialect = anchor.dialect;
-    verify.trusted_root = anchor.root;
-    TUFKEY_TRY(verify.baseline, detail::rollback_baseline(repo, anchor.dialect));
-    verify.base_url = metadata_base(anchor.dialect, source, request.gun);
-    verify.gun = request.gun;
-    verify.now = std::chrono::system_clock::now();
-    TUFKEY_TRY(auto set, detail::verify_set(verify, fetcher));
+    const detail::PipelineRequest pipeline{{anchor.profile, anchor.profile->metadata_base(source, request.gun)},
+                                           anchor.root,
+                                           request.gun,
+                                           std::chrono::system_clock::now(),
+                                           detail::Walk::every_role};
+    TUFKEY_TRY(auto baseline, detail::rollback_baseline(repo, dialect));
+    TUFKEY_TRY(auto set, detail::verify_set(fetcher, pipeline, std::move(baseline)));
     if (anchor.pin)
-        TUFKEY_TRY_VOID(tuf::check_pin_reached(anchor.dialect, *anchor.pin, set.root_chain, trusted_root_name(repo),
-                                               start_over_hint()));
+        TUFKEY_TRY_VOID(
+            tuf::check_pin_reached(dialect, *anchor.pin, set.root_chain, trusted_root_name(repo), start_over_hint()));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, set));
     TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, set, request.discard_staged, "pull"));
 
     PullReport report;
-    report.dialect = anchor.dialect;
+    report.dialect = dialect;
     report.source = from;
     report.anchor = anchor.kind;
-    for (const auto& [role, bytes] : set.roles) {
-        TUFKEY_TRY(report.versions[role.str()], detail::file_version(set.dialect, role, bytes));
-    }
+    TUFKEY_TRY(report.versions, detail::role_versions(set));
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, set, remote::redact_url(source)));
     TUFKEY_TRY_VOID(record(repo, tx, report, set));

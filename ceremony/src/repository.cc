@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "tufkey/core/atomic_file.h"
+#include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/json.h"
 
 namespace tufkey::ceremony {
@@ -71,8 +72,7 @@ std::filesystem::path Repository::metadata_dir() const { return m_home / "tuf" /
 std::filesystem::path Repository::state_dir() const { return m_home / "tufkey" / m_gun; }
 
 std::filesystem::path Repository::metadata_file(tuf::Dialect dialect, const tuf::RoleName& role) const {
-    if (!role.is_delegated() || dialect == tuf::Dialect::notary) return metadata_dir() / (role.str() + ".json");
-    return metadata_dir() / (role.quoted() + ".json");
+    return metadata_dir() / tuf::DialectProfile::of(dialect).file_name(role);
 }
 
 bool Repository::exists() const {
@@ -154,6 +154,14 @@ core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect 
 void Repository::write_metadata(keystore::HomeTransaction& tx, tuf::Dialect dialect, const tuf::RoleName& role,
                                 std::string_view bytes) const {
     tx.write(metadata_file(dialect, role), std::string(bytes), 0600);
+}
+
+core::Result<std::optional<std::string>> Repository::read_current_root() const {
+    const auto path = metadata_dir() / "root.json";
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
+    TUFKEY_TRY(auto bytes, core::read_file(path, 128u << 20));
+    return std::optional<std::string>(core::to_string(bytes));
 }
 
 void Repository::keep_root_version(keystore::HomeTransaction& tx, std::uint64_t version, std::string_view bytes) const {

@@ -8,6 +8,7 @@
 #include "tufkey/core/digest.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/verify.h"
 
 namespace tufkey::ceremony::detail {
@@ -30,9 +31,9 @@ core::Result<std::optional<RoleFile>> read_role(const Repository& repo, Dialect 
 }
 
 core::Error missing(const Repository& repo, const RoleName& role) {
-    return core::Error(core::ErrorCode::trust, "No valid trust data for " + repo.gun() + ": its " + role.str() +
-                                                   ".json is missing from this home (run 'tufkey pull " + repo.gun() +
-                                                   "')");
+    return core::Error(core::TrustReason::missing, "No valid trust data for " + repo.gun() + ": its " + role.str() +
+                                                       ".json is missing from this home (run 'tufkey pull " +
+                                                       repo.gun() + "')");
 }
 
 // The dialect of a home that tufkey did not initialise, from root.json's `_type`.
@@ -42,12 +43,12 @@ core::Result<RepositoryConfig> config_from_root(const Repository& repo) {
     auto path = repo.metadata_dir() / "root.json";
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
-        return core::Error(core::ErrorCode::trust, "No valid trust data for " + repo.gun() +
-                                                       ": this home has no repository " + repo.gun() +
-                                                       " (run 'tufkey pull " + repo.gun() + "')");
+        return core::Error(core::TrustReason::missing, "No valid trust data for " + repo.gun() +
+                                                           ": this home has no repository " + repo.gun() +
+                                                           " (run 'tufkey pull " + repo.gun() + "')");
     TUFKEY_TRY(auto bytes, core::read_file(path, 16u << 20));
-    auto text = core::to_string(bytes);
-    config.dialect = text.find("\"_type\":\"Root\"") != std::string::npos ? Dialect::notary : Dialect::tuf;
+    TUFKEY_TRY(const tuf::DialectProfile* profile, tuf::DialectProfile::detect(core::to_string(bytes)));
+    config.dialect = profile->dialect();
     return config;
 }
 
@@ -56,7 +57,7 @@ std::string sha256_hex(std::string_view bytes) { return core::hex_encode(core::s
 }  // namespace
 
 bool is_release_role(Dialect dialect, const RoleName& role) {
-    return role.str() == "targets/releases" || (dialect == Dialect::tuf && role.str() == "releases");
+    return tuf::DialectProfile::of(dialect).is_release_role(role);
 }
 
 core::Result<RepositoryState> RepositoryState::load(const keystore::TrustHome& home, const std::string& gun,
@@ -200,7 +201,8 @@ core::Result<RoleUpdate> sign_targets_role(const RepositoryState& state, const R
     const bool has_file = current != nullptr && current->targets.has_value();
     targets.version = has_file ? current->targets->version.next() : tuf::Version();
     targets.expires = expiry_after(d, now, state.config().expires.for_role(role.str()));
-    if (d == Dialect::notary && !targets.delegations) targets.delegations = tuf::Delegations{};
+    if (tuf::DialectProfile::of(d).targets_always_delegate() && !targets.delegations)
+        targets.delegations = tuf::Delegations{};
     TUFKEY_TRY(auto json, tuf::encode_targets(d, targets));
     TUFKEY_TRY(auto authority, state.authority(role));
     TUFKEY_TRY(auto bytes, sign_role(d, std::move(json), keys, *authority.keys));
@@ -228,7 +230,8 @@ core::Result<RoleUpdate> sign_snapshot(const RepositoryState& state, Keyring& ke
     if (!state.snapshot()) return missing(state.repo(), RoleName::snapshot());
     tuf::Snapshot snapshot = *state.snapshot();
     tuf::MetaMap meta;
-    if (d == Dialect::notary) meta.emplace("root", meta_for_file(d, state.root_file().bytes, 0));
+    if (const tuf::DialectProfile& profile = tuf::DialectProfile::of(d); profile.snapshot_lists_root())
+        meta.emplace(profile.meta_key(RoleName::root()), meta_for_file(d, state.root_file().bytes, 0));
     for (const auto& role : state.targets_roles()) {
         const std::string name = meta_name(d, role.name);
         if (auto planned = planned_file(role, changed)) {

@@ -22,7 +22,7 @@ void print_summary(const GlobalOptions& globals, const char* verb, const std::st
     if (globals.json) {
         std::string versions, chain;
         for (const auto& [role, v] : s.versions)
-            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role.str()), v.value());
         for (auto v : s.root_chain) chain += fmt::format("{}{}", chain.empty() ? "" : ",", v);
         fmt::print("{{\"gun\":{},\"dialect\":{},\"file\":{},\"versions\":{{{}}},\"root_chain\":[{}]}}\n",
                    json_string(s.gun), json_string(tuf::to_string(s.dialect)), json_string(file), versions, chain);
@@ -30,7 +30,7 @@ void print_summary(const GlobalOptions& globals, const char* verb, const std::st
     }
     fmt::print("{} {} ({} dialect) {} {}\n", verb, s.gun, tuf::to_string(s.dialect),
                std::string(verb) == "Exported" ? "to" : "from", file);
-    for (const auto& [role, v] : s.versions) fmt::print("  {:<9} version {}\n", role, v);
+    for (const auto& [role, v] : s.versions) fmt::print("  {:<9} version {}\n", role.str(), v.value());
     std::string chain;
     for (auto v : s.root_chain) chain += (chain.empty() ? "" : ", ") + std::to_string(v);
     fmt::print("  root chain versions {}\n", chain);

@@ -24,7 +24,7 @@ void print_report(const GlobalOptions& globals, const std::string& gun, const ce
                                  f.written);
         }
         for (const auto& [role, v] : r.versions)
-            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role.str()), v.value());
         fmt::print("{{\"gun\":{},\"dialect\":{},\"directory\":{},\"versions\":{{{}}},\"files\":[{}]}}\n",
                    json_string(gun), json_string(tuf::to_string(r.dialect)), json_string(r.directory.string()),
                    versions, files);
@@ -35,7 +35,7 @@ void print_report(const GlobalOptions& globals, const std::string& gun, const ce
     for (const auto& f : r.files) {
         if (f.written) fmt::print("  wrote {}\n", f.path);
     }
-    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role, v);
+    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role.str(), v.value());
 }
 
 void register_publish(CLI::App& app, CommandSet& commands) {

@@ -32,7 +32,7 @@ void print_report(const GlobalOptions& globals, const std::string& gun, const ce
     if (globals.json) {
         std::string versions;
         for (const auto& [role, v] : r.versions)
-            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
+            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role.str()), v.value());
         fmt::print("{{\"gun\":{},\"dialect\":{},\"from\":{},\"anchor\":{},\"versions\":{{{}}}}}\n", json_string(gun),
                    json_string(tuf::to_string(r.dialect)), json_string(r.source), json_string(anchor_text(r.anchor)),
                    versions);
@@ -40,7 +40,7 @@ void print_report(const GlobalOptions& globals, const std::string& gun, const ce
     }
     fmt::print("Pulled {} ({} dialect) from {} ({}), verified\n", gun, tuf::to_string(r.dialect), r.source,
                anchor_text(r.anchor));
-    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role, v);
+    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role.str(), v.value());
 }
 
 void register_pull(CLI::App& app, CommandSet& commands) {

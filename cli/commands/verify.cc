@@ -15,19 +15,19 @@ namespace {
 std::string roles_text(const ceremony::VerifyReport& r) {
     std::string text;
     for (const auto& role : r.roles) {
-        if (role.role == "root") continue;
-        text += fmt::format(", {} v{}", role.role, role.version);
+        if (role.role == tuf::RoleName::root()) continue;
+        text += fmt::format(", {} v{}", role.role.str(), role.version.value());
     }
     return text;
 }
 
 void print_summary(const GlobalOptions& globals, const ceremony::VerifyReport& r) {
-    const std::uint64_t root_version = r.roles.empty() ? 0 : r.roles.front().version;
+    const std::int64_t root_version = r.roles.empty() ? 0 : r.roles.front().version.value();
     if (globals.json) {
         std::string roles;
         for (const auto& role : r.roles) {
             roles += fmt::format("{}{{\"role\":{},\"version\":{},\"expires\":{}}}", roles.empty() ? "" : ",",
-                                 json_string(role.role), role.version, json_string(role.expires));
+                                 json_string(role.role.str()), role.version.value(), json_string(role.expires));
         }
         fmt::print("{{\"gun\":{},\"dialect\":{},\"verified\":true,\"root_chain\":{},\"targets\":{},\"roles\":[{}]}}\n",
                    json_string(r.gun), json_string(tuf::to_string(r.dialect)), r.root_chain, r.target_count, roles);
@@ -57,7 +57,7 @@ void register_verify(CLI::App& app, CommandSet& commands) {
             if (globals.json) {
                 fmt::print("{{\"name\":{},\"digest\":{},\"size\":{},\"role\":{}}}\n", json_string(*name),
                            json_string("sha256:" + report.target->sha256_hex), report.target->length,
-                           json_string(report.target->role));
+                           json_string(report.target->role.str()));
             } else {
                 fmt::print("{}@sha256:{}\n", report.gun, report.target->sha256_hex);
             }

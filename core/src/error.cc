@@ -48,4 +48,44 @@ const char* to_string(ErrorCode code) noexcept {
     return "internal";
 }
 
+const char* to_string(TrustReason reason) noexcept {
+    switch (reason) {
+        case TrustReason::none:
+            return "none";
+        case TrustReason::malformed:
+            return "malformed";
+        case TrustReason::wrong_type:
+            return "wrong-type";
+        case TrustReason::unknown_key:
+            return "unknown-key";
+        case TrustReason::threshold:
+            return "threshold";
+        case TrustReason::rollback:
+            return "rollback";
+        case TrustReason::version_mismatch:
+            return "version-mismatch";
+        case TrustReason::expired:
+            return "expired";
+        case TrustReason::length_mismatch:
+            return "length-mismatch";
+        case TrustReason::hash_mismatch:
+            return "hash-mismatch";
+        case TrustReason::unsupported:
+            return "unsupported";
+        case TrustReason::not_listed:
+            return "not-listed";
+        case TrustReason::missing:
+            return "missing";
+        case TrustReason::delegation:
+            return "delegation";
+        case TrustReason::certificate:
+            return "certificate";
+        case TrustReason::dialect_mismatch:
+            return "dialect-mismatch";
+        case TrustReason::not_found:
+            return "not-found";
+    }
+    return "none";
+}
+
 }  // namespace tufkey::core

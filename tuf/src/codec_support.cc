@@ -5,7 +5,7 @@
 namespace tufkey::tuf::detail {
 
 core::Error malformed(std::string_view context, const std::string& problem) {
-    return core::Error(core::ErrorCode::trust, std::string(context) + ": " + problem);
+    return core::Error(core::TrustReason::malformed, std::string(context) + ": " + problem);
 }
 
 core::Result<Fields> Fields::of(const Json& json, std::string context) {
@@ -67,7 +67,8 @@ JsonObject Fields::rest() const {
 core::Result<void> expect_type(Fields& fields, const char* expected) {
     TUFKEY_TRY(std::string type, fields.string("_type"));
     if (type != expected) {
-        return fields.error("_type is \"" + type + "\", expected \"" + expected + "\"");
+        return core::Error(core::TrustReason::wrong_type,
+                           fields.context() + ": _type is \"" + type + "\", expected \"" + expected + "\"");
     }
     return core::success();
 }

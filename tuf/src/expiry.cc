@@ -131,7 +131,7 @@ std::string format_rfc3339_nano(ch::sys_seconds secs, std::uint32_t nanos) {
 
 core::Result<void> check_not_expired(const RoleName& role, const Expiry& expires, Instant reference) {
     if (!expires.is_expired_at(reference)) return core::success();
-    return core::Error(core::ErrorCode::trust, role.str() + ": expired at " + expires.to_string());
+    return core::Error(core::TrustReason::expired, role.str() + ": expired at " + expires.to_string());
 }
 
 }  // namespace tufkey::tuf

@@ -10,7 +10,7 @@ namespace tufkey::tuf {
 namespace {
 
 core::Error cert_error(const KeyId& id, const std::string& problem) {
-    return core::Error(core::ErrorCode::trust, "root: certificate of key " + id.str() + ": " + problem);
+    return core::Error(core::TrustReason::certificate, "root: certificate of key " + id.str() + ": " + problem);
 }
 
 bool common_name_matches(std::string_view cn, std::string_view gun) {
@@ -58,7 +58,8 @@ core::Result<Dialect> detect_dialect(std::string_view root_bytes) {
         if (type->as_string() == "Root") return Dialect::notary;
         if (type->as_string() == "root") return Dialect::tuf;
     }
-    return core::Error(core::ErrorCode::trust, "root: signed._type is neither \"Root\" (notary) nor \"root\" (tuf)");
+    return core::Error(core::TrustReason::wrong_type,
+                       "root: signed._type is neither \"Root\" (notary) nor \"root\" (tuf)");
 }
 
 }  // namespace tufkey::tuf

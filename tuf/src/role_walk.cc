@@ -3,6 +3,8 @@
 #include <set>
 #include <utility>
 
+#include "tufkey/tuf/dialect_profile.h"
+
 namespace tufkey::tuf {
 namespace {
 
@@ -14,31 +16,30 @@ struct Visit final {
 std::string role_url(const std::string& base, const TrustedSet& trusted, const RoleName& role, const MetaFile& meta) {
     std::string url = base;
     while (!url.empty() && url.back() == '/') url.pop_back();
-    url += "/";
-    if (trusted.root().consistent_snapshot.value_or(false) && meta.version)
-        url += std::to_string(meta.version->value()) + ".";
-    return url + role.quoted() + ".json";
+    const bool consistent = trusted.root().consistent_snapshot.value_or(false);
+    return url + "/" + DialectProfile::of(trusted.dialect()).url_name(role, consistent ? meta.version : std::nullopt);
 }
 
-core::Result<bool> load_one(TrustedSet& trusted, Fetcher& fetcher, const std::string& base, const Visit& visit,
-                            const UpdaterLimits& limits) {
+core::Result<bool> load_one(TrustedSet& trusted, Fetcher& fetcher, MetadataStore* store, const std::string& base,
+                            const Visit& visit, const UpdaterLimits& limits) {
     const MetaFile* meta = trusted.role_meta(visit.role);
     if (meta == nullptr) {
-        if (trusted.dialect() == Dialect::notary) return false;
-        return core::Error(core::ErrorCode::trust, visit.role.str() + ": delegated by " + visit.delegator.str() +
-                                                       " but not listed in the trusted snapshot");
+        if (!DialectProfile::of(trusted.dialect()).snapshot_lists_every_role()) return false;
+        return core::Error(core::TrustReason::not_listed, visit.role.str() + ": delegated by " + visit.delegator.str() +
+                                                              " but not listed in the trusted snapshot");
     }
     const std::string url = role_url(base, trusted, visit.role, *meta);
     TUFKEY_TRY(auto body, fetcher.fetch(url, meta->length.value_or(limits.targets_max_length)));
     if (!body) return core::Error(core::ErrorCode::remote, url + ": not found on the repository");
     TUFKEY_TRY_VOID(trusted.update_targets(*body, visit.role, visit.delegator));
+    if (store != nullptr) TUFKEY_TRY_VOID(store->store(metadata_file_name(visit.role), *body));
     return true;
 }
 
 }  // namespace
 
 core::Result<RoleWalk> load_delegation_tree(TrustedSet& trusted, Fetcher& fetcher, const std::string& base_url,
-                                            const UpdaterLimits& limits) {
+                                            const UpdaterLimits& limits, MetadataStore* store) {
     if (trusted.targets(RoleName::targets()) == nullptr)
         return core::Error(core::ErrorCode::internal, "delegation walk: targets is not trusted yet");
     RoleWalk walk;
@@ -56,12 +57,12 @@ core::Result<RoleWalk> load_delegation_tree(TrustedSet& trusted, Fetcher& fetche
         stack.pop_back();
         if (visited.contains(visit.role)) continue;
         if (visited.size() > limits.max_delegations) {
-            return core::Error(core::ErrorCode::trust, visit.role.str() + ": more than " +
-                                                           std::to_string(limits.max_delegations) +
-                                                           " delegated roles; refusing to walk further");
+            return core::Error(core::TrustReason::delegation, visit.role.str() + ": more than " +
+                                                                  std::to_string(limits.max_delegations) +
+                                                                  " delegated roles; refusing to walk further");
         }
         visited.insert(visit.role);
-        TUFKEY_TRY(bool loaded, load_one(trusted, fetcher, base_url, visit, limits));
+        TUFKEY_TRY(bool loaded, load_one(trusted, fetcher, store, base_url, visit, limits));
         if (!loaded) {
             walk.unlisted.push_back(visit.role);
             continue;

@@ -108,10 +108,10 @@ core::Result<void> check_type(Dialect dialect, const RoleName& role, const Json&
     const char* expected = type_name(dialect, role.kind());
     const Json* type = signed_part.find("_type");
     if (type == nullptr || !type->is_string()) {
-        return core::Error(core::ErrorCode::trust, role.str() + ": missing \"_type\"");
+        return core::Error(core::TrustReason::wrong_type, role.str() + ": missing \"_type\"");
     }
     if (type->as_string() != expected) {
-        return core::Error(core::ErrorCode::trust,
+        return core::Error(core::TrustReason::wrong_type,
                            role.str() + ": _type is \"" + type->as_string() + "\", expected \"" + expected + "\"");
     }
     return core::success();

@@ -85,20 +85,20 @@ core::Result<SignatureScheme> signing_scheme(const Key& key) {
 
 core::Result<SignatureScheme> verification_scheme(const Key& key, std::string_view method) {
     if (!key.public_key()) {
-        return core::Error(core::ErrorCode::trust, "keytype " + key.keytype() + " is not supported");
+        return core::Error(core::TrustReason::unsupported, "keytype " + key.keytype() + " is not supported");
     }
     std::optional<SignatureScheme> scheme;
     if (key.dialect() == Dialect::notary) {
         std::string lower(method);
         for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         scheme = notary_method_scheme(lower);
-        if (!scheme) return core::Error(core::ErrorCode::trust, "unknown signature method \"" + lower + "\"");
+        if (!scheme) return core::Error(core::TrustReason::unsupported, "unknown signature method \"" + lower + "\"");
     } else {
         scheme = tuf_scheme(key);
-        if (!scheme) return core::Error(core::ErrorCode::trust, "unknown scheme \"" + key.scheme() + "\"");
+        if (!scheme) return core::Error(core::TrustReason::unsupported, "unknown scheme \"" + key.scheme() + "\"");
     }
     if (!fits(key.public_key()->algorithm(), scheme->encoding)) {
-        return core::Error(core::ErrorCode::trust, "signature method does not fit keytype " + key.keytype());
+        return core::Error(core::TrustReason::unsupported, "signature method does not fit keytype " + key.keytype());
     }
     return *scheme;
 }

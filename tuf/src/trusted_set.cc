@@ -4,14 +4,15 @@
 
 #include "tufkey/core/digest.h"
 #include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/envelope.h"
 #include "tufkey/tuf/verify.h"
 
 namespace tufkey::tuf {
 namespace {
 
-core::Error trust(const std::string& context, const std::string& problem) {
-    return core::Error(core::ErrorCode::trust, context + ": " + problem);
+core::Error trust(core::TrustReason reason, const std::string& context, const std::string& problem) {
+    return core::Error(reason, context + ": " + problem);
 }
 
 core::Error out_of_order(const std::string& problem) {
@@ -28,9 +29,12 @@ std::optional<core::HashAlgorithm> hash_algorithm(std::string_view name) {
 core::Result<void> check_hashes(const std::string& context, const Hashes& hashes, std::string_view bytes) {
     for (const auto& [name, expected] : hashes) {
         const auto algorithm = hash_algorithm(name);
-        if (!algorithm) return trust(context, "hash algorithm " + name + " is not supported; refusing the file");
+        if (!algorithm)
+            return trust(core::TrustReason::unsupported, context,
+                         "hash algorithm " + name + " is not supported; refusing the file");
         if (core::digest(*algorithm, core::as_bytes(bytes)) != expected) {
-            return trust(context, name + " hash does not match (mix-and-match or tampered file)");
+            return trust(core::TrustReason::hash_mismatch, context,
+                         name + " hash does not match (mix-and-match or tampered file)");
         }
     }
     return core::success();
@@ -42,9 +46,7 @@ core::Result<Envelope> parse(Dialect dialect, const RoleName& role, std::string_
 
 }  // namespace
 
-std::string meta_key(Dialect dialect, const RoleName& role) {
-    return dialect == Dialect::tuf ? role.str() + ".json" : role.str();
-}
+std::string meta_key(Dialect dialect, const RoleName& role) { return DialectProfile::of(dialect).meta_key(role); }
 
 bool role_keys_rotated(const Root& before, const Root& after, const RoleName& role) {
     const RoleKeys* a = before.role_keys(role);
@@ -57,18 +59,21 @@ bool role_keys_rotated(const Root& before, const Root& after, const RoleName& ro
 
 core::Result<void> check_meta_file(const std::string& context, const MetaFile& meta, std::string_view bytes) {
     if (meta.length && *meta.length != bytes.size()) {
-        return trust(context, "length " + std::to_string(bytes.size()) + " differs from the listed " +
-                                  std::to_string(*meta.length) + " (mix-and-match or tampered file)");
+        return trust(core::TrustReason::length_mismatch, context,
+                     "length " + std::to_string(bytes.size()) + " differs from the listed " +
+                         std::to_string(*meta.length) + " (mix-and-match or tampered file)");
     }
     return check_hashes(context, meta.hashes, bytes);
 }
 
 core::Result<void> check_target_file(const std::string& context, const TargetFile& target, std::string_view bytes) {
     if (target.length != bytes.size()) {
-        return trust(context, "length " + std::to_string(bytes.size()) + " differs from the listed " +
-                                  std::to_string(target.length));
+        return trust(
+            core::TrustReason::length_mismatch, context,
+            "length " + std::to_string(bytes.size()) + " differs from the listed " + std::to_string(target.length));
     }
-    if (target.hashes.empty()) return trust(context, "the target lists no hashes; refusing it");
+    if (target.hashes.empty())
+        return trust(core::TrustReason::malformed, context, "the target lists no hashes; refusing it");
     return check_hashes(context, target.hashes, bytes);
 }
 
@@ -85,7 +90,7 @@ core::Result<void> TrustedSet::update_root(std::string_view bytes) {
     const RoleName role = RoleName::root();
     TUFKEY_TRY(Envelope envelope, parse(m_dialect, role, bytes));
     TUFKEY_TRY(Root candidate, verify_root_update(m_dialect, m_root, envelope));
-    if (m_dialect == Dialect::tuf) {
+    if (DialectProfile::of(m_dialect).root_versions_consecutive()) {
         TUFKEY_TRY_VOID(check_version_equal(role, candidate.version, m_root.version.next()));
     } else {
         TUFKEY_TRY_VOID(check_version_greater(role, candidate.version, m_root.version));
@@ -107,7 +112,8 @@ core::Result<TimestampUpdate> TrustedSet::update_timestamp(std::string_view byte
     TUFKEY_TRY_VOID(verify_top_level(m_dialect, m_root, role, envelope));
     const std::string key = meta_key(m_dialect, RoleName::snapshot());
     auto listed = candidate.meta.find(key);
-    if (listed == candidate.meta.end()) return trust(role.str(), "meta does not list " + key);
+    if (listed == candidate.meta.end())
+        return trust(core::TrustReason::not_listed, role.str(), "meta does not list " + key);
     if (m_timestamp) {
         TUFKEY_TRY_VOID(check_version_not_lower(role, candidate.version, m_timestamp->version));
         if (candidate.version == m_timestamp->version) return TimestampUpdate::unchanged;
@@ -122,7 +128,7 @@ core::Result<TimestampUpdate> TrustedSet::update_timestamp(std::string_view byte
 }
 
 core::Result<void> TrustedSet::check_final_timestamp() const {
-    if (!m_timestamp) return trust("timestamp", "no trusted timestamp");
+    if (!m_timestamp) return trust(core::TrustReason::missing, "timestamp", "no trusted timestamp");
     return check_not_expired(RoleName::timestamp(), m_timestamp->expires, m_reference);
 }
 
@@ -147,11 +153,12 @@ core::Result<void> TrustedSet::check_snapshot_rollback(const Snapshot& candidate
     if (!m_snapshot) return core::success();
     for (const auto& [name, old_file] : m_snapshot->meta) {
         auto it = candidate.meta.find(name);
-        if (it == candidate.meta.end()) return trust("snapshot", "no longer lists " + name + " (rollback)");
+        if (it == candidate.meta.end())
+            return trust(core::TrustReason::rollback, "snapshot", "no longer lists " + name + " (rollback)");
         if (old_file.version && it->second.version && *it->second.version < *old_file.version) {
-            return trust("snapshot", "lists " + name + " version " + std::to_string(it->second.version->value()) +
-                                         ", lower than the trusted " + std::to_string(old_file.version->value()) +
-                                         " (rollback)");
+            return trust(core::TrustReason::rollback, "snapshot",
+                         "lists " + name + " version " + std::to_string(it->second.version->value()) +
+                             ", lower than the trusted " + std::to_string(old_file.version->value()) + " (rollback)");
         }
     }
     return core::success();
@@ -163,7 +170,7 @@ core::Result<void> TrustedSet::update_snapshot(std::string_view bytes, bool from
     TUFKEY_TRY_VOID(check_final_timestamp());
     const RoleName role = RoleName::snapshot();
     const MetaFile* listed = snapshot_meta();
-    if (listed == nullptr) return trust("timestamp", "lists no snapshot");
+    if (listed == nullptr) return trust(core::TrustReason::not_listed, "timestamp", "lists no snapshot");
     // A saved copy skips the hash check only where the version check below can tell a stale
     // copy from the current one; Notary's meta carries no version, so there the hash decides.
     if (!from_local || !listed->version) TUFKEY_TRY_VOID(check_meta_file(role.str(), *listed, bytes));
@@ -176,7 +183,7 @@ core::Result<void> TrustedSet::update_snapshot(std::string_view bytes, bool from
 }
 
 core::Result<void> TrustedSet::check_final_snapshot() const {
-    if (!m_snapshot) return trust("snapshot", "no trusted snapshot");
+    if (!m_snapshot) return trust(core::TrustReason::missing, "snapshot", "no trusted snapshot");
     TUFKEY_TRY_VOID(check_not_expired(RoleName::snapshot(), m_snapshot->expires, m_reference));
     const MetaFile* listed = snapshot_meta();
     if (listed != nullptr && listed->version) {
@@ -194,7 +201,8 @@ core::Result<void> TrustedSet::update_targets(std::string_view bytes, const Role
         return out_of_order(role.str() + " needs its trusted delegator " + delegator.str());
     }
     const MetaFile* listed = role_meta(role);
-    if (listed == nullptr) return trust(role.str(), "not listed in the trusted snapshot; refusing it");
+    if (listed == nullptr)
+        return trust(core::TrustReason::not_listed, role.str(), "not listed in the trusted snapshot; refusing it");
     TUFKEY_TRY_VOID(check_meta_file(role.str(), *listed, bytes));
     TUFKEY_TRY(Envelope envelope, parse(m_dialect, role, bytes));
     TUFKEY_TRY(Targets candidate, decode_targets(m_dialect, envelope.signed_part));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tufkey/core/encoding.h"
+#include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/path_match.h"
 
 namespace tufkey::tuf {
@@ -24,8 +25,8 @@ std::string strip_trailing_slashes(std::string url) {
     return url;
 }
 
-core::Error trust(const std::string& context, const std::string& problem) {
-    return core::Error(core::ErrorCode::trust, context + ": " + problem);
+core::Error trust(core::TrustReason reason, const std::string& context, const std::string& problem) {
+    return core::Error(reason, context + ": " + problem);
 }
 
 // The URL path of a target: "dir/HASH.name" under consistent snapshots, else the path.
@@ -66,23 +67,26 @@ std::string target_file_name(std::string_view target_path) {
 }
 
 Updater::Updater(std::string base, Fetcher& fetcher, MetadataStore& store, TrustedSet trusted, UpdaterLimits limits)
-    : m_base(std::move(base)), m_fetcher(&fetcher), m_store(&store), m_trusted(std::move(trusted)), m_limits(limits) {}
+    : m_base(std::move(base)),
+      m_fetcher(&fetcher),
+      m_store(&store),
+      m_trusted(std::move(trusted)),
+      m_limits(limits),
+      m_profile(&DialectProfile::of(m_trusted.dialect())) {}
 
 core::Result<Updater> Updater::create(Dialect dialect, std::string metadata_base_url, Fetcher& fetcher,
                                       MetadataStore& store, Instant reference_time, UpdaterLimits limits) {
     TUFKEY_TRY(auto root_bytes, store.load(metadata_file_name(RoleName::root())));
     if (!root_bytes) {
-        return core::Error(core::ErrorCode::trust,
+        return core::Error(core::TrustReason::missing,
                            "root: no trusted root.json in the metadata directory; run init first");
     }
     TUFKEY_TRY(TrustedSet trusted, TrustedSet::create(dialect, *root_bytes, reference_time));
     return Updater(strip_trailing_slashes(std::move(metadata_base_url)), fetcher, store, std::move(trusted), limits);
 }
 
-std::string Updater::metadata_url(const std::string& quoted_name, std::optional<Version> version) const {
-    std::string url = m_base + "/";
-    if (version) url += std::to_string(version->value()) + ".";
-    return url + quoted_name + ".json";
+std::string Updater::metadata_url(const RoleName& role, std::optional<Version> version) const {
+    return m_base + "/" + m_profile->url_name(role, version);
 }
 
 core::Result<std::string> Updater::fetch_required(const std::string& url, std::size_t max_length) {
@@ -124,7 +128,7 @@ core::Result<void> Updater::load_timestamp() {
     TUFKEY_TRY(auto local, m_store->load(kTimestampFile));
     if (local) (void)m_trusted.update_timestamp(*local);  // a stale local copy still guards rollback
     TUFKEY_TRY(std::string body,
-               fetch_required(metadata_url("timestamp", std::nullopt), m_limits.timestamp_max_length));
+               fetch_required(metadata_url(RoleName::timestamp(), std::nullopt), m_limits.timestamp_max_length));
     TUFKEY_TRY(TimestampUpdate outcome, m_trusted.update_timestamp(body));
     if (outcome == TimestampUpdate::unchanged) return core::success();
     return m_store->store(kTimestampFile, body);
@@ -134,9 +138,9 @@ core::Result<void> Updater::load_snapshot() {
     TUFKEY_TRY(auto local, m_store->load(kSnapshotFile));
     if (local && m_trusted.update_snapshot(*local, true)) return core::success();
     const MetaFile* meta = m_trusted.snapshot_meta();
-    if (meta == nullptr) return trust("timestamp", "lists no snapshot");
+    if (meta == nullptr) return trust(core::TrustReason::not_listed, "timestamp", "lists no snapshot");
     const bool consistent = m_trusted.root().consistent_snapshot.value_or(false);
-    const std::string url = metadata_url("snapshot", consistent ? meta->version : std::nullopt);
+    const std::string url = metadata_url(RoleName::snapshot(), consistent ? meta->version : std::nullopt);
     TUFKEY_TRY(std::string body, fetch_required(url, meta->length.value_or(m_limits.snapshot_max_length)));
     TUFKEY_TRY_VOID(m_trusted.update_snapshot(body, false));
     return m_store->store(kSnapshotFile, body);
@@ -148,9 +152,10 @@ core::Result<void> Updater::load_targets(const RoleName& role, const RoleName& d
     TUFKEY_TRY(auto local, m_store->load(file_name));
     if (local && m_trusted.update_targets(*local, role, delegator)) return core::success();
     const MetaFile* meta = m_trusted.role_meta(role);
-    if (meta == nullptr) return trust(role.str(), "not listed in the trusted snapshot; not fetching it");
+    if (meta == nullptr)
+        return trust(core::TrustReason::not_listed, role.str(), "not listed in the trusted snapshot; not fetching it");
     const bool consistent = m_trusted.root().consistent_snapshot.value_or(false);
-    const std::string url = metadata_url(role.quoted(), consistent ? meta->version : std::nullopt);
+    const std::string url = metadata_url(role, consistent ? meta->version : std::nullopt);
     TUFKEY_TRY(std::string body, fetch_required(url, meta->length.value_or(m_limits.targets_max_length)));
     TUFKEY_TRY_VOID(m_trusted.update_targets(body, role, delegator));
     return m_store->store(file_name, body);

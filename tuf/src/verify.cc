@@ -9,15 +9,16 @@
 namespace tufkey::tuf {
 namespace {
 
-core::Error trust(const std::string& context, const std::string& problem) {
-    return core::Error(core::ErrorCode::trust, context + ": " + problem);
+core::Error trust(core::TrustReason reason, const std::string& context, const std::string& problem) {
+    return core::Error(reason, context + ": " + problem);
 }
 
 core::Result<void> check_unique_keyids(const std::string& context, const Envelope& envelope) {
     std::set<std::string, std::less<>> seen;
     for (const Signature& signature : envelope.signatures) {
         if (!seen.insert(signature.keyid).second) {
-            return trust(context, "signature key ID " + signature.keyid + " appears more than once");
+            return trust(core::TrustReason::malformed, context,
+                         "signature key ID " + signature.keyid + " appears more than once");
         }
     }
     return core::success();
@@ -29,10 +30,13 @@ core::Result<std::map<KeyId, const Key*>> authorised_keys(const std::string& con
     std::map<KeyId, const Key*> out;
     for (const KeyId& id : keyids) {
         auto it = keys.find(id);
-        if (it == keys.end()) return trust(context, "authorised key ID " + id.str() + " is not among the keys");
+        if (it == keys.end())
+            return trust(core::TrustReason::unknown_key, context,
+                         "authorised key ID " + id.str() + " is not among the keys");
         const KeyId computed = it->second.id();
         if (computed != id) {
-            return trust(context, "key ID " + id.str() + " does not match its key (computed " + computed.str() + ")");
+            return trust(core::TrustReason::unknown_key, context,
+                         "key ID " + id.str() + " does not match its key (computed " + computed.str() + ")");
         }
         out.emplace(id, &it->second);
     }
@@ -58,8 +62,9 @@ core::Result<SignatureReport> check_signatures(Dialect dialect, const std::strin
     }
     report.distinct_keys = distinct.size();
     if (report.distinct_keys < threshold) {
-        return trust(context, "valid signatures did not meet threshold (" + std::to_string(report.distinct_keys) +
-                                  " of " + std::to_string(threshold) + " distinct keys)");
+        return trust(core::TrustReason::threshold, context,
+                     "valid signatures did not meet threshold (" + std::to_string(report.distinct_keys) + " of " +
+                         std::to_string(threshold) + " distinct keys)");
     }
     return report;
 }
@@ -84,7 +89,7 @@ core::Result<SignatureReport> verify_signatures(Dialect dialect, const RoleName&
 core::Result<SignatureReport> verify_top_level(Dialect dialect, const Root& trusted_root, const RoleName& role,
                                                const Envelope& envelope) {
     const RoleKeys* role_keys = trusted_root.role_keys(role);
-    if (role_keys == nullptr) return trust(role.str(), "is not a top-level role");
+    if (role_keys == nullptr) return trust(core::TrustReason::malformed, role.str(), "is not a top-level role");
     TUFKEY_TRY_VOID(check_type(dialect, role, envelope.signed_part));
     return check_signatures(dialect, role.str(), envelope, trusted_root.keys, role_keys->keyids, role_keys->threshold);
 }
@@ -92,7 +97,8 @@ core::Result<SignatureReport> verify_top_level(Dialect dialect, const Root& trus
 core::Result<SignatureReport> verify_delegated(Dialect dialect, const Delegations& parent, const RoleName& role,
                                                const Envelope& envelope) {
     const DelegatedRole* delegation = parent.find(role);
-    if (delegation == nullptr) return trust(role.str(), "is not delegated by its parent");
+    if (delegation == nullptr)
+        return trust(core::TrustReason::delegation, role.str(), "is not delegated by its parent");
     TUFKEY_TRY_VOID(check_type(dialect, role, envelope.signed_part));
     return check_signatures(dialect, role.str(), envelope, parent.keys, delegation->keyids, delegation->threshold);
 }
@@ -111,7 +117,7 @@ core::Result<void> check_key_ids(const RoleName& context, const KeyMap& keys) {
     for (const auto& [listed, key] : keys) {
         const KeyId computed = key.id();
         if (computed != listed) {
-            return trust(context.str(),
+            return trust(core::TrustReason::unknown_key, context.str(),
                          "key ID " + listed.str() + " does not match its key (computed " + computed.str() + ")");
         }
     }
@@ -123,23 +129,27 @@ namespace {
 core::Result<void> check_one_delegation(Dialect dialect, const RoleName& owner, const Delegations& delegations,
                                         const DelegatedRole& role) {
     auto valid = RoleName::delegated(dialect, role.name.str());
-    if (!valid) return trust(owner.str(), valid.error().message);
+    if (!valid) return trust(core::TrustReason::delegation, owner.str(), valid.error().message);
     const std::string& name = role.name.str();
     if (dialect == Dialect::notary && name.substr(0, name.rfind('/')) != owner.str()) {
-        return trust(owner.str(), "may delegate only to its direct children, not to " + name);
+        return trust(core::TrustReason::delegation, owner.str(),
+                     "may delegate only to its direct children, not to " + name);
     }
-    if (role.threshold < 1) return trust(owner.str(), name + " has threshold 0");
+    if (role.threshold < 1) return trust(core::TrustReason::delegation, owner.str(), name + " has threshold 0");
     for (const KeyId& id : role.keyids) {
         if (!delegations.keys.contains(id)) {
-            return trust(owner.str(), name + " lists key ID " + id.str() + ", which is not among the keys");
+            return trust(core::TrustReason::delegation, owner.str(),
+                         name + " lists key ID " + id.str() + ", which is not among the keys");
         }
     }
     if (const auto* prefixes = std::get_if<PathHashPrefixes>(&role.paths)) {
-        if (dialect == Dialect::notary) return trust(owner.str(), name + ": notary has no path_hash_prefixes");
+        if (dialect == Dialect::notary)
+            return trust(core::TrustReason::delegation, owner.str(), name + ": notary has no path_hash_prefixes");
         for (const std::string& prefix : prefixes->prefixes) {
             for (char c : prefix) {
                 if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                    return trust(owner.str(), name + ": path hash prefix \"" + prefix + "\" is not lowercase hex");
+                    return trust(core::TrustReason::delegation, owner.str(),
+                                 name + ": path hash prefix \"" + prefix + "\" is not lowercase hex");
                 }
             }
         }
@@ -151,13 +161,14 @@ core::Result<void> check_one_delegation(Dialect dialect, const RoleName& owner, 
 
 core::Result<void> check_delegations(Dialect dialect, const RoleName& owner, const Delegations& delegations) {
     if (owner.kind() != RoleKind::targets && owner.kind() != RoleKind::delegated) {
-        return trust(owner.str(), "only targets roles can delegate");
+        return trust(core::TrustReason::delegation, owner.str(), "only targets roles can delegate");
     }
     TUFKEY_TRY_VOID(check_key_ids(owner, delegations.keys));
     std::set<std::string, std::less<>> names;
     for (const DelegatedRole& role : delegations.roles) {
         if (!names.insert(role.name.str()).second) {
-            return trust(owner.str(), "delegates to " + role.name.str() + " more than once");
+            return trust(core::TrustReason::delegation, owner.str(),
+                         "delegates to " + role.name.str() + " more than once");
         }
         TUFKEY_TRY_VOID(check_one_delegation(dialect, owner, delegations, role));
     }

@@ -18,6 +18,16 @@ inline ::testing::AssertionResult succeeded(const core::Result<void>& result) {
     return ::testing::AssertionFailure() << result.error().message;
 }
 
+// A trust failure for exactly `reason` (the message is printed when it is not).
+template <typename T>
+::testing::AssertionResult refused(const core::Result<T>& result, core::TrustReason reason) {
+    if (result) return ::testing::AssertionFailure() << "accepted; expected a refusal for " << core::to_string(reason);
+    if (result.error().code == core::ErrorCode::trust && result.error().reason == reason)
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "refused for " << core::to_string(result.error().reason) << " (expected "
+                                         << core::to_string(reason) << "): " << result.error().message;
+}
+
 class Client final {
 public:
     explicit Client(const TestRepository& repo) : m_fetcher(repo) { store.files["root.json"] = repo.initial_root(); }
@@ -49,6 +59,11 @@ public:
         return found.has_value();
     }
     [[nodiscard]] const std::vector<std::string>& requests() const { return m_fetcher.requests; }
+    // The byte cap the client gave the fetcher for `path` (0 when it never asked for it).
+    [[nodiscard]] std::size_t cap(const std::string& path) const {
+        auto it = m_fetcher.caps.find(path);
+        return it == m_fetcher.caps.end() ? 0 : it->second;
+    }
     // The requests made after the four top-level ones.
     [[nodiscard]] std::vector<std::string> delegated_requests() const {
         const auto& all = m_fetcher.requests;

@@ -138,8 +138,7 @@ TEST(ClientDelegations, RoleAbsentFromSnapshotIsNeverFetched) {
     repo.omit_from_snapshot.insert("A");
     repo.publish_all();
     Client client(repo);
-    auto found = client.find("a.txt");
-    EXPECT_FALSE(found && *found);
+    EXPECT_TRUE(refused(client.find("a.txt"), core::TrustReason::not_listed));
     EXPECT_TRUE(client.delegated_requests().empty());
 }
 
@@ -148,14 +147,17 @@ TEST(ClientDelegations, DelegatedRoleSignedByTheWrongKeyIsRefused) {
     repo.add_delegation("targets", "A", {"*"});
     repo.add_target("A", "a.txt", "A");
     repo.publish_all();
+    // targets now trusts a stranger's key for A; A is still signed by its own key only.
+    const tuf::Key stranger = tuf::Key::tuf(repo.new_key().public_key());
     tuf::Targets& owner = repo.targets;
-    owner.delegations->roles.front().keyids = {tuf::Key::tuf(repo.new_key().public_key()).id()};
-    owner.delegations->keys.insert_or_assign(owner.delegations->roles.front().keyids.front(),
-                                             tuf::Key::tuf(repo.signers("snapshot").front()->public_key()));
+    owner.delegations->roles.front().keyids = {stranger.id()};
+    owner.delegations->keys.insert_or_assign(stranger.id(), stranger);
     repo.publish_all();
     Client client(repo);
     auto found = client.find("a.txt");
-    EXPECT_FALSE(found && *found);
+    ASSERT_FALSE(found);
+    EXPECT_EQ(found.error().reason, core::TrustReason::threshold) << found.error().message;
+    EXPECT_EQ(found.error().message.rfind("A: ", 0), 0u) << found.error().message;
 }
 
 TEST(ClientDelegations, PathTraversalRoleNamesStayInsideTheMetadataDirectory) {
@@ -200,17 +202,23 @@ TEST(ClientDownload, SubstitutedTargetIsRefused) {
     repo.put_file("targets/" + sha256_hex("payload") + ".app.tar", "PAYLOAD");
     Client client(repo);
     auto bytes = client.download("app.tar");
-    ASSERT_FALSE(bytes);
-    EXPECT_NE(bytes.error().message.find("hash"), std::string::npos);
+    EXPECT_TRUE(refused(bytes, core::TrustReason::hash_mismatch));
 }
 
 TEST(ClientDownload, LengthCapRefusesEndlessData) {
     TestRepository repo;
     repo.add_target("targets", "app.tar", "payload");
     repo.publish_all();
-    repo.put_file("targets/" + sha256_hex("payload") + ".app.tar", "payload and then some more");
+    const std::string path = "targets/" + sha256_hex("payload") + ".app.tar";
+    repo.put_file(path, "payload and then some more");
     Client client(repo);
-    EXPECT_FALSE(client.download("app.tar"));
+    auto bytes = client.download("app.tar");
+    ASSERT_FALSE(bytes);
+    // The client capped the transfer at the listed length, so the fetcher refused the endless
+    // data before any hash was computed (a trust failure would mean the cap was not applied).
+    EXPECT_EQ(client.cap(path), std::string("payload").size());
+    EXPECT_EQ(bytes.error().code, core::ErrorCode::remote) << bytes.error().message;
+    EXPECT_EQ(bytes.error().reason, core::TrustReason::none);
 }
 
 TEST(ClientDownload, UnknownHashAlgorithmAloneIsRefused) {
@@ -224,7 +232,7 @@ TEST(ClientDownload, UnknownHashAlgorithmAloneIsRefused) {
     repo.put_file("targets/" + core::hex_encode(digest) + ".app.tar", "payload");
     Client client(repo);
     auto bytes = client.download("app.tar");
-    ASSERT_FALSE(bytes);
+    EXPECT_TRUE(refused(bytes, core::TrustReason::unsupported));
     EXPECT_NE(bytes.error().message.find("blake9"), std::string::npos) << bytes.error().message;
 }
 

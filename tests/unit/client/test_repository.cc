@@ -255,6 +255,7 @@ core::Result<std::optional<std::string>> MemoryFetcher::fetch(const std::string&
     if (!url.starts_with(prefix)) return core::Error(core::ErrorCode::remote, "unexpected URL " + url);
     const std::string path = url.substr(prefix.size());
     requests.push_back(path);
+    caps[path] = max_length;
     auto bytes = m_repo.file(path);
     if (!bytes) return std::optional<std::string>();
     if (bytes->size() > max_length) return core::Error(core::ErrorCode::remote, url + ": larger than the cap");

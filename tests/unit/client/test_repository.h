@@ -100,6 +100,7 @@ public:
     explicit MemoryFetcher(const TestRepository& repo) : m_repo(repo) {}
     core::Result<std::optional<std::string>> fetch(const std::string& url, std::size_t max_length) override;
     std::vector<std::string> requests;
+    std::map<std::string, std::size_t> caps;  // the max_length asked for each path, last request
 
 private:
     const TestRepository& m_repo;

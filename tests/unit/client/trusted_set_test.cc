@@ -35,7 +35,7 @@ TEST(TrustedSet, RootRollbackToTheSameVersionIsRefused) {
     TestRepository repo;
     TrustedSet set = trusted(repo);
     auto again = set.update_root(repo.initial_root());
-    ASSERT_FALSE(again);
+    EXPECT_TRUE(refused(again, core::TrustReason::version_mismatch));
     EXPECT_EQ(set.root().version.value(), 1);
 }
 
@@ -48,11 +48,11 @@ TEST(TrustedSet, ExpiredTimestampStaysTheRollbackBaseline) {
     repo.timestamp.expires = TestRepository::expiry_in(std::chrono::hours(24));
     const std::string valid_v4 = repo.publish_timestamp();
     TrustedSet set = trusted(repo);
-    EXPECT_FALSE(set.update_timestamp(expired_v5));  // refused as final, kept as baseline
+    EXPECT_TRUE(refused(set.update_timestamp(expired_v5), core::TrustReason::expired));  // kept as baseline
     ASSERT_NE(set.timestamp(), nullptr);
     auto rollback = set.update_timestamp(valid_v4);
-    ASSERT_FALSE(rollback);
-    EXPECT_NE(rollback.error().message.find("timestamp"), std::string::npos);
+    EXPECT_TRUE(refused(rollback, core::TrustReason::rollback));
+    EXPECT_EQ(rollback.error().message.rfind("timestamp: ", 0), 0u) << rollback.error().message;
 }
 
 TEST(TrustedSet, EqualTimestampVersionIsUnchangedNotAnError) {

@@ -6,7 +6,8 @@
 #   pkcs11/   core/ only; the only module that includes pkcs11.h
 #   remote/   core/ only; the only module that includes curl
 #   keystore/ tuf/ and core/ (no pkcs11/, remote/)
-#   cli/      no Cryptoki, libp11, curl or OpenSSL headers
+#   cli/      no Cryptoki, libp11, curl or OpenSSL headers; no remote/ and no tuf/ updater,
+#             trusted set or role walk (verification runs in ceremony/'s pipeline)
 #   libp11 appears only in tests/.
 set -uo pipefail
 ROOT="${1:?usage: check-layering.sh ROOT}"
@@ -36,6 +37,7 @@ rule keystore 'tufkey/(pkcs11|remote|ceremony)/' "keystore/ depends on tuf/ and 
 rule keystore "$CRYPTOKI|curl/|libp11" "keystore/ must not use Cryptoki, curl or libp11"
 rule ceremony "$CRYPTOKI|curl/|libp11" "ceremony/ reaches tokens and servers only through pkcs11/ and remote/"
 rule cli      "$CRYPTOKI|curl/|libp11|openssl/|tufkey/core/openssl_handles\.h" "cli/ never includes Cryptoki, libp11, curl or OpenSSL headers"
+rule cli      'tufkey/remote/|tufkey/tuf/(updater|trusted_set|role_walk)\.h' "cli/ never fetches or verifies itself: the verification pipeline is ceremony/'s"
 
 if ((violations)); then
     echo "layering: $violations violation(s)"

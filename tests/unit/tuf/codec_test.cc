@@ -108,6 +108,7 @@ TEST(Codec, WrongTypeIsRefusedExactly) {
     ASSERT_FALSE(root.ok());
     EXPECT_EQ(root.error().code, core::ErrorCode::trust);
     EXPECT_EQ(root.error().message, "root: _type is \"Root\", expected \"root\"");
+    EXPECT_EQ(root.error().reason, core::TrustReason::wrong_type);
     auto as_targets = decode_targets(Dialect::tuf, *encode_root(Dialect::tuf, make_root(Dialect::tuf, {&k})));
     EXPECT_FALSE(as_targets.ok());
 }

@@ -70,6 +70,7 @@ TEST(Version, RollbackHelpers) {
     ASSERT_FALSE(equal.ok());
     EXPECT_EQ(equal.error().code, core::ErrorCode::trust);
     EXPECT_EQ(equal.error().message, "root: version 2 is not greater than the trusted version 2 (rollback)");
+    EXPECT_EQ(equal.error().reason, core::TrustReason::rollback);
     EXPECT_TRUE(check_version_not_lower(RoleName::timestamp(), v2, v2).ok());
     EXPECT_FALSE(check_version_not_lower(RoleName::timestamp(), v2, v3).ok());
     EXPECT_TRUE(check_version_equal(RoleName::snapshot(), v3, v3).ok());
@@ -134,6 +135,7 @@ TEST(Expiry, ExpiredAtAndAfterTheInstant) {
     ASSERT_FALSE(check.ok());
     EXPECT_EQ(check.error().code, core::ErrorCode::trust);
     EXPECT_EQ(check.error().message, "targets: expired at 2030-01-01T00:00:00Z");
+    EXPECT_EQ(check.error().reason, core::TrustReason::expired);
     EXPECT_TRUE(check_not_expired(RoleName::targets(), e, instant - hours(1)).ok());
 }
 

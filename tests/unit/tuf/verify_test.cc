@@ -47,6 +47,7 @@ TEST_P(VerifyTest, BadSignatureFailsThreshold) {
     ASSERT_FALSE(report.ok());
     EXPECT_EQ(report.error().code, core::ErrorCode::trust);
     EXPECT_EQ(report.error().message, "targets: valid signatures did not meet threshold (0 of 1 distinct keys)");
+    EXPECT_EQ(report.error().reason, core::TrustReason::threshold);
 }
 
 TEST_P(VerifyTest, SignatureOverOtherContentFails) {
@@ -62,6 +63,7 @@ TEST_P(VerifyTest, WrongTypeIsRefusedEvenWhenSigned) {
     auto report = verify_top_level(dialect(), make_root(dialect(), {&k}), RoleName::snapshot(), envelope);
     ASSERT_FALSE(report.ok());
     EXPECT_NE(report.error().message.find("snapshot: _type is"), std::string::npos) << report.error().message;
+    EXPECT_EQ(report.error().reason, core::TrustReason::wrong_type);
 }
 
 TEST_P(VerifyTest, KeyIdNotMatchingItsKeyIsRefused) {
@@ -77,6 +79,7 @@ TEST_P(VerifyTest, KeyIdNotMatchingItsKeyIsRefused) {
     auto report = verify_top_level(dialect(), root, RoleName::targets(), envelope);
     ASSERT_FALSE(report.ok());
     EXPECT_NE(report.error().message.find("does not match its key"), std::string::npos) << report.error().message;
+    EXPECT_EQ(report.error().reason, core::TrustReason::unknown_key);
     EXPECT_FALSE(check_key_ids(RoleName::root(), root.keys).ok());
 }
 
@@ -111,6 +114,7 @@ TEST_P(VerifyTest, ThresholdOfTwoNeedsTwoDistinctKeys) {
     auto one = verify_top_level(dialect(), root, RoleName::root(), sign_with(dialect(), root_json, {&a}));
     ASSERT_FALSE(one.ok());
     EXPECT_EQ(one.error().message, "root: valid signatures did not meet threshold (1 of 2 distinct keys)");
+    EXPECT_EQ(one.error().reason, core::TrustReason::threshold);
 }
 
 TEST(VerifyNotary, OneKeyListedUnderTwoIdsCountsOnce) {
@@ -133,6 +137,7 @@ TEST(VerifyNotary, OneKeyListedUnderTwoIdsCountsOnce) {
     auto report = verify_top_level(Dialect::notary, root, RoleName::root(), envelope);
     ASSERT_FALSE(report.ok());
     EXPECT_EQ(report.error().message, "root: valid signatures did not meet threshold (1 of 2 distinct keys)");
+    EXPECT_EQ(report.error().reason, core::TrustReason::threshold);
 }
 
 TEST(VerifyNotary, EcdsaSignaturesAreRawRS) {
@@ -158,9 +163,11 @@ TEST_P(VerifyTest, RootUpdateNeedsOldAndNewRootKeys) {
     auto only_new = verify_root_update(dialect(), trusted, sign_with(dialect(), next_json, {&new_key}));
     ASSERT_FALSE(only_new.ok());
     EXPECT_NE(only_new.error().message.find("root (trusted root keys)"), std::string::npos);
+    EXPECT_EQ(only_new.error().reason, core::TrustReason::threshold);
     auto only_old = verify_root_update(dialect(), trusted, sign_with(dialect(), next_json, {&old_key}));
     ASSERT_FALSE(only_old.ok());
     EXPECT_NE(only_old.error().message.find("root (new root keys)"), std::string::npos);
+    EXPECT_EQ(only_old.error().reason, core::TrustReason::threshold);
     auto both = verify_root_update(dialect(), trusted, sign_with(dialect(), next_json, {&old_key, &new_key}));
     ASSERT_TRUE(both.ok()) << both.error().message;
     EXPECT_TRUE(check_version_greater(RoleName::root(), both->version, trusted.version).ok());
@@ -179,6 +186,7 @@ TEST_P(VerifyTest, DelegatedRoleVerifiesAgainstItsParent) {
     auto report = verify_delegated(dialect(), delegations, stranger, envelope);
     ASSERT_FALSE(report.ok());
     EXPECT_EQ(report.error().message, "targets/other: is not delegated by its parent");
+    EXPECT_EQ(report.error().reason, core::TrustReason::delegation);
 }
 
 TEST(VerifyNotary, DelegationsMustBeDirectChildren) {

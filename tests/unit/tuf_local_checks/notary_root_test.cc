@@ -48,6 +48,10 @@ TEST_F(NotaryRootCertificates, CertificateForTheGunPasses) { EXPECT_EQ(check(roo
 TEST_F(NotaryRootCertificates, WildcardPrefixPasses) { EXPECT_EQ(check(root_with("registry.example.com/*")), "ok"); }
 
 TEST_F(NotaryRootCertificates, OtherCommonNameIsRefused) {
+    const auto refused = check_notary_root_certificates(root_with("registry.example.com/team/other"), kGun,
+                                                        std::chrono::system_clock::now());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().reason, core::TrustReason::certificate);
     const auto message = check(root_with("registry.example.com/team/other"));
     EXPECT_EQ(message.rfind("root: certificate of key ", 0), 0u) << message;
     EXPECT_NE(message.find("is not the repository name"), std::string::npos) << message;

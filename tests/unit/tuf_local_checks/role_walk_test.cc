@@ -54,6 +54,7 @@ TEST(RoleWalk, RoleMissingFromTheSnapshotIsRefusedInTuf) {
     repo.publish_all();
     const auto w = walk(repo);
     ASSERT_FALSE(w.walk.ok());
+    EXPECT_EQ(w.walk.error().reason, core::TrustReason::not_listed);
     EXPECT_EQ(w.walk.error().message.rfind("A: ", 0), 0u) << w.walk.error().message;
 }
 
@@ -76,6 +77,7 @@ TEST(RoleWalk, TamperedRoleIsRefusedNamingIt) {
     }
     const auto after = walk(repo);
     ASSERT_FALSE(after.walk.ok());
+    EXPECT_EQ(after.walk.error().reason, core::TrustReason::threshold);
     EXPECT_EQ(after.walk.error().message.rfind("B: ", 0), 0u) << after.walk.error().message;
 }
 

@@ -32,6 +32,8 @@
 #include "tufkey/core/result.h"
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/dialect.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 
 namespace tufkey::ceremony {
 
@@ -40,8 +42,8 @@ inline constexpr const char* kBundleFormat = "tufkey-bundle/1";
 struct BundleSummary final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
-    std::map<std::string, std::uint64_t> versions;  // role -> version
-    std::vector<std::uint64_t> root_chain;          // root versions carried
+    std::map<tuf::RoleName, tuf::Version> versions;  // role -> version
+    std::vector<std::uint64_t> root_chain;           // root versions carried
 };
 
 struct BundleExportReport final {

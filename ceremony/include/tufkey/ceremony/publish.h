@@ -34,6 +34,8 @@
 #include "tufkey/core/result.h"
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/dialect.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 
 namespace tufkey::ceremony {
 
@@ -50,7 +52,7 @@ struct PublishReport final {
     std::filesystem::path directory;
     tuf::Dialect dialect = tuf::Dialect::notary;
     std::vector<File> files;
-    std::map<std::string, std::uint64_t> versions;  // role -> version published
+    std::map<tuf::RoleName, tuf::Version> versions;  // role -> version published
 };
 
 core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, const PublishRequest& request);

@@ -1,6 +1,6 @@
 // `tufkey pull GUN --from URL|DIR [--root FILE]`: fetches a repository's metadata into the
-// home, verified by the TUF client workflow (tuf::Updater and tuf::TrustedSet; nothing else
-// decides what is trusted).
+// home, verified by the verification pipeline (ceremony/src/pipeline.h: tuf::Updater and
+// tuf::TrustedSet; nothing else decides what is trusted).
 //
 // Where the metadata is: a notary-dialect repository under FROM/v2/<GUN>/_trust/tuf/ (the
 // Notary server's read API, which `tufkey publish` also writes), a tuf-dialect one at FROM
@@ -33,6 +33,8 @@
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/result.h"
 #include "tufkey/tuf/dialect.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 
 namespace tufkey::ceremony {
 
@@ -49,7 +51,7 @@ struct PullReport final {
     tuf::Dialect dialect = tuf::Dialect::notary;
     std::string source;
     enum class Anchor { pinned, home, first_use } anchor = Anchor::home;
-    std::map<std::string, std::uint64_t> versions;  // role -> version now in the home
+    std::map<tuf::RoleName, tuf::Version> versions;  // role -> version now in the home
     std::vector<std::filesystem::path> files_written;
 };
 

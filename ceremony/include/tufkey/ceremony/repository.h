@@ -85,6 +85,8 @@ public:
                         std::string_view bytes) const;
     // Stages a root version for the chain (roots/<N>.root.json) in `tx`.
     void keep_root_version(keystore::HomeTransaction& tx, std::uint64_t version, std::string_view bytes) const;
+    // metadata/root.json (the same file in both dialects), or nullopt when there is none.
+    [[nodiscard]] core::Result<std::optional<std::string>> read_current_root() const;
     // Every kept root version, ascending.
     [[nodiscard]] core::Result<std::vector<std::uint64_t>> root_versions() const;
     [[nodiscard]] core::Result<std::string> read_root_version(std::uint64_t version) const;

@@ -1,8 +1,8 @@
 // `tufkey verify GUN[:TAG]` and `tufkey transcript verify`: the client's checks over the trust
 // data kept in the home, with no network.
 //
-// verify_repository() runs THE client workflow (tuf::Updater over tuf::TrustedSet) with a
-// Fetcher that serves the home's files instead of a server:
+// verify_repository() runs the verification pipeline (ceremony/src/pipeline.h: tuf::Updater
+// over tuf::TrustedSet) with its LocalFetcher serving the home's files instead of a server:
 //   trust anchor  the first kept root (tufkey/<GUN>/roots/<N>.root.json) of a repository made
 //                 here; for a pulled repository without kept roots, metadata/root.json;
 //   root chain    every later kept root, each signed by a threshold of the previous root's
@@ -14,8 +14,9 @@
 // The dialect comes from the trusted root (repository.json, when present, must agree).
 // With a tag, the target is looked up as the notary client does (notary: targets/releases
 // first, then the targets tree; tuf: the Updater's pre-order search with path rules).
-// Errors: ErrorCode::trust, one line "<role>: <problem>"; a tag no trusted role lists, or a
-// GUN with no trust data, is "No valid trust data for GUN[:TAG]". Nothing is written.
+// Errors: ErrorCode::trust with a core::TrustReason, one line "<role>: <problem>"; a tag no
+// trusted role lists (TrustReason::not_found), or a GUN with no trust data
+// (TrustReason::missing), is "No valid trust data for GUN[:TAG]". Nothing is written.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,8 @@
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/expiry.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 
 namespace tufkey::ceremony {
 
@@ -39,8 +42,8 @@ struct VerifyRequest final {
 };
 
 struct VerifiedRole final {
-    std::string role;
-    std::uint64_t version = 0;
+    tuf::RoleName role = tuf::RoleName::root();
+    tuf::Version version;
     std::string expires;
 };
 
@@ -48,7 +51,7 @@ struct VerifiedTarget final {
     std::string tag;
     std::string sha256_hex;  // empty when the target lists no sha256 (refused for a tag)
     std::uint64_t length = 0;
-    std::string role;  // the role that listed it
+    tuf::RoleName role = tuf::RoleName::targets();  // the role that listed it
 };
 
 struct VerifyReport final {

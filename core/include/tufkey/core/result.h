@@ -26,22 +26,53 @@ enum class ErrorCode {
     internal,  // a bug in tufkey
 };
 
+// Why a trust failure (ErrorCode::trust) refused what it refused: one value per rule of the
+// client workflow, so that callers and tests can tell the failures apart without reading the
+// message (which is for people). `none` on every error that is not a trust failure.
+enum class TrustReason {
+    none,
+    malformed,         // not JSON, a missing or ill-typed member, an invalid key or key ID
+    wrong_type,        // `_type` is not the role's
+    unknown_key,       // an authorised key ID missing from the keys, or not the ID of its key
+    threshold,         // valid signatures from fewer distinct keys than the threshold
+    rollback,          // a version lower than (or not greater than) the trusted one
+    version_mismatch,  // a version other than the one the timestamp or snapshot lists
+    expired,           // past its expiry at the reference time
+    length_mismatch,   // more or fewer bytes than listed
+    hash_mismatch,     // a listed hash does not match the bytes
+    unsupported,       // a hash algorithm, key type or scheme tufkey cannot check
+    not_listed,        // a role the trusted snapshot (or timestamp) does not list
+    missing,           // no trust data: no trusted root, a listed file absent
+    delegation,        // a delegation that breaks the rules (paths, names, threshold, depth)
+    certificate,       // notary: a root certificate the notary client would refuse
+    dialect_mismatch,  // the metadata's dialect is not the one recorded for the repository
+    not_found,         // no trusted role lists the target
+};
+
 // The process exit code of SPEC.md for an error code.
 int exit_code(ErrorCode code) noexcept;
 const char* to_string(ErrorCode code) noexcept;
+const char* to_string(TrustReason reason) noexcept;
 
 struct Error final {
     ErrorCode code = ErrorCode::internal;
     std::string message;
-    std::optional<std::uint64_t> ck_rv;  // raw CK_RV when a PKCS#11 call failed
+    std::optional<std::uint64_t> ck_rv;      // raw CK_RV when a PKCS#11 call failed
+    TrustReason reason = TrustReason::none;  // set exactly when code == ErrorCode::trust
 
     Error() = default;
     Error(ErrorCode c, std::string msg, std::optional<std::uint64_t> rv = std::nullopt)
-        : code(c), message(std::move(msg)), ck_rv(rv) {}
+        : code(c), message(std::move(msg)), ck_rv(rv) {
+        if (c == ErrorCode::trust) reason = TrustReason::malformed;
+    }
+    // A trust failure (ErrorCode::trust) for `why`.
+    Error(TrustReason why, std::string msg) : code(ErrorCode::trust), message(std::move(msg)), reason(why) {}
 
     // The same error with `context: ` put in front of its message.
     [[nodiscard]] Error with_context(const std::string& context) const {
-        return Error(code, context + ": " + message, ck_rv);
+        Error out = *this;
+        out.message = context + ": " + message;
+        return out;
     }
 };
 

@@ -5,7 +5,7 @@
 // Starting at the trusted `targets`, each role's delegations are visited in listed order,
 // pre-order depth first, each role at most once (cycles), at most limits.max_delegations roles.
 // Each role's bytes come from `fetcher` at the URL the Updater uses for it
-// ("<base>/[V.]<quoted role>.json", the version prefix when the root asks for consistent
+// ("<base>/[V.]<DialectProfile::url_name>", the version prefix when the root asks for consistent
 // snapshots) and pass TrustedSet::update_targets() (snapshot length/hashes, the delegator's
 // keys and threshold, version, expiry, delegation rules).
 //
@@ -31,8 +31,9 @@ struct RoleWalk final {
     std::vector<RoleName> unlisted;  // notary: delegated to, but not in the snapshot
 };
 
-// `trusted` must hold a trusted top-level targets (after Updater::refresh()).
+// `trusted` must hold a trusted top-level targets (after Updater::refresh()). With a `store`,
+// each accepted role is persisted there under metadata_file_name(), as the Updater does.
 core::Result<RoleWalk> load_delegation_tree(TrustedSet& trusted, Fetcher& fetcher, const std::string& base_url,
-                                            const UpdaterLimits& limits = {});
+                                            const UpdaterLimits& limits = {}, MetadataStore* store = nullptr);
 
 }  // namespace tufkey::tuf

@@ -20,8 +20,10 @@
 // so a path must match every delegation on its chain; a role already visited is skipped
 // (cycles), a terminating delegation ends the search after its own subtree, and at most
 // max_delegations roles are visited. A role the snapshot does not list is refused, never
-// fetched. Role names are percent-encoded in URLs and in file names (RoleName::quoted()), so
-// names such as "../x", "a/b", "?" or "#" never leave the metadata directory.
+// fetched. Role names in URLs are the dialect profile's (DialectProfile::url_name(): tuf
+// percent-encodes them, notary nests "targets/releases.json"); in the MetadataStore they are
+// always percent-encoded (metadata_file_name()), so names such as "../x", "a/b", "?" or "#"
+// never leave the metadata directory.
 //
 // The Updater borrows the Fetcher and the MetadataStore; both must outlive it.
 #pragma once
@@ -33,6 +35,7 @@
 
 #include "tufkey/core/result.h"
 #include "tufkey/tuf/dialect.h"
+#include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/model.h"
 #include "tufkey/tuf/trusted_set.h"
 
@@ -105,13 +108,14 @@ private:
     core::Result<void> load_snapshot();
     core::Result<void> load_targets(const RoleName& role, const RoleName& delegator);
     core::Result<std::string> fetch_required(const std::string& url, std::size_t max_length);
-    [[nodiscard]] std::string metadata_url(const std::string& quoted_name, std::optional<Version> version) const;
+    [[nodiscard]] std::string metadata_url(const RoleName& role, std::optional<Version> version) const;
 
     std::string m_base;
     Fetcher* m_fetcher;
     MetadataStore* m_store;
     TrustedSet m_trusted;
     UpdaterLimits m_limits;
+    const DialectProfile* m_profile;
     bool m_refreshed = false;
 };
 
