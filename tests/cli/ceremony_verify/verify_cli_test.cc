@@ -67,7 +67,10 @@ TEST_P(VerifyCli, UnknownRepositoryIsTheSameUsageErrorInEveryCommand) {
     const std::string expected = "tufkey: tufkey has no repository " + other + " in this home: run 'tufkey init " +
                                  other + " --root-key URI' or 'tufkey pull " + other + "' first\n";
     for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"verify", other + ":v1"}, {"verify", other}, {"inspect", other}, {"status", other},
+         {std::vector<std::string>{"verify", other + ":v1"},
+          {"verify", other},
+          {"inspect", other},
+          {"status", other},
           {"sign", other + ":v1", "--digest", "sha256:" + std::string(64, 'a'), "--size", "1"}}) {
         const auto r = m_cli.run(args);
         EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
