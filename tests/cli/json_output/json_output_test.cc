@@ -116,7 +116,7 @@ TEST_P(JsonOutput, EveryCommandWithOutputPrintsOneJsonDocument) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, JsonOutput, ::testing::Values(tuf::Dialect::notary, tuf::Dialect::tuf),
-                         [](const auto& info) { return std::string(tuf::to_string(info.param)); });
+                         [](const auto& p) { return std::string(tuf::to_string(p.param)); });
 
 }  // namespace
 }  // namespace tufkey::testing
