@@ -32,7 +32,7 @@ core::Result<void> check_request(const InitRequest& request) {
                            "--root-threshold must be between 1 and the number of --root-key URIs (" +
                                std::to_string(request.root_key_uris.size()) + ")");
     if (tuf::DialectProfile::of(request.dialect).root_keys_are_certificates() &&
-        request.root_key_type == pkcs11::KeySpec::ed25519)
+        core::algorithm_of(request.root_key_type) == core::KeyAlgorithm::ed25519)
         return core::Error(core::ErrorCode::usage,
                            "Notary needs X.509 root certificates, which tufkey makes only for "
                            "ECDSA or RSA keys: use --root-key-type ecdsa-p256 or --dialect tuf");

@@ -19,38 +19,47 @@ bool key_matches(const pkcs11::KeyObject& key, const pkcs11::Uri& uri) {
     return true;
 }
 
-core::Result<std::shared_ptr<pkcs11::Session>> open_session(KeyAccess& access, const pkcs11::Uri& uri,
-                                                            bool read_write) {
-    std::string path;
-    if (uri.module_path) {
-        path = *uri.module_path;
-    } else {
-        TUFKEY_TRY(path, pkcs11::resolve_module_path(access.configured_module));
-    }
-    TUFKEY_TRY(auto module, pkcs11::Module::open(path));
-    TUFKEY_TRY(auto slot, pkcs11::select_token(module, uri));
-    TUFKEY_TRY(auto session, pkcs11::Session::open(slot, read_write));
-    TUFKEY_TRY(auto report, session->login(access.pins));
-    for (const auto& w : report.warnings) access.warn(w);
-    return session;
-}
-
 core::Result<pkcs11::KeyObject> generate_on_token(KeyAccess& access, pkcs11::Session& session, const pkcs11::Uri& uri,
-                                                  pkcs11::KeySpec spec) {
+                                                  core::KeyType type) {
     if (!uri.object)
         return core::Error(core::ErrorCode::usage, "no key on token " + session.token().describe() +
                                                        " matches the URI; to generate one, name it with object=LABEL");
-    TUFKEY_TRY(bool yes, access.confirm("Generate a new " + std::string(pkcs11::to_string(spec)) + " key '" +
+    TUFKEY_TRY(bool yes, access.confirm("Generate a new " + std::string(core::to_string(type)) + " key '" +
                                         *uri.object + "' on token " + session.token().describe() + "?"));
     if (!yes) return core::Error(core::ErrorCode::refused, "key generation declined; nothing was changed");
     pkcs11::KeyGenRequest request;
-    request.spec = spec;
+    request.type = type;
     request.label = *uri.object;
     if (uri.id) request.id = *uri.id;
     return pkcs11::generate_key_pair(session, request);
 }
 
 }  // namespace
+
+std::optional<std::string> configured_module_path(const ModuleSettings& settings, const pkcs11::Uri* uri) {
+    if (!settings.option.empty()) return settings.option;
+    if (uri != nullptr && uri->module_path && !uri->module_path->empty()) return *uri->module_path;
+    if (!settings.environment.empty()) return settings.environment;
+    return std::nullopt;
+}
+
+core::Result<std::string> module_path_for(const KeyAccess& access, const pkcs11::Uri* uri) {
+    if (auto configured = configured_module_path(access.module, uri)) return *configured;
+    return pkcs11::resolve_module_path("");
+}
+
+core::Result<std::shared_ptr<pkcs11::Session>> open_token_session(KeyAccess& access, const pkcs11::Uri& uri,
+                                                                  bool read_write, Login login) {
+    TUFKEY_TRY(auto path, module_path_for(access, &uri));
+    TUFKEY_TRY(auto module, pkcs11::Module::open(path));
+    TUFKEY_TRY(auto slot, pkcs11::select_token(module, uri));
+    TUFKEY_TRY(auto session, pkcs11::Session::open(slot, read_write));
+    if (login == Login::always || session->token().flags.login_required) {
+        TUFKEY_TRY(auto report, session->login(access.pins));
+        for (const auto& w : report.warnings) access.warn(w);
+    }
+    return session;
+}
 
 core::Result<bool> KeyAccess::confirm(std::string_view question) const {
     if (assume_yes) return true;
@@ -63,7 +72,7 @@ core::Result<bool> KeyAccess::confirm(std::string_view question) const {
 
 core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& request) {
     TUFKEY_TRY(auto uri, pkcs11::Uri::parse(request.uri));
-    TUFKEY_TRY(auto session, open_session(access, uri, request.generate));
+    TUFKEY_TRY(auto session, open_token_session(access, uri, request.generate, Login::always));
     TUFKEY_TRY(auto keys, pkcs11::list_keys(*session));
     std::optional<pkcs11::KeyObject> found;
     std::size_t matches = 0;
@@ -75,7 +84,7 @@ core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& 
     }
     bool generated = false;
     if (matches == 0 && request.generate) {
-        TUFKEY_TRY(auto key, generate_on_token(access, *session, uri, request.spec));
+        TUFKEY_TRY(auto key, generate_on_token(access, *session, uri, request.type));
         found = std::move(key);
         generated = true;
     } else if (matches != 1) {
@@ -93,8 +102,8 @@ core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& 
 }
 
 core::Result<FileKey> create_file_key(KeyAccess& access, keystore::HomeTransaction& tx, const std::string& role,
-                                      const std::string& gun, keystore::KeyType type) {
-    TUFKEY_TRY(auto signer, core::SoftwareSigner::generate(type.algorithm, type.rsa_bits));
+                                      const std::string& gun, core::KeyType type) {
+    TUFKEY_TRY(auto signer, core::SoftwareSigner::generate(type));
     std::string id = tuf::notary_canonical_key_id(signer->public_key());
     keystore::KeyHeaders headers;
     headers.role = role;

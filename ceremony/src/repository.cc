@@ -80,11 +80,14 @@ bool Repository::exists() const {
     return std::filesystem::exists(config_file(), ec);
 }
 
+core::Error Repository::unknown_repository() const {
+    return core::Error(core::ErrorCode::usage, "tufkey has no repository " + m_gun +
+                                                   " in this home: run 'tufkey init " + m_gun +
+                                                   " --root-key URI' or 'tufkey pull " + m_gun + "' first");
+}
+
 core::Result<RepositoryConfig> Repository::load_config() const {
-    if (!exists())
-        return core::Error(core::ErrorCode::usage, "tufkey has no repository " + m_gun +
-                                                       " in this home: run 'tufkey init " + m_gun +
-                                                       " --root-key URI' or 'tufkey pull " + m_gun + "' first");
+    if (!exists()) return unknown_repository();
     TUFKEY_TRY(auto bytes, core::read_file(config_file(), 1u << 20));
     auto parsed = tuf::parse_json(core::to_string(bytes));
     if (!parsed) return config_error(config_file(), parsed.error().message);

@@ -42,10 +42,7 @@ core::Result<RepositoryConfig> config_from_root(const Repository& repo) {
     config.gun = repo.gun();
     auto path = repo.metadata_dir() / "root.json";
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        return core::Error(core::TrustReason::missing, "No valid trust data for " + repo.gun() +
-                                                           ": this home has no repository " + repo.gun() +
-                                                           " (run 'tufkey pull " + repo.gun() + "')");
+    if (!std::filesystem::exists(path, ec)) return repo.unknown_repository();
     TUFKEY_TRY(auto bytes, core::read_file(path, 16u << 20));
     TUFKEY_TRY(const tuf::DialectProfile* profile, tuf::DialectProfile::detect(core::to_string(bytes)));
     config.dialect = profile->dialect();

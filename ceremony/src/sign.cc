@@ -42,7 +42,6 @@ core::Result<std::uint64_t> parse_size(std::string_view text) {
 
 // A tag as an error message may show it: control characters as \xNN, on one line.
 std::string printable(std::string_view tag) {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
     for (char c : tag) {
         const auto byte = static_cast<unsigned char>(c);
@@ -50,8 +49,8 @@ std::string printable(std::string_view tag) {
             out.push_back(c);
         } else {
             out += "\\x";
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 0x0f]);
+            out.push_back(core::hex_digit(byte >> 4));
+            out.push_back(core::hex_digit(byte));
         }
     }
     return out;
@@ -172,18 +171,18 @@ core::Result<core::Bytes> parse_sha256_digest(std::string_view digest) {
 core::Result<FileDigest> digest_file(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return core::Error(core::ErrorCode::usage, "cannot read " + file.string());
-    core::Hasher hasher(core::HashAlgorithm::sha256);
+    TUFKEY_TRY(auto hasher, core::Hasher::create(core::HashAlgorithm::sha256));
     std::vector<char> buffer(1u << 20);
     FileDigest out;
     while (in) {
         in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         auto n = static_cast<std::size_t>(in.gcount());
         if (n == 0) break;
-        hasher.update(core::ByteView(reinterpret_cast<const std::uint8_t*>(buffer.data()), n));
+        TUFKEY_TRY_VOID(hasher.update(core::ByteView(reinterpret_cast<const std::uint8_t*>(buffer.data()), n)));
         out.length += n;
     }
     if (in.bad()) return core::Error(core::ErrorCode::io, "error reading " + file.string());
-    out.sha256 = hasher.finish();
+    TUFKEY_TRY(out.sha256, hasher.finish());
     return out;
 }
 

@@ -27,7 +27,7 @@ struct Anchor final {
     std::optional<std::string> current_root;  // metadata/root.json
 };
 
-core::Result<Anchor> load_anchor(const Repository& repo, const VerifyRequest& request) {
+core::Result<Anchor> load_anchor(const Repository& repo) {
     Anchor anchor;
     TUFKEY_TRY(anchor.kept, repo.root_versions());
     TUFKEY_TRY(anchor.current_root, repo.read_current_root());
@@ -36,8 +36,7 @@ core::Result<Anchor> load_anchor(const Repository& repo, const VerifyRequest& re
     } else if (anchor.current_root) {
         anchor.bytes = *anchor.current_root;
     } else {
-        return trust(core::TrustReason::missing,
-                     no_trust_data(request) + ": the home holds no trust data for it (tufkey pull or tufkey init)");
+        return repo.unknown_repository();
     }
     if (!anchor.current_root)
         return trust(core::TrustReason::missing, "root: metadata/root.json is missing from the home");
@@ -131,7 +130,7 @@ core::Result<VerifyReport> verify_repository(const keystore::TrustHome& home, co
                                              tuf::Instant now) {
     TUFKEY_TRY_VOID(check_gun(request.gun));
     Repository repo(home, request.gun);
-    TUFKEY_TRY(auto anchor, load_anchor(repo, request));
+    TUFKEY_TRY(auto anchor, load_anchor(repo));
     TUFKEY_TRY(const tuf::DialectProfile* profile, tuf::DialectProfile::detect(anchor.bytes));
     TUFKEY_TRY_VOID(check_dialect_setting(repo, *profile));
 
@@ -164,9 +163,7 @@ core::Result<std::vector<core::PublicKey>> repository_root_keys(const Repository
     }
     if (files.empty()) {
         TUFKEY_TRY(auto current, repository.read_current_root());
-        if (!current)
-            return trust(core::TrustReason::missing,
-                         "no trust data for " + repository.gun() + " in this home (no root.json)");
+        if (!current) return repository.unknown_repository();
         files.push_back(std::move(*current));
     }
     std::vector<core::PublicKey> keys;

@@ -3,6 +3,7 @@
 
 #include "ceremony_context.h"
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/bundle.h"
 
@@ -17,15 +18,21 @@ struct BundleOptions final {
     bool discard_staged = false;
 };
 
+JsonValue to_json(const std::string& file, const ceremony::BundleSummary& s) {
+    JsonValue chain = JsonValue::array();
+    for (auto v : s.root_chain) chain.push(v);
+    return JsonValue::object()
+        .set("gun", s.gun)
+        .set("dialect", tuf::to_string(s.dialect))
+        .set("file", file)
+        .set("versions", JsonValue::from_map(s.versions))
+        .set("root_chain", std::move(chain));
+}
+
 void print_summary(const GlobalOptions& globals, const char* verb, const std::string& file,
                    const ceremony::BundleSummary& s) {
     if (globals.json) {
-        std::string versions, chain;
-        for (const auto& [role, v] : s.versions)
-            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role.str()), v.value());
-        for (auto v : s.root_chain) chain += fmt::format("{}{}", chain.empty() ? "" : ",", v);
-        fmt::print("{{\"gun\":{},\"dialect\":{},\"file\":{},\"versions\":{{{}}},\"root_chain\":[{}]}}\n",
-                   json_string(s.gun), json_string(tuf::to_string(s.dialect)), json_string(file), versions, chain);
+        print_json(to_json(file, s));
         return;
     }
     fmt::print("{} {} ({} dialect) {} {}\n", verb, s.gun, tuf::to_string(s.dialect),

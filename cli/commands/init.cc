@@ -3,8 +3,10 @@
 
 #include "ceremony_context.h"
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/init.h"
+#include "tufkey/core/key_type.h"
 
 namespace tufkey::cli {
 namespace {
@@ -16,7 +18,7 @@ struct InitOptions final {
     std::string dialect = "notary";
     std::vector<std::string> expires;
     std::vector<std::string> warn;
-    std::string root_key_type = "ecdsa-p256";
+    std::string root_key_type = core::to_string(core::kDefaultKeyType);
 };
 
 core::Result<ceremony::InitRequest> build_request(const InitOptions& o) {
@@ -27,29 +29,32 @@ core::Result<ceremony::InitRequest> build_request(const InitOptions& o) {
     TUFKEY_TRY(request.dialect, tuf::parse_dialect(o.dialect));
     for (const auto& e : o.expires) TUFKEY_TRY_VOID(request.expires.apply_override(e));
     for (const auto& w : o.warn) TUFKEY_TRY_VOID(request.warn.apply_override(w));
-    auto spec = pkcs11::parse_key_spec(o.root_key_type);
-    if (!spec)
-        return core::Error(core::ErrorCode::usage, "unknown --root-key-type \"" + o.root_key_type +
-                                                       "\": use ecdsa-p256, ecdsa-p384, ed25519 or rsa-3072");
-    request.root_key_type = *spec;
+    TUFKEY_TRY(request.root_key_type, core::parse_key_type(o.root_key_type, "--root-key-type"));
     return request;
+}
+
+JsonValue to_json(const ceremony::InitRequest& request, const ceremony::InitReport& r) {
+    JsonValue roots = JsonValue::array();
+    for (const auto& k : r.root_keys) {
+        roots.push(JsonValue::object()
+                       .set("uri", k.uri)
+                       .set("token", k.token)
+                       .set("id", k.canonical_id)
+                       .set("metadata_id", k.metadata_id)
+                       .set("generated", k.generated));
+    }
+    return JsonValue::object()
+        .set("gun", request.gun)
+        .set("dialect", tuf::to_string(request.dialect))
+        .set("root_threshold", r.root_threshold)
+        .set("root_keys", std::move(roots))
+        .set("keys", JsonValue::from_map(r.role_key_ids));
 }
 
 void print_report(const GlobalOptions& globals, const ceremony::InitRequest& request, const ceremony::InitReport& r) {
     print_warnings(r.warnings);
     if (globals.json) {
-        std::string roots;
-        for (const auto& k : r.root_keys) {
-            roots += fmt::format("{}{{\"uri\":{},\"token\":{},\"id\":{},\"metadata_id\":{},\"generated\":{}}}",
-                                 roots.empty() ? "" : ",", json_string(k.uri), json_string(k.token),
-                                 json_string(k.canonical_id), json_string(k.metadata_id), k.generated);
-        }
-        std::string roles;
-        for (const auto& [role, id] : r.role_key_ids)
-            roles += fmt::format("{}{}:{}", roles.empty() ? "" : ",", json_string(role), json_string(id));
-        fmt::print("{{\"gun\":{},\"dialect\":{},\"root_threshold\":{},\"root_keys\":[{}],\"keys\":{{{}}}}}\n",
-                   json_string(request.gun), json_string(tuf::to_string(request.dialect)), r.root_threshold, roots,
-                   roles);
+        print_json(to_json(request, r));
         return;
     }
     fmt::print("Initialized {} ({} dialect), root threshold {} of {}\n", request.gun, tuf::to_string(request.dialect),
@@ -75,7 +80,8 @@ void register_init(CLI::App& app, CommandSet& commands) {
     cmd->add_option("--expires", o->expires, "ROLE=DURATION, e.g. targets=90d (h, d, w, y); repeatable");
     cmd->add_option("--warn", o->warn,
                     "ROLE=DURATION warning window kept for 'tufkey status', e.g. timestamp=3d; repeatable");
-    cmd->add_option("--root-key-type", o->root_key_type, "Type of root keys generated on tokens (default ecdsa-p256)");
+    cmd->add_option("--root-key-type", o->root_key_type,
+                    std::string("Type of root keys generated on tokens: ") + core::key_type_help());
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto request, build_request(*o));
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));

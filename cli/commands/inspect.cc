@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/inspect.h"
 
@@ -15,40 +16,34 @@ struct InspectOptions final {
     bool pretty = false;
 };
 
-std::string pad(int level) { return std::string(static_cast<std::size_t>(level) * 4, ' '); }
-
-// A JSON array in Go's MarshalIndent layout ("[]" when empty), each item formatted by `item`.
-template <typename T, typename F>
-std::string json_array(const std::vector<T>& items, int level, F item) {
-    if (items.empty()) return "[]";
-    std::string out = "[\n";
-    for (std::size_t i = 0; i < items.size(); ++i)
-        out += pad(level + 1) + item(items[i], level + 1) + (i + 1 < items.size() ? ",\n" : "\n");
-    return out + pad(level) + "]";
+JsonValue to_json(const ceremony::InspectedSigner& s) {
+    JsonValue keys = JsonValue::array();
+    for (const auto& id : s.key_ids) keys.push(JsonValue::object().set("ID", id));
+    return JsonValue::object().set("Name", s.name).set("Keys", std::move(keys));
 }
 
-std::string signer_json(const ceremony::InspectedSigner& s, int level) {
-    auto keys = json_array(s.key_ids, level + 1, [](const std::string& id, int l) {
-        return "{\n" + pad(l + 1) + "\"ID\": " + json_string(id) + "\n" + pad(l) + "}";
-    });
-    return "{\n" + pad(level + 1) + "\"Name\": " + json_string(s.name) + ",\n" + pad(level + 1) + "\"Keys\": " + keys +
-           "\n" + pad(level) + "}";
+JsonValue to_json(const ceremony::InspectedTag& t) {
+    return JsonValue::object()
+        .set("SignedTag", t.tag)
+        .set("Digest", t.digest)
+        .set("Signers", JsonValue::strings(t.signers));
 }
 
-std::string tag_json(const ceremony::InspectedTag& t, int level) {
-    auto signers = json_array(t.signers, level + 1, [](const std::string& s, int) { return json_string(s); });
-    const std::string in = pad(level + 1);
-    return "{\n" + in + "\"SignedTag\": " + json_string(t.tag) + ",\n" + in + "\"Digest\": " + json_string(t.digest) +
-           ",\n" + in + "\"Signers\": " + signers + "\n" + pad(level) + "}";
+JsonValue to_json(const ceremony::Inspection& r);
+
+template <typename T>
+JsonValue array_of(const std::vector<T>& items) {
+    JsonValue out = JsonValue::array();
+    for (const auto& item : items) out.push(to_json(item));
+    return out;
 }
 
-std::string inspection_json(const ceremony::Inspection& r, int level) {
-    const std::string in = pad(level + 1);
-    return "{\n" + in + "\"Name\": " + json_string(r.name) + ",\n" + in +
-           "\"SignedTags\": " + json_array(r.signed_tags, level + 1, tag_json) + ",\n" + in +
-           "\"Signers\": " + json_array(r.signers, level + 1, signer_json) + ",\n" + in +
-           "\"AdministrativeKeys\": " + json_array(r.administrative_keys, level + 1, signer_json) + "\n" + pad(level) +
-           "}";
+JsonValue to_json(const ceremony::Inspection& r) {
+    return JsonValue::object()
+        .set("Name", r.name)
+        .set("SignedTags", array_of(r.signed_tags))
+        .set("Signers", array_of(r.signers))
+        .set("AdministrativeKeys", array_of(r.administrative_keys));
 }
 
 // Columns as docker's tabwriter lays them out: width max(cell + 3, 10), the last one unpadded.
@@ -119,7 +114,7 @@ void register_inspect(CLI::App& app, CommandSet& commands) {
         if (o->pretty) {
             for (const auto& r : results) print_pretty(r);
         } else {
-            fmt::print("{}\n", json_array(results, 0, inspection_json));
+            fmt::print("{}\n", array_of(results).dump_indented());
         }
         return 0;
     });

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/core/atomic_file.h"
+#include "tufkey/core/key_type.h"
 #include "tufkey/keystore/key_operations.h"
 
 namespace tufkey::cli {
@@ -21,7 +23,7 @@ using core::Result;
 struct KeyOptions final {
     std::string name;
     std::string dir = ".";
-    std::string type = "ecdsa-p256";
+    std::string type = core::to_string(core::kDefaultKeyType);
     std::vector<std::string> files;
     std::string role;
     std::string gun;
@@ -32,28 +34,46 @@ struct KeyOptions final {
 
 struct Session final {
     ks::TrustHome home;
-    std::unique_ptr<ks::Terminal> terminal;
     ks::PassphraseSource passphrases;
 
     explicit Session(const GlobalOptions& globals)
         : home(globals.resolved_home()),
-          terminal(ks::make_stdin_terminal()),
-          passphrases(*terminal, ks::process_environment()) {}
+          passphrases(globals.interaction.terminal(), globals.interaction.environment()) {}
 };
+
+JsonValue to_json(const ks::StoredKey& k) {
+    return JsonValue::object().set("id", k.id).set("role", k.role).set("gun", k.gun).set("location", k.file.string());
+}
+
+JsonValue to_json(const ks::GeneratedKey& k, const std::string& role) {
+    return JsonValue::object()
+        .set("id", k.id)
+        .set("role", role)
+        .set("gun", "")
+        .set("location", k.private_key_file.string())
+        .set("public_key", k.public_key_file.string());
+}
+
+JsonValue to_json(const ks::ImportedKey& k) {
+    return JsonValue::object()
+        .set("id", k.id)
+        .set("role", k.role)
+        .set("gun", k.gun)
+        .set("location", k.file.string())
+        .set("already_present", k.already_present);
+}
 
 std::string describe(const std::string& role, const std::string& gun) {
     return gun.empty() ? "role " + role : "role " + role + ", GUN " + gun;
 }
 
 Result<int> run_generate(const GlobalOptions& globals, const KeyOptions& o) {
-    TUFKEY_TRY(auto type, ks::parse_key_type(o.type));
+    TUFKEY_TRY(auto type, core::parse_key_type(o.type));
     Session s(globals);
     TUFKEY_TRY(auto lock, s.home.lock("tufkey key generate " + o.name));
     TUFKEY_TRY(auto report, ks::generate_key(s.home, lock, s.passphrases, ks::GenerateRequest{o.name, o.dir, type}));
     if (globals.json) {
-        fmt::print("{{\"id\":{},\"role\":{},\"gun\":\"\",\"location\":{},\"public_key\":{}}}\n", json_string(report.id),
-                   json_string(o.name), json_string(report.private_key_file.string()),
-                   json_string(report.public_key_file.string()));
+        print_json(to_json(report, o.name));
     } else {
         fmt::print("{}\n", report.id);
         fmt::print(stderr, "Generated {} key {} for {}; public key: {}\n", o.type, report.id.substr(0, 7), o.name,
@@ -66,14 +86,9 @@ Result<int> run_list(const GlobalOptions& globals) {
     ks::TrustHome home(globals.resolved_home());
     TUFKEY_TRY(auto keys, home.list_keys());
     if (globals.json) {
-        std::string out = "[";
-        for (std::size_t i = 0; i < keys.size(); ++i) {
-            const auto& k = keys[i];
-            out +=
-                fmt::format("{}{{\"id\":{},\"role\":{},\"gun\":{},\"location\":{}}}", i ? "," : "", json_string(k.id),
-                            json_string(k.role), json_string(k.gun), json_string(k.file.string()));
-        }
-        fmt::print("{}]\n", out);
+        JsonValue out = JsonValue::array();
+        for (const auto& k : keys) out.push(to_json(k));
+        print_json(out);
         return 0;
     }
     if (keys.empty()) {
@@ -92,23 +107,26 @@ Result<int> run_import(const GlobalOptions& globals, const KeyOptions& o) {
     Session s(globals);
     TUFKEY_TRY(auto lock, s.home.lock("tufkey key import"));
     ks::HomeTransaction tx(s.home, lock);
-    std::vector<std::pair<std::string, std::vector<ks::ImportedKey>>> imported;
+    std::vector<std::pair<std::string, std::vector<ks::ImportedKey>>> staged;
     for (const auto& file : o.files) {
         TUFKEY_TRY(auto reports, ks::import_keys(s.home, tx, s.passphrases, ks::ImportRequest{file, o.role, o.gun}));
-        imported.emplace_back(file, std::move(reports));
+        staged.emplace_back(file, std::move(reports));
     }
     TUFKEY_TRY_VOID(tx.commit());
-    for (const auto& [file, reports] : imported) {
+    JsonValue imported = JsonValue::array();
+    for (const auto& [file, reports] : staged) {
         for (const auto& r : reports) {
+            imported.push(to_json(r));
             if (r.already_present) {
                 fmt::print(stderr, "Key {} ({}) from {} is already in the trust home: {}\n", r.id.substr(0, 7),
                            describe(r.role, r.gun), file, r.file.string());
             } else {
                 fmt::print(stderr, "Imported key {} ({}) from {}\n", r.id.substr(0, 7), describe(r.role, r.gun), file);
             }
-            fmt::print("{}\n", r.id);
+            if (!globals.json) fmt::print("{}\n", r.id);
         }
     }
+    if (globals.json) print_json(imported);
     return 0;
 }
 
@@ -120,7 +138,13 @@ Result<int> run_export(const GlobalOptions& globals, const KeyOptions& o) {
     }
     TUFKEY_TRY(auto exported, ks::export_keys(home, ks::ExportRequest{o.keys, o.gun}));
     TUFKEY_TRY_VOID(core::write_file_atomic(o.output, exported.pem, 0600));
-    for (const auto& k : exported.keys) fmt::print("{}\n", k.id);
+    if (globals.json) {
+        JsonValue keys = JsonValue::array();
+        for (const auto& k : exported.keys) keys.push(to_json(k));
+        print_json(JsonValue::object().set("file", o.output).set("keys", std::move(keys)));
+    } else {
+        for (const auto& k : exported.keys) fmt::print("{}\n", k.id);
+    }
     fmt::print(stderr, "Exported {} key(s) to {} (encrypted; import with 'tufkey key import' or 'notary key import')\n",
                exported.keys.size(), o.output);
     return 0;
@@ -130,12 +154,13 @@ Result<int> run_remove(const GlobalOptions& globals, const KeyOptions& o) {
     Session s(globals);
     TUFKEY_TRY(auto key, s.home.find_key(o.id));
     if (!globals.yes) {
-        if (!s.terminal->interactive()) {
+        auto& terminal = globals.interaction.terminal();
+        if (!terminal.interactive()) {
             return Error(ErrorCode::usage, "key remove asks for confirmation: run it at a terminal or pass -y");
         }
-        TUFKEY_TRY(bool yes, s.terminal->confirm(fmt::format("Remove key {} ({}) at {}? This cannot be undone.",
-                                                             key.id.substr(0, 7), describe(key.role, key.gun),
-                                                             key.file.string())));
+        TUFKEY_TRY(bool yes,
+                   terminal.confirm(fmt::format("Remove key {} ({}) at {}? This cannot be undone.", key.id.substr(0, 7),
+                                                describe(key.role, key.gun), key.file.string())));
         if (!yes) {
             fmt::print(stderr, "Nothing removed.\n");
             return 0;
@@ -145,6 +170,7 @@ Result<int> run_remove(const GlobalOptions& globals, const KeyOptions& o) {
     ks::HomeTransaction tx(s.home, lock);
     s.home.remove_key(tx, key);
     TUFKEY_TRY_VOID(tx.commit());
+    if (globals.json) print_json(JsonValue::object().set("removed", to_json(key)));
     fmt::print(stderr, "Removed key {} ({})\n", key.id, key.file.string());
     return 0;
 }
@@ -153,6 +179,7 @@ Result<int> run_passwd(const GlobalOptions& globals, const KeyOptions& o) {
     Session s(globals);
     TUFKEY_TRY(auto lock, s.home.lock("tufkey key passwd " + o.id));
     TUFKEY_TRY(auto key, ks::change_passphrase(s.home, lock, s.passphrases, o.id));
+    if (globals.json) print_json(JsonValue::object().set("changed", to_json(key)));
     fmt::print(stderr, "Changed the passphrase of key {} ({})\n", key.id.substr(0, 7), key.file.string());
     return 0;
 }
@@ -166,7 +193,7 @@ void register_key(CLI::App& app, CommandSet& commands) {
                                 "TUFKEY_DELEGATION_PASSPHRASE=... tufkey key generate alice --dir ~/keys");
     gen->add_option("NAME", o->name, "Signer name (the key's role)")->required();
     gen->add_option("--dir", o->dir, "Where to write NAME.pub (default: .)");
-    gen->add_option("--type", o->type, "ecdsa-p256 (default), ecdsa-p384, ed25519 or rsa-3072");
+    gen->add_option("--type", o->type, core::key_type_help());
     commands.on(gen, [o, &g] { return run_generate(g, *o); });
 
     CLI::App* list = add_command(*group, "list", "Keys in the trust home: role, GUN, key ID, location",

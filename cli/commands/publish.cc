@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/publish.h"
 #include "tufkey/keystore/trust_home.h"
@@ -14,20 +15,22 @@ struct PublishOptions final {
     std::string to;
 };
 
+JsonValue to_json(const std::string& gun, const ceremony::PublishReport& r) {
+    JsonValue files = JsonValue::array();
+    for (const auto& f : r.files) files.push(JsonValue::object().set("path", f.path).set("written", f.written));
+    return JsonValue::object()
+        .set("gun", gun)
+        .set("dialect", tuf::to_string(r.dialect))
+        .set("directory", r.directory.string())
+        .set("versions", JsonValue::from_map(r.versions))
+        .set("files", std::move(files));
+}
+
 void print_report(const GlobalOptions& globals, const std::string& gun, const ceremony::PublishReport& r) {
     std::size_t written = 0;
     for (const auto& f : r.files) written += f.written ? 1 : 0;
     if (globals.json) {
-        std::string files, versions;
-        for (const auto& f : r.files) {
-            files += fmt::format("{}{{\"path\":{},\"written\":{}}}", files.empty() ? "" : ",", json_string(f.path),
-                                 f.written);
-        }
-        for (const auto& [role, v] : r.versions)
-            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role.str()), v.value());
-        fmt::print("{{\"gun\":{},\"dialect\":{},\"directory\":{},\"versions\":{{{}}},\"files\":[{}]}}\n",
-                   json_string(gun), json_string(tuf::to_string(r.dialect)), json_string(r.directory.string()),
-                   versions, files);
+        print_json(to_json(gun, r));
         return;
     }
     fmt::print("Published {} ({} dialect) to {}: {} file(s) written, {} unchanged\n", gun, tuf::to_string(r.dialect),

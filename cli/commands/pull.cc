@@ -3,6 +3,7 @@
 
 #include "ceremony_context.h"
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/pull.h"
 
@@ -28,14 +29,18 @@ const char* anchor_text(ceremony::PullReport::Anchor anchor) {
     return "root already trusted in this home";
 }
 
+JsonValue to_json(const std::string& gun, const ceremony::PullReport& r) {
+    return JsonValue::object()
+        .set("gun", gun)
+        .set("dialect", tuf::to_string(r.dialect))
+        .set("from", r.source)
+        .set("anchor", anchor_text(r.anchor))
+        .set("versions", JsonValue::from_map(r.versions));
+}
+
 void print_report(const GlobalOptions& globals, const std::string& gun, const ceremony::PullReport& r) {
     if (globals.json) {
-        std::string versions;
-        for (const auto& [role, v] : r.versions)
-            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role.str()), v.value());
-        fmt::print("{{\"gun\":{},\"dialect\":{},\"from\":{},\"anchor\":{},\"versions\":{{{}}}}}\n", json_string(gun),
-                   json_string(tuf::to_string(r.dialect)), json_string(r.source), json_string(anchor_text(r.anchor)),
-                   versions);
+        print_json(to_json(gun, r));
         return;
     }
     fmt::print("Pulled {} ({} dialect) from {} ({}), verified\n", gun, tuf::to_string(r.dialect), r.source,

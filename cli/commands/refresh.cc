@@ -3,6 +3,7 @@
 
 #include "ceremony_context.h"
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/refresh.h"
 
@@ -14,14 +15,16 @@ struct RefreshOptions final {
     std::vector<std::string> roles;
 };
 
+JsonValue to_json(const ceremony::RefreshReport& r) {
+    JsonValue refreshed = JsonValue::object();
+    for (const auto& [role, v] : r.versions)
+        refreshed.set(role, JsonValue::object().set("version", v).set("expires", r.expires.at(role)));
+    return JsonValue::object().set("gun", r.gun).set("refreshed", std::move(refreshed));
+}
+
 void print_report(const GlobalOptions& globals, const ceremony::RefreshReport& r) {
     if (globals.json) {
-        std::string roles;
-        for (const auto& [role, v] : r.versions) {
-            roles += fmt::format("{}{}:{{\"version\":{},\"expires\":{}}}", roles.empty() ? "" : ",", json_string(role),
-                                 v, json_string(r.expires.at(role)));
-        }
-        fmt::print("{{\"gun\":{},\"refreshed\":{{{}}}}}\n", json_string(r.gun), roles);
+        print_json(to_json(r));
         return;
     }
     for (const auto& [role, v] : r.versions)

@@ -7,6 +7,7 @@
 
 #include "ceremony_context.h"
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/sign.h"
 #include "tufkey/core/encoding.h"
@@ -72,27 +73,33 @@ core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& 
     return out;
 }
 
+JsonValue to_json(const ceremony::SignReport& r) {
+    JsonValue signed_list = JsonValue::array();
+    for (const auto& t : r.signed_targets) {
+        auto replaced = r.replaced.find(t.tag);
+        signed_list.push(
+            JsonValue::object()
+                .set("tag", t.tag)
+                .set("digest", "sha256:" + core::hex_encode(t.sha256))
+                .set("size", t.length)
+                .set("replaced", replaced == r.replaced.end() ? JsonValue() : JsonValue("sha256:" + replaced->second)));
+    }
+    JsonValue files = JsonValue::array();
+    for (const auto& f : r.files_written) files.push(f.string());
+    return JsonValue::object()
+        .set("gun", r.gun)
+        .set("role", r.role)
+        .set("signed", std::move(signed_list))
+        .set("removed", JsonValue::strings(r.removed))
+        .set("versions", JsonValue::from_map(r.versions))
+        .set("files_written", std::move(files));
+}
+
 void print_sign_report(const GlobalOptions& globals, const ceremony::SignReport& r) {
     print_warnings(r.warnings);
     for (const auto& t : r.signed_targets) fmt::print(stderr, "Successfully signed {}:{}\n", r.gun, t.tag);
     for (const auto& tag : r.removed) fmt::print(stderr, "Successfully deleted signature for {}:{}\n", r.gun, tag);
-    if (!globals.json) return;
-    std::string signed_list, removed, versions, files;
-    for (const auto& t : r.signed_targets) {
-        auto replaced = r.replaced.find(t.tag);
-        signed_list +=
-            fmt::format("{}{{\"tag\":{},\"digest\":{},\"size\":{},\"replaced\":{}}}", signed_list.empty() ? "" : ",",
-                        json_string(t.tag), json_string("sha256:" + core::hex_encode(t.sha256)), t.length,
-                        replaced == r.replaced.end() ? "null" : json_string("sha256:" + replaced->second));
-    }
-    for (const auto& tag : r.removed) removed += fmt::format("{}{}", removed.empty() ? "" : ",", json_string(tag));
-    for (const auto& [role, v] : r.versions)
-        versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
-    for (const auto& f : r.files_written)
-        files += fmt::format("{}{}", files.empty() ? "" : ",", json_string(f.string()));
-    fmt::print(
-        "{{\"gun\":{},\"role\":{},\"signed\":[{}],\"removed\":[{}],\"versions\":{{{}}},\"files_written\":[{}]}}\n",
-        json_string(r.gun), json_string(r.role), signed_list, removed, versions, files);
+    if (globals.json) print_json(to_json(r));
 }
 
 void register_sign(CLI::App& app, CommandSet& commands) {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/status.h"
 
@@ -15,26 +16,29 @@ struct StatusOptions final {
     std::vector<std::string> warn;
 };
 
-std::string json_list(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += fmt::format("{}{}", out.empty() ? "" : ",", json_string(i));
-    return "[" + out + "]";
-}
-
-void print_json(const ceremony::StatusReport& r) {
-    std::string roles;
+JsonValue to_json(const ceremony::StatusReport& r) {
+    JsonValue roles = JsonValue::array();
     for (const auto& s : r.roles) {
-        roles += fmt::format(
-            "{}{{\"role\":{},\"version\":{},\"published\":{},\"unpublished\":{},\"signers\":{},\"threshold\":{},"
-            "\"expires\":{},\"seconds_left\":{},\"time_left\":{},\"warn_window\":{},\"inside_window\":{},\"expired\":{}"
-            "}}",
-            roles.empty() ? "" : ",", json_string(s.role), s.version, s.published, s.unpublished, json_list(s.signers),
-            s.threshold, json_string(s.expires), s.seconds_left,
-            json_string(ceremony::describe_time_left(s.seconds_left)),
-            json_string(ceremony::format_duration(s.warn_window)), s.inside_window, s.expired);
+        roles.push(JsonValue::object()
+                       .set("role", s.role)
+                       .set("version", s.version)
+                       .set("published", s.published)
+                       .set("unpublished", s.unpublished)
+                       .set("signers", JsonValue::strings(s.signers))
+                       .set("threshold", s.threshold)
+                       .set("expires", s.expires)
+                       .set("seconds_left", s.seconds_left)
+                       .set("time_left", ceremony::describe_time_left(s.seconds_left))
+                       .set("warn_window", ceremony::format_duration(s.warn_window))
+                       .set("inside_window", s.inside_window)
+                       .set("expired", s.expired));
     }
-    fmt::print("{{\"gun\":{},\"dialect\":{},\"roles\":[{}],\"unpublished\":{},\"expiring\":{}}}\n", json_string(r.gun),
-               json_string(tuf::to_string(r.dialect)), roles, json_list(r.unpublished), json_list(r.expiring));
+    return JsonValue::object()
+        .set("gun", r.gun)
+        .set("dialect", tuf::to_string(r.dialect))
+        .set("roles", std::move(roles))
+        .set("unpublished", JsonValue::strings(r.unpublished))
+        .set("expiring", JsonValue::strings(r.expiring));
 }
 
 void print_text(const ceremony::StatusReport& r) {
@@ -70,7 +74,7 @@ void register_status(CLI::App& app, CommandSet& commands) {
         keystore::TrustHome home(globals.resolved_home());
         TUFKEY_TRY(auto report, ceremony::repository_status(home, {o->gun, o->warn, std::chrono::system_clock::now()}));
         if (globals.json)
-            print_json(report);
+            print_json(to_json(report));
         else
             print_text(report);
         if (report.expiring.empty()) return 0;

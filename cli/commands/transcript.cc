@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/verify.h"
 #include "tufkey/keystore/trust_home.h"
@@ -15,12 +16,18 @@ struct TranscriptOptions final {
     std::string gun;
 };
 
+JsonValue to_json(const ceremony::TranscriptCheck& c) {
+    return JsonValue::object()
+        .set("gun", c.gun)
+        .set("lines", c.report.lines)
+        .set("head_signatures", c.report.head_signatures)
+        .set("signed_through", c.signed_through)
+        .set("signers", JsonValue::strings(c.report.signer_key_ids));
+}
+
 void print_check(const GlobalOptions& globals, const ceremony::TranscriptCheck& c) {
-    std::string signers;
-    for (const auto& id : c.report.signer_key_ids) signers += (signers.empty() ? "" : ",") + json_string(id);
     if (globals.json) {
-        fmt::print("{{\"gun\":{},\"lines\":{},\"head_signatures\":{},\"signed_through\":{},\"signers\":[{}]}}\n",
-                   json_string(c.gun), c.report.lines, c.report.head_signatures, c.signed_through, signers);
+        print_json(to_json(c));
         return;
     }
     fmt::print(

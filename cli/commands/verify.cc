@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/sign.h"
 #include "tufkey/ceremony/verify.h"
@@ -21,16 +22,32 @@ std::string roles_text(const ceremony::VerifyReport& r) {
     return text;
 }
 
+JsonValue to_json(const ceremony::VerifyReport& r) {
+    JsonValue roles = JsonValue::array();
+    for (const auto& role : r.roles)
+        roles.push(
+            JsonValue::object().set("role", role.role).set("version", role.version).set("expires", role.expires));
+    return JsonValue::object()
+        .set("gun", r.gun)
+        .set("dialect", tuf::to_string(r.dialect))
+        .set("verified", true)
+        .set("root_chain", r.root_chain)
+        .set("targets", r.target_count)
+        .set("roles", std::move(roles));
+}
+
+JsonValue to_json(const std::string& name, const ceremony::VerifiedTarget& t) {
+    return JsonValue::object()
+        .set("name", name)
+        .set("digest", "sha256:" + t.sha256_hex)
+        .set("size", t.length)
+        .set("role", t.role);
+}
+
 void print_summary(const GlobalOptions& globals, const ceremony::VerifyReport& r) {
     const std::int64_t root_version = r.roles.empty() ? 0 : r.roles.front().version.value();
     if (globals.json) {
-        std::string roles;
-        for (const auto& role : r.roles) {
-            roles += fmt::format("{}{{\"role\":{},\"version\":{},\"expires\":{}}}", roles.empty() ? "" : ",",
-                                 json_string(role.role.str()), role.version.value(), json_string(role.expires));
-        }
-        fmt::print("{{\"gun\":{},\"dialect\":{},\"verified\":true,\"root_chain\":{},\"targets\":{},\"roles\":[{}]}}\n",
-                   json_string(r.gun), json_string(tuf::to_string(r.dialect)), r.root_chain, r.target_count, roles);
+        print_json(to_json(r));
         return;
     }
     fmt::print(
@@ -55,9 +72,7 @@ void register_verify(CLI::App& app, CommandSet& commands) {
         TUFKEY_TRY(auto report, ceremony::verify_repository(home, request, std::chrono::system_clock::now()));
         if (report.target) {
             if (globals.json) {
-                fmt::print("{{\"name\":{},\"digest\":{},\"size\":{},\"role\":{}}}\n", json_string(*name),
-                           json_string("sha256:" + report.target->sha256_hex), report.target->length,
-                           json_string(report.target->role.str()));
+                print_json(to_json(*name, *report.target));
             } else {
                 fmt::print("{}@sha256:{}\n", report.gun, report.target->sha256_hex);
             }

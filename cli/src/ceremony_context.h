@@ -1,6 +1,8 @@
 // CeremonyContext: what a ceremony command needs from the command line and the process: the
-// trust home, the terminal, passphrases (environment, then prompt), token PINs (--pin-file,
-// TUFKEY_PKCS11_PIN, then prompt) and the module path; bundled as a ceremony::KeyAccess.
+// trust home, passphrases (environment, then prompt), token PINs (--pin-file,
+// TUFKEY_PKCS11_PIN, then prompt) and the module settings; bundled as a ceremony::KeyAccess.
+// The terminal and the environment behind the passphrase and PIN sources are the interaction
+// object's (interaction.h).
 #pragma once
 
 #include <memory>
@@ -24,10 +26,12 @@ private:
     CeremonyContext(const GlobalOptions& globals, std::unique_ptr<pkcs11::CliPinSource> pins);
 
     keystore::TrustHome m_home;
-    std::unique_ptr<keystore::Terminal> m_terminal;
     keystore::PassphraseSource m_passphrases;
     std::unique_ptr<pkcs11::CliPinSource> m_pins;
     ceremony::KeyAccess m_access;
 };
+
+// --module and $TUFKEY_PKCS11_MODULE as the ceremonies rank them.
+ceremony::ModuleSettings module_settings(const GlobalOptions& globals);
 
 }  // namespace tufkey::cli

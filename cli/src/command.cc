@@ -1,18 +1,11 @@
 #include "command.h"
 
-#include <cstdlib>
-
 namespace tufkey::cli {
 namespace {
 
 std::vector<Registrar>& registry() {
     static std::vector<Registrar> r;
     return r;
-}
-
-std::string env_or_empty(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? std::string(v) : std::string();
 }
 
 }  // namespace
@@ -26,21 +19,18 @@ const std::vector<Registrar>& registered_commands() { return registry(); }
 
 std::filesystem::path GlobalOptions::resolved_home() const {
     if (!home.empty()) return home;
-    if (auto h = env_or_empty("TUFKEY_HOME"); !h.empty()) return h;
-    auto user_home = env_or_empty("HOME");
+    if (auto h = interaction.variable("TUFKEY_HOME"); !h.empty()) return h;
+    auto user_home = interaction.variable("HOME");
     return std::filesystem::path(user_home.empty() ? "." : user_home) / ".tufkey";
 }
 
 std::string GlobalOptions::resolved_server() const {
     if (!server.empty()) return server;
-    if (auto s = env_or_empty("TUFKEY_SERVER"); !s.empty()) return s;
-    return env_or_empty("DOCKER_CONTENT_TRUST_SERVER");
+    if (auto s = interaction.variable("TUFKEY_SERVER"); !s.empty()) return s;
+    return interaction.variable("DOCKER_CONTENT_TRUST_SERVER");
 }
 
-std::string GlobalOptions::resolved_module() const {
-    if (!module.empty()) return module;
-    return env_or_empty("TUFKEY_PKCS11_MODULE");
-}
+std::string GlobalOptions::module_environment() const { return interaction.variable("TUFKEY_PKCS11_MODULE"); }
 
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,
                       const std::string& example) {

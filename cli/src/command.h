@@ -15,12 +15,17 @@
 #include <string>
 #include <vector>
 
+#include "interaction.h"
 #include "tufkey/core/result.h"
 
 namespace tufkey::cli {
 
-// Options accepted before or after any command.
+// Options accepted before or after any command, and the interaction object (terminal and
+// environment) that main() owns.
 struct GlobalOptions final {
+    explicit GlobalOptions(Interaction& interaction_) : interaction(interaction_) {}
+
+    Interaction& interaction;
     std::string home;                    // --home
     std::string server;                  // --server
     std::string tls_ca;                  // --tls-ca
@@ -35,8 +40,9 @@ struct GlobalOptions final {
     [[nodiscard]] std::filesystem::path resolved_home() const;
     // --server, else $TUFKEY_SERVER, else $DOCKER_CONTENT_TRUST_SERVER, else "".
     [[nodiscard]] std::string resolved_server() const;
-    // --module, else $TUFKEY_PKCS11_MODULE, else "" (auto-discovery).
-    [[nodiscard]] std::string resolved_module() const;
+    // --module and $TUFKEY_PKCS11_MODULE, for ceremony::ModuleSettings (which ranks them with a
+    // key URI's module-path: --module, module-path, $TUFKEY_PKCS11_MODULE, discovery).
+    [[nodiscard]] std::string module_environment() const;
 };
 
 using Handler = std::function<core::Result<int>()>;

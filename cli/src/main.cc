@@ -57,7 +57,8 @@ bool is_conformance_client(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    GlobalOptions globals;
+    tufkey::cli::Interaction interaction;
+    GlobalOptions globals(interaction);
     CLI::App app{"tufkey: hardware-rooted keys and ceremonies for TUF and Notary v1 (Docker Content Trust)"};
     app.name("tufkey");
     app.set_version_flag("--version", std::string("tufkey ") + TUFKEY_VERSION);

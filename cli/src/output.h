@@ -1,5 +1,5 @@
-// Output helpers shared by the commands: JSON string quoting for --json output, and the one
-// format of warnings ("tufkey: warning: ...", on stderr).
+// Output helpers shared by the commands: the one format of warnings ("tufkey: warning: ...",
+// on stderr). --json output is built with JsonValue (json.h).
 #pragma once
 
 #include <string>
@@ -7,9 +7,6 @@
 #include <vector>
 
 namespace tufkey::cli {
-
-// A JSON string literal: `"` and `\` escaped, control characters as \u00XX, UTF-8 kept.
-std::string json_string(std::string_view text);
 
 void print_warning(std::string_view warning);
 void print_warnings(const std::vector<std::string>& warnings);

@@ -3,7 +3,8 @@
 
 #include <openssl/evp.h>
 
-#include <stdexcept>
+#include <new>
+#include <string>
 
 namespace tufkey::core {
 
@@ -46,24 +47,30 @@ std::size_t digest_size(HashAlgorithm alg) noexcept {
 Bytes digest(HashAlgorithm alg, ByteView data) {
     Bytes out(digest_size(alg));
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), out.data(), &len, evp_md(alg), nullptr) != 1)
-        throw std::runtime_error("EVP_Digest failed");
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, evp_md(alg), nullptr) != 1) throw std::bad_alloc();
     return out;
 }
 
-Hasher::Hasher(HashAlgorithm alg) : m_alg(alg), m_ctx(EVP_MD_CTX_new()) {
-    if (m_ctx == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_ctx), evp_md(alg), nullptr) != 1)
-        throw std::runtime_error("EVP_DigestInit_ex failed");
+Result<Hasher> Hasher::create(HashAlgorithm alg) {
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), evp_md(alg), nullptr) != 1)
+        return Error(ErrorCode::internal,
+                     std::string("cannot start a ") + to_string(alg) + " digest: " + openssl_error_text());
+    return Hasher(alg, std::move(ctx));
 }
 
-Hasher::~Hasher() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_ctx)); }
+Result<void> Hasher::update(ByteView data) {
+    if (!m_ctx || EVP_DigestUpdate(m_ctx.get(), data.data(), data.size()) != 1)
+        return Error(ErrorCode::internal, std::string(to_string(m_alg)) + " digest update failed");
+    return success();
+}
 
-void Hasher::update(ByteView data) { EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), data.data(), data.size()); }
-
-Bytes Hasher::finish() {
+Result<Bytes> Hasher::finish() {
     Bytes out(digest_size(m_alg));
     unsigned int len = 0;
-    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(m_ctx), out.data(), &len);
+    if (!m_ctx || EVP_DigestFinal_ex(m_ctx.get(), out.data(), &len) != 1)
+        return Error(ErrorCode::internal, std::string(to_string(m_alg)) + " digest could not be finished");
+    m_ctx.reset();
     return out;
 }
 

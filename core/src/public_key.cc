@@ -52,20 +52,6 @@ Result<PublicKey> from_evp(EVP_PKEY* pkey);
 
 }  // namespace
 
-const char* to_string(KeyAlgorithm alg) noexcept {
-    switch (alg) {
-        case KeyAlgorithm::ecdsa_p256:
-            return "ecdsa-p256";
-        case KeyAlgorithm::ecdsa_p384:
-            return "ecdsa-p384";
-        case KeyAlgorithm::ed25519:
-            return "ed25519";
-        case KeyAlgorithm::rsa:
-            return "rsa";
-    }
-    return "unknown";
-}
-
 Result<void> check_scheme_fits(KeyAlgorithm alg, const SignatureScheme& scheme) {
     bool fits = false;
     switch (alg) {

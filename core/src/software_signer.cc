@@ -21,30 +21,28 @@ Result<PublicKey> public_of(EVP_PKEY* pkey) {
 
 }  // namespace
 
-SoftwareSigner::SoftwareSigner(EVP_PKEY* pkey, PublicKey pub, std::string description)
-    : m_pkey(pkey), m_public(std::move(pub)), m_description(std::move(description)) {}
-
-SoftwareSigner::~SoftwareSigner() { EVP_PKEY_free(m_pkey); }
+SoftwareSigner::SoftwareSigner(EvpPkeyPtr pkey, PublicKey pub, std::string description)
+    : m_pkey(std::move(pkey)), m_public(std::move(pub)), m_description(std::move(description)) {}
 
 Result<std::unique_ptr<SoftwareSigner>> SoftwareSigner::generate(KeyAlgorithm alg, unsigned rsa_bits) {
-    EVP_PKEY* pkey = nullptr;
+    EvpPkeyPtr pkey;
     switch (alg) {
         case KeyAlgorithm::ecdsa_p256:
-            pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+            pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
             break;
         case KeyAlgorithm::ecdsa_p384:
-            pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+            pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));
             break;
         case KeyAlgorithm::ed25519:
-            pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+            pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
             break;
         case KeyAlgorithm::rsa:
             if (rsa_bits < 2048) return Error(ErrorCode::usage, "RSA keys must have at least 2048 bits");
-            pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsa_bits));
+            pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsa_bits)));
             break;
     }
-    if (pkey == nullptr) return Error(ErrorCode::internal, "key generation failed: " + openssl_error_text());
-    return adopt(pkey, "generated key");
+    if (!pkey) return Error(ErrorCode::internal, "key generation failed: " + openssl_error_text());
+    return adopt(std::move(pkey), "generated key");
 }
 
 Result<std::unique_ptr<SoftwareSigner>> SoftwareSigner::from_pkcs8_der(const SecretBytes& der) {
@@ -52,15 +50,15 @@ Result<std::unique_ptr<SoftwareSigner>> SoftwareSigner::from_pkcs8_der(const Sec
     const unsigned char* p = bytes.data();
     Pkcs8InfoPtr p8(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(bytes.size())));
     if (!p8) return Error(ErrorCode::key, "not a valid PKCS#8 private key");
-    EVP_PKEY* pkey = EVP_PKCS82PKEY(p8.get());
-    if (pkey == nullptr) return Error(ErrorCode::key, "unsupported PKCS#8 private key: " + openssl_error_text());
-    return adopt(pkey, "key");
+    EvpPkeyPtr pkey(EVP_PKCS82PKEY(p8.get()));
+    if (!pkey) return Error(ErrorCode::key, "unsupported PKCS#8 private key: " + openssl_error_text());
+    return adopt(std::move(pkey), "key");
 }
 
-Result<std::unique_ptr<SoftwareSigner>> SoftwareSigner::adopt(EVP_PKEY* pkey, std::string description) {
-    EvpPkeyPtr owned(pkey);
-    TUFKEY_TRY(PublicKey pub, public_of(owned.get()));
-    return std::unique_ptr<SoftwareSigner>(new SoftwareSigner(owned.release(), std::move(pub), std::move(description)));
+Result<std::unique_ptr<SoftwareSigner>> SoftwareSigner::adopt(EvpPkeyPtr pkey, std::string description) {
+    if (!pkey) return Error(ErrorCode::internal, "no key to adopt");
+    TUFKEY_TRY(PublicKey pub, public_of(pkey.get()));
+    return std::unique_ptr<SoftwareSigner>(new SoftwareSigner(std::move(pkey), std::move(pub), std::move(description)));
 }
 
 Result<Bytes> SoftwareSigner::sign(const SignatureScheme& scheme, ByteView message) {
@@ -68,7 +66,7 @@ Result<Bytes> SoftwareSigner::sign(const SignatureScheme& scheme, ByteView messa
     EvpMdCtxPtr mctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     const EVP_MD* md = scheme.encoding == SignatureEncoding::ed25519 ? nullptr : evp_md(scheme.hash);
-    if (!mctx || EVP_DigestSignInit(mctx.get(), &pctx, md, nullptr, m_pkey) != 1)
+    if (!mctx || EVP_DigestSignInit(mctx.get(), &pctx, md, nullptr, m_pkey.get()) != 1)
         return Error(ErrorCode::internal, "cannot start signing: " + openssl_error_text());
     if (scheme.encoding == SignatureEncoding::rsa_pss) {
         if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
@@ -91,7 +89,7 @@ Result<Bytes> SoftwareSigner::sign(const SignatureScheme& scheme, ByteView messa
 }
 
 Result<SecretBytes> SoftwareSigner::to_pkcs8_der() const {
-    Pkcs8InfoPtr p8(EVP_PKEY2PKCS8(m_pkey));
+    Pkcs8InfoPtr p8(EVP_PKEY2PKCS8(m_pkey.get()));
     if (!p8) return Error(ErrorCode::internal, "cannot encode the private key: " + openssl_error_text());
     int len = i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr);
     if (len <= 0) return Error(ErrorCode::internal, "cannot encode the private key");

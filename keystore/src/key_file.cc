@@ -98,11 +98,11 @@ Result<std::unique_ptr<core::SoftwareSigner>> decrypt_rfc1423(const KeyPemBlock&
     const std::string text = core::encode_pem(armour);
     core::BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
     if (!bio) return Error(ErrorCode::internal, "out of memory");
-    EVP_PKEY* pkey =
-        PEM_read_bio_PrivateKey(bio.get(), nullptr, pem_password_callback, const_cast<SecretBytes*>(&pass));
+    core::EvpPkeyPtr pkey(
+        PEM_read_bio_PrivateKey(bio.get(), nullptr, pem_password_callback, const_cast<SecretBytes*>(&pass)));
     ERR_clear_error();
-    if (pkey == nullptr) return wrong_passphrase(origin);
-    return core::SoftwareSigner::adopt(pkey, origin);
+    if (!pkey) return wrong_passphrase(origin);
+    return core::SoftwareSigner::adopt(std::move(pkey), origin);
 }
 
 }  // namespace

@@ -128,18 +128,6 @@ Result<std::string> public_key_pem(const core::PublicKey& key, const std::string
 
 }  // namespace
 
-Result<KeyType> parse_key_type(std::string_view text) {
-    using core::KeyAlgorithm;
-    if (text == "ecdsa-p256" || text == "ecdsa") return KeyType{KeyAlgorithm::ecdsa_p256, 0};
-    if (text == "ecdsa-p384") return KeyType{KeyAlgorithm::ecdsa_p384, 0};
-    if (text == "ed25519") return KeyType{KeyAlgorithm::ed25519, 0};
-    if (text == "rsa-2048") return KeyType{KeyAlgorithm::rsa, 2048};
-    if (text == "rsa-3072" || text == "rsa") return KeyType{KeyAlgorithm::rsa, 3072};
-    if (text == "rsa-4096") return KeyType{KeyAlgorithm::rsa, 4096};
-    return Error(ErrorCode::usage,
-                 "unknown key type '" + std::string(text) + "'; use ecdsa-p256, ecdsa-p384, ed25519 or rsa-3072");
-}
-
 bool role_needs_gun(std::string_view role) noexcept {
     return role == "targets" || role == "snapshot" || role == "timestamp";
 }
@@ -161,7 +149,7 @@ Result<GeneratedKey> generate_key(const TrustHome& home, const HomeLock& lock, P
     if (fs::exists(report.public_key_file, ec)) {
         return Error(ErrorCode::refused, report.public_key_file.string() + " already exists; remove it or use --dir");
     }
-    TUFKEY_TRY(auto signer, core::SoftwareSigner::generate(request.type.algorithm, request.type.rsa_bits));
+    TUFKEY_TRY(auto signer, core::SoftwareSigner::generate(request.type));
     report.id = tuf::notary_canonical_key_id(signer->public_key());
     TUFKEY_TRY(SecretBytes pass, passphrases.new_passphrase(KeyLabel{request.name, report.id, {}}));
     TUFKEY_TRY(std::string pem, encrypt_key_pem(*signer, pass, KeyHeaders{request.name, {}, {}}));

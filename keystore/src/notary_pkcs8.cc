@@ -43,7 +43,7 @@ Result<std::unique_ptr<core::SoftwareSigner>> from_notary_blob(const unsigned ch
         !std::equal(pub.begin(), pub.end(), blob) || !std::equal(pub.begin(), pub.end(), blob + 2 * kEd25519Size)) {
         return Error(ErrorCode::key, description + ": the Ed25519 public key does not match its seed");
     }
-    return core::SoftwareSigner::adopt(pkey.release(), description);
+    return core::SoftwareSigner::adopt(std::move(pkey), description);
 }
 
 }  // namespace
@@ -61,10 +61,10 @@ Result<std::unique_ptr<core::SoftwareSigner>> signer_from_pkcs8(const PKCS8_PRIV
     }
     core::Asn1ObjectPtr notary_oid(OBJ_txt2obj(kNotaryEd25519Oid, 1));
     if (notary_oid && OBJ_cmp(oid, notary_oid.get()) == 0) return from_notary_blob(key_bytes, key_len, description);
-    EVP_PKEY* pkey = EVP_PKCS82PKEY(p8);
+    core::EvpPkeyPtr pkey(EVP_PKCS82PKEY(p8));
     ERR_clear_error();
-    if (pkey == nullptr) return Error(ErrorCode::key, description + ": unsupported or damaged PKCS#8 private key");
-    return core::SoftwareSigner::adopt(pkey, description);
+    if (!pkey) return Error(ErrorCode::key, description + ": unsupported or damaged PKCS#8 private key");
+    return core::SoftwareSigner::adopt(std::move(pkey), description);
 }
 
 }  // namespace detail
@@ -85,8 +85,9 @@ Result<std::unique_ptr<core::SoftwareSigner>> parse_private_key_der(const Secret
     int ok = OSSL_DECODER_from_data(ctx, &data, &len);
     OSSL_DECODER_CTX_free(ctx);
     ERR_clear_error();
-    if (ok != 1 || pkey == nullptr) return Error(ErrorCode::key, description + ": not a private key tufkey reads");
-    return core::SoftwareSigner::adopt(pkey, std::move(description));
+    core::EvpPkeyPtr owned(pkey);
+    if (ok != 1 || !owned) return Error(ErrorCode::key, description + ": not a private key tufkey reads");
+    return core::SoftwareSigner::adopt(std::move(owned), std::move(description));
 }
 
 Result<SecretBytes> notary_pkcs8_der(const core::SoftwareSigner& key) {

@@ -1,8 +1,6 @@
 // Passphrase lookup: environment variables in SPEC.md order, then the prompt.
 #include "tufkey/keystore/passphrase.h"
 
-#include <cstdlib>
-
 namespace tufkey::keystore {
 namespace {
 
@@ -62,14 +60,6 @@ std::vector<std::string> passphrase_variables(RoleClass cls) {
     vars.push_back(cls == RoleClass::root ? "DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE"
                                           : "DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE");
     return vars;
-}
-
-EnvLookup process_environment() {
-    return [](const std::string& name) -> std::optional<SecretBytes> {
-        const char* value = std::getenv(name.c_str());
-        if (value == nullptr || *value == '\0') return std::nullopt;
-        return SecretBytes::copy_of(std::string_view(value));
-    };
 }
 
 std::optional<PassphraseSource::EnvValue> PassphraseSource::from_environment(RoleClass cls) const {

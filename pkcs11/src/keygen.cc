@@ -18,14 +18,14 @@ struct Mechanisms final {
     CK_MECHANISM_TYPE sign;
 };
 
-Mechanisms mechanisms_for(KeySpec spec) {
-    switch (spec) {
-        case KeySpec::ecdsa_p256:
-        case KeySpec::ecdsa_p384:
+Mechanisms mechanisms_for(core::KeyType type) {
+    switch (core::algorithm_of(type)) {
+        case core::KeyAlgorithm::ecdsa_p256:
+        case core::KeyAlgorithm::ecdsa_p384:
             return {CKM_EC_KEY_PAIR_GEN, CKM_ECDSA};
-        case KeySpec::ed25519:
+        case core::KeyAlgorithm::ed25519:
             return {CKM_EC_EDWARDS_KEY_PAIR_GEN, CKM_EDDSA};
-        case KeySpec::rsa_3072:
+        case core::KeyAlgorithm::rsa:
             return {CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_SHA256_RSA_PKCS_PSS};
     }
     return {CKM_EC_KEY_PAIR_GEN, CKM_ECDSA};
@@ -94,19 +94,20 @@ void build(Templates& t, const KeyGenRequest& request, TemplateProfile profile) 
         add(*v, CKA_ID, t.id.data(), t.id.size());
         flag(*v, CKA_TOKEN, true);
     }
-    switch (request.spec) {
-        case KeySpec::ecdsa_p256:
+    switch (core::algorithm_of(request.type)) {
+        case core::KeyAlgorithm::ecdsa_p256:
             t.ec_params = detail::k_p256_oid;
             break;
-        case KeySpec::ecdsa_p384:
+        case core::KeyAlgorithm::ecdsa_p384:
             t.ec_params = detail::k_p384_oid;
             break;
-        case KeySpec::ed25519:
+        case core::KeyAlgorithm::ed25519:
             t.ec_params = detail::k_ed25519_oid;
             t.key_type = CKK_EC_EDWARDS;
             break;
-        case KeySpec::rsa_3072:
+        case core::KeyAlgorithm::rsa:
             t.key_type = CKK_RSA;
+            t.modulus_bits = core::rsa_bits(request.type);
             break;
     }
     if (t.key_type == CKK_RSA) {
@@ -148,10 +149,10 @@ core::Result<void> check_request(Session& session, KeyGenRequest& request, Templ
             return Error(ErrorCode::internal, "no randomness for a key id");
         }
     }
-    const Mechanisms m = mechanisms_for(request.spec);
+    const Mechanisms m = mechanisms_for(request.type);
     for (CK_MECHANISM_TYPE needed : {m.generate, m.sign}) {
         TUFKEY_TRY(bool ok, session.slot().supports(needed));
-        if (!ok) return unsupported(session, needed, fmt::format("{} keys", to_string(request.spec)));
+        if (!ok) return unsupported(session, needed, fmt::format("{} keys", core::to_string(request.type)));
     }
     return refuse_existing(session, request);
 }
@@ -168,13 +169,13 @@ core::Result<KeyObject> generate_key_pair(Session& session, const KeyGenRequest&
     TUFKEY_TRY_VOID(check_request(session, request, profile));
     Templates t;
     build(t, request, profile);
-    CK_MECHANISM mechanism{mechanisms_for(request.spec).generate, nullptr, 0};
+    CK_MECHANISM mechanism{mechanisms_for(request.type).generate, nullptr, 0};
     CK_OBJECT_HANDLE pub = 0;
     CK_OBJECT_HANDLE priv = 0;
     const CK_RV rv = detail::fns(session)->C_GenerateKeyPair(session.handle(), &mechanism, t.pub.data(), t.pub.size(),
                                                              t.priv.data(), t.priv.size(), &pub, &priv);
     if (rv == CKR_MECHANISM_INVALID) {
-        return unsupported(session, mechanism.mechanism, fmt::format("{} keys", to_string(request.spec)), rv);
+        return unsupported(session, mechanism.mechanism, fmt::format("{} keys", core::to_string(request.type)), rv);
     }
     if (rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_TEMPLATE_INCONSISTENT || rv == CKR_ATTRIBUTE_VALUE_INVALID) {
         return Error(ErrorCode::token,

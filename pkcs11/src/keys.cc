@@ -194,27 +194,6 @@ bool matches(const Uri& uri, const KeyObject& key) {
 
 }  // namespace
 
-const char* to_string(KeySpec spec) noexcept {
-    switch (spec) {
-        case KeySpec::ecdsa_p256:
-            return "ecdsa-p256";
-        case KeySpec::ecdsa_p384:
-            return "ecdsa-p384";
-        case KeySpec::ed25519:
-            return "ed25519";
-        case KeySpec::rsa_3072:
-            return "rsa-3072";
-    }
-    return "?";
-}
-
-std::optional<KeySpec> parse_key_spec(std::string_view text) {
-    for (auto spec : {KeySpec::ecdsa_p256, KeySpec::ecdsa_p384, KeySpec::ed25519, KeySpec::rsa_3072}) {
-        if (text == to_string(spec)) return spec;
-    }
-    return std::nullopt;
-}
-
 std::vector<std::string> KeyAttributes::names() const {
     std::vector<std::string> out;
     auto add = [&](bool set, const char* name) {

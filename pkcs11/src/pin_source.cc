@@ -2,15 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <fmt/core.h>
 
 #include <array>
 #include <cerrno>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 namespace tufkey::pkcs11 {
@@ -65,32 +62,6 @@ core::Result<SecretBytes> read_pin_file(const std::string& path) {
     return pin;
 }
 
-core::Result<SecretBytes> prompt_pin(const TokenInfo& token) {
-    if (::isatty(STDIN_FILENO) != 1) return no_pin(token);
-    std::fprintf(stderr, "PIN for token %s: ", token.describe().c_str());
-    std::fflush(stderr);
-    termios saved{};
-    const bool have_termios = ::tcgetattr(STDIN_FILENO, &saved) == 0;
-    if (have_termios) {
-        termios quiet = saved;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    SecretBytes pin;
-    for (;;) {
-        unsigned char c = 0;
-        const ssize_t n = ::read(STDIN_FILENO, &c, 1);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0 || c == '\n' || c == '\r') break;
-        if (pin.size() < k_max_pin) pin.push_back(c);
-        c = 0;
-    }
-    if (have_termios) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-    std::fprintf(stderr, "\n");
-    if (pin.empty()) return Error(ErrorCode::token, fmt::format("no PIN entered for token {}", token.describe()));
-    return pin;
-}
-
 bool is_well_known_default_pin(const SecretBytes& pin) {
     static constexpr std::array<std::string_view, 4> defaults{"123456", "12345678", "0000", "1234"};
     for (const auto d : defaults) {
@@ -100,7 +71,7 @@ bool is_well_known_default_pin(const SecretBytes& pin) {
 }
 
 core::Result<std::unique_ptr<CliPinSource>> CliPinSource::create(const std::vector<std::string>& pin_file_specs,
-                                                                 bool allow_prompt) {
+                                                                 core::Terminal& terminal, core::EnvLookup env) {
     std::map<std::string, std::string> by_label;
     std::optional<std::string> any;
     for (const auto& spec : pin_file_specs) {
@@ -115,17 +86,21 @@ core::Result<std::unique_ptr<CliPinSource>> CliPinSource::create(const std::vect
             return Error(ErrorCode::usage, fmt::format("--pin-file given twice for token '{}'", label));
         }
     }
-    return std::unique_ptr<CliPinSource>(new CliPinSource(std::move(by_label), std::move(any), allow_prompt));
+    return std::unique_ptr<CliPinSource>(
+        new CliPinSource(std::move(by_label), std::move(any), terminal, std::move(env)));
 }
 
 core::Result<SecretBytes> CliPinSource::pin_for(const TokenInfo& token) {
     if (auto it = m_files_by_label.find(token.label); it != m_files_by_label.end()) return read_pin_file(it->second);
     if (m_file_for_any_token) return read_pin_file(*m_file_for_any_token);
-    if (const char* env = std::getenv("TUFKEY_PKCS11_PIN"); env != nullptr && *env != '\0') {
-        return SecretBytes::copy_of(std::string_view(env));
+    if (m_env) {
+        if (auto pin = m_env("TUFKEY_PKCS11_PIN")) return std::move(*pin);
     }
-    if (!m_allow_prompt) return no_pin(token);
-    return prompt_pin(token);
+    if (!m_terminal.interactive()) return no_pin(token);
+    TUFKEY_TRY(SecretBytes pin, m_terminal.read_secret(fmt::format("PIN for token {}: ", token.describe())));
+    if (pin.size() > k_max_pin) pin.resize(k_max_pin);
+    if (pin.empty()) return Error(ErrorCode::token, fmt::format("no PIN entered for token {}", token.describe()));
+    return pin;
 }
 
 }  // namespace tufkey::pkcs11

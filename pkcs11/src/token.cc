@@ -6,6 +6,7 @@
 #include <array>
 
 #include "cryptoki.h"
+#include "tufkey/core/key_type.h"
 #include "tufkey/pkcs11/errors.h"
 
 namespace tufkey::pkcs11 {
@@ -199,11 +200,14 @@ core::Result<std::vector<std::string>> Slot::key_types_offered() const {
     auto has = [&](MechanismType m) { return std::find(list.begin(), list.end(), m) != list.end(); };
     std::vector<std::string> out;
     if (has(ckm::ec_key_pair_gen) && has(ckm::ecdsa)) {
-        out.emplace_back("ecdsa-p256");
-        out.emplace_back("ecdsa-p384");
+        out.emplace_back(core::to_string(core::KeyType::ecdsa_p256));
+        out.emplace_back(core::to_string(core::KeyType::ecdsa_p384));
     }
-    if (has(ckm::ec_edwards_key_pair_gen) && has(ckm::eddsa)) out.emplace_back("ed25519");
-    if (has(ckm::rsa_pkcs_key_pair_gen) && has(ckm::sha256_rsa_pkcs_pss)) out.emplace_back("rsa-3072");
+    if (has(ckm::ec_edwards_key_pair_gen) && has(ckm::eddsa)) out.emplace_back(core::to_string(core::KeyType::ed25519));
+    if (has(ckm::rsa_pkcs_key_pair_gen) && has(ckm::sha256_rsa_pkcs_pss)) {
+        for (auto type : {core::KeyType::rsa_2048, core::KeyType::rsa_3072, core::KeyType::rsa_4096})
+            out.emplace_back(core::to_string(type));
+    }
     return out;
 }
 

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "tufkey/core/encoding.h"
+
 namespace tufkey::pkcs11 {
 namespace {
 
@@ -12,37 +14,10 @@ using core::ErrorCode;
 
 constexpr std::string_view k_scheme = "pkcs11:";
 
-bool is_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 core::Result<std::string> percent_decode(std::string_view name, std::string_view value) {
-    std::string out;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        if (value[i] != '%') {
-            out.push_back(value[i]);
-            continue;
-        }
-        if (i + 2 >= value.size()) {
-            return Error(ErrorCode::usage, fmt::format("PKCS#11 URI: truncated percent-escape in '{}'", name));
-        }
-        const int hi = hex_value(value[i + 1]);
-        const int lo = hex_value(value[i + 2]);
-        if (hi < 0 || lo < 0) {
-            return Error(ErrorCode::usage, fmt::format("PKCS#11 URI: bad percent-escape in '{}'", name));
-        }
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-    }
-    return out;
+    auto decoded = core::percent_decode(value);
+    if (!decoded) return Error(ErrorCode::usage, fmt::format("PKCS#11 URI: {} in '{}'", decoded.error().message, name));
+    return std::move(decoded).value();
 }
 
 Error duplicate(std::string_view name) {
@@ -140,24 +115,6 @@ void append(std::string& out, bool& first, std::string_view name, const std::str
 
 }  // namespace
 
-std::string percent_encode(std::string_view value) {
-    std::string out;
-    for (const char ch : value) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (is_unreserved(c))
-            out.push_back(ch);
-        else
-            out += fmt::format("%{:02X}", c);
-    }
-    return out;
-}
-
-std::string percent_encode_all(core::ByteView value) {
-    std::string out;
-    for (const auto b : value) out += fmt::format("%{:02X}", b);
-    return out;
-}
-
 core::Result<Uri> Uri::parse(std::string_view text) {
     if (text.size() < k_scheme.size() || text.substr(0, k_scheme.size()) != k_scheme) {
         return Error(ErrorCode::usage, "not a PKCS#11 URI (it must start with 'pkcs11:')");
@@ -181,7 +138,7 @@ std::string Uri::to_string() const {
     std::string out(k_scheme);
     bool first = true;
     auto put = [&](std::string_view name, const std::optional<std::string>& v) {
-        if (v) append(out, first, name, percent_encode(*v));
+        if (v) append(out, first, name, core::percent_encode(*v));
     };
     put("model", model);
     put("manufacturer", manufacturer);
@@ -194,21 +151,16 @@ std::string Uri::to_string() const {
     put("slot-description", slot_description);
     if (slot_id) append(out, first, "slot-id", std::to_string(*slot_id));
     put("object", object);
-    if (id) append(out, first, "id", percent_encode_all(*id));
+    if (id) append(out, first, "id", core::percent_encode_all(*id));
     put("type", type);
-    for (const auto& [k, v] : other_path) append(out, first, k, percent_encode(v));
+    for (const auto& [k, v] : other_path) append(out, first, k, core::percent_encode(v));
     char sep = '?';
     auto put_query = [&](std::string_view name, const std::string& v) {
         out.push_back(sep);
         sep = '&';
         out += name;
         out.push_back('=');
-        for (const char ch : v) {
-            if (ch == '/')
-                out.push_back('/');
-            else
-                out += percent_encode(std::string_view(&ch, 1));
-        }
+        out += core::percent_encode(v, "/");
     };
     if (module_name) put_query("module-name", *module_name);
     if (module_path) put_query("module-path", *module_path);

@@ -1,17 +1,11 @@
 #include <filesystem>
 #include <string>
 
+#include "tufkey/core/encoding.h"
 #include "tufkey/remote/downloader.h"
 
 namespace tufkey::remote {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 core::Error refused(std::string_view url, const std::string& why) {
     return core::Error(core::ErrorCode::remote, redact_url(url) + ": " + why);
@@ -35,21 +29,7 @@ std::string file_url(std::string_view path) {
     std::error_code ec;
     auto absolute = std::filesystem::absolute(std::filesystem::path(path), ec);
     const std::string text = ec ? std::string(path) : absolute.lexically_normal().string();
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out = "file://";
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
-                           c == '-' || c == '_' || c == '.' || c == '~';
-        if (plain) {
-            out.push_back(ch);
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0x0f]);
-        }
-    }
-    return out;
+    return "file://" + core::percent_encode(text, "/");
 }
 
 core::Result<std::string> file_url_path(std::string_view url) {
@@ -64,8 +44,8 @@ core::Result<std::string> file_url_path(std::string_view url) {
             path.push_back(rest[i]);
             continue;
         }
-        const int hi = i + 2 < rest.size() ? hex_value(rest[i + 1]) : -1;
-        const int lo = i + 2 < rest.size() ? hex_value(rest[i + 2]) : -1;
+        const int hi = i + 2 < rest.size() ? core::hex_value(rest[i + 1]) : -1;
+        const int lo = i + 2 < rest.size() ? core::hex_value(rest[i + 2]) : -1;
         if (hi < 0 || lo < 0) return refused(url, "malformed percent-encoding");
         const char decoded = static_cast<char>(hi * 16 + lo);
         if (decoded == '/' || decoded == '\0') return refused(url, "an encoded '/' or NUL in a file:// URL is refused");

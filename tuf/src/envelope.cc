@@ -81,7 +81,6 @@ core::Result<std::string> serialize_notary(const Envelope& envelope) {
 // inside a string: escape it as json.dumps does. The parsed value, and so the signed
 // canonical bytes, are unchanged.
 std::string escape_controls(const std::string& canonical) {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
     out.reserve(canonical.size());
     for (const char c : canonical) {
@@ -92,8 +91,8 @@ std::string escape_controls(const std::string& canonical) {
             out += "\\n";
         } else {
             out += "\\u00";
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 0x0f]);
+            out.push_back(core::hex_digit(byte >> 4));
+            out.push_back(core::hex_digit(byte));
         }
     }
     return out;

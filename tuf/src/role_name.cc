@@ -1,8 +1,9 @@
 #include "tufkey/tuf/role_name.h"
 
-#include <cstdio>
 #include <optional>
 #include <string>
+
+#include "tufkey/core/encoding.h"
 
 namespace tufkey::tuf {
 namespace {
@@ -55,21 +56,7 @@ core::Result<RoleName> RoleName::delegated(Dialect dialect, std::string_view nam
     return RoleName(RoleKind::delegated, std::string(name));
 }
 
-std::string RoleName::quoted() const {
-    std::string out;
-    for (unsigned char c : m_name) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                c == '_' || c == '.' || c == '-' || c == '~';
-        if (unreserved) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
-}
+std::string RoleName::quoted() const { return core::percent_encode(m_name); }
 
 const char* type_name(Dialect dialect, RoleKind kind) noexcept {
     const bool notary = dialect == Dialect::notary;

@@ -15,11 +15,6 @@ namespace {
 constexpr const char* kTimestampFile = "timestamp.json";
 constexpr const char* kSnapshotFile = "snapshot.json";
 
-bool unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-           c == '~' || c == '-';
-}
-
 std::string strip_trailing_slashes(std::string url) {
     while (!url.empty() && url.back() == '/') url.pop_back();
     return url;
@@ -42,20 +37,7 @@ std::string target_url_path(const TargetInfo& target, bool consistent) {
 }  // namespace
 
 std::string percent_encode(std::string_view text, bool keep_slash) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size());
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (unreserved(c) || (keep_slash && c == '/')) {
-            out.push_back(ch);
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0x0f]);
-        }
-    }
-    return out;
+    return core::percent_encode(text, keep_slash ? "/" : "");
 }
 
 std::string metadata_file_name(const RoleName& role) { return role.quoted() + ".json"; }

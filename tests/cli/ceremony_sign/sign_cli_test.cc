@@ -312,9 +312,9 @@ TEST_P(SignCli, InspectShowsDockerTrustInspectShape) {
           std::string("(Repo Admin)")})
         EXPECT_NE(r.out.find(section), std::string::npos) << section << " in\n" << r.out;
 
-    r = run({"inspect", "registry.example.com/other"});
-    EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("no signatures or cannot access"), std::string::npos) << r.err;
+    r = run({"inspect", "registry.example.com/other"});  // unknown repository: usage, as in every command
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("has no repository registry.example.com/other"), std::string::npos) << r.err;
 }
 
 TEST_P(SignCli, StatusExits6InsideAWarningWindow) {

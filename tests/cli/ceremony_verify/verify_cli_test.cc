@@ -60,10 +60,22 @@ TEST_P(VerifyCli, UnsignedTagIsNoValidTrustData) {
     EXPECT_TRUE(r.out.empty());
 }
 
-TEST_P(VerifyCli, UnknownRepositoryIsNoValidTrustData) {
-    const auto r = m_cli.run({"verify", "registry.example.com/other:v1"});
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(r.err.rfind("tufkey: No valid trust data for registry.example.com/other:v1", 0), 0u) << r.err;
+// An unknown repository is the same usage error (2) in verify, inspect, status and sign: the
+// home never held it, so there is nothing to distrust; the fix is pull or init.
+TEST_P(VerifyCli, UnknownRepositoryIsTheSameUsageErrorInEveryCommand) {
+    const std::string other = "registry.example.com/other";
+    const std::string expected = "tufkey: tufkey has no repository " + other + " in this home: run 'tufkey init " +
+                                 other + " --root-key URI' or 'tufkey pull " + other + "' first\n";
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"verify", other + ":v1"},
+          {"verify", other},
+          {"inspect", other},
+          {"status", other},
+          {"sign", other + ":v1", "--digest", "sha256:" + std::string(64, 'a'), "--size", "1"}}) {
+        const auto r = m_cli.run(args);
+        EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
+        EXPECT_EQ(r.err, expected) << args[0];
+    }
 }
 
 TEST_P(VerifyCli, ChangedTargetsFileIsRefusedNamingTargets) {

@@ -12,6 +12,7 @@
 #include <random>
 #include <thread>
 
+#include "fake_terminal.h"
 #include "child.h"
 #include "cli_env.h"
 #include "temp_dir.h"
@@ -69,8 +70,8 @@ void expect_all_keys_open(const fs::path& home, const std::string& pass) {
     keystore::TrustHome h(home);
     auto keys = h.list_keys();
     ASSERT_TRUE(keys.ok());
-    auto term = keystore::make_stdin_terminal();
-    auto source = source_with(*term, pass);
+    tt::FakeTerminal term(false);  // environment only, never a prompt
+    auto source = source_with(term, pass);
     for (const auto& key : *keys) EXPECT_TRUE(keystore::load_signer(h, source, key).ok()) << key.file;
 }
 
@@ -258,8 +259,8 @@ TEST(KeySecrecy, NoPlaintextPrivateKeyAnywhereInTheHome) {
 
     std::vector<core::Bytes> secrets;
     keystore::TrustHome h(home);
-    auto term = keystore::make_stdin_terminal();
-    auto source = source_with(*term, "secret pass");
+    tt::FakeTerminal term(false);  // environment only, never a prompt
+    auto source = source_with(term, "secret pass");
     auto keys = h.list_keys();
     ASSERT_TRUE(keys.ok());
     ASSERT_EQ(keys->size(), 7u);

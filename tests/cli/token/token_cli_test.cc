@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <regex>
 
 #include "process.h"
@@ -141,11 +143,12 @@ TEST_F(TokenCli, GenerateRefusesAnExistingLabel) {
     expect_one_line_error(tufkey(store.get(), args), 5, "already holds an object labelled 'root'");
 }
 
-TEST_F(TokenCli, GenerateWithoutConfirmationAndWithoutATerminalDoesNothing) {
+// "No terminal and no --yes" is a usage error (2) in every command, as in init: --yes fixes it.
+TEST_F(TokenCli, GenerateWithoutConfirmationAndWithoutATerminalIsAUsageErrorAndDoesNothing) {
     auto store = make_store();
     const auto r = tufkey(store.get(),
                           {"token", "generate", "--token", "alpha", "--label", "root", "--pin-file", pin_file(*store)});
-    expect_one_line_error(r, 5, "pass -y");
+    expect_one_line_error(r, 2, "pass --yes");
     const auto keys = tufkey(store.get(), {"token", "keys", "--json", "--pin-file", pin_file(*store)});
     ASSERT_EQ(keys.exit_code, 0) << keys.err;
     EXPECT_TRUE(json::parse(keys.out).empty());
@@ -185,6 +188,37 @@ TEST_F(TokenCli, MissingModulePath) {
     expect_one_line_error(r, 3, "no PKCS#11 module at /nonexistent/libpkcs11.so");
 }
 
+// One precedence for the module in every command (docs/tokens.md): --module, then the URI's
+// module-path, then $TUFKEY_PKCS11_MODULE, then discovery. Each candidate here is a different
+// missing file, so the error names the one that was chosen.
+TEST_F(TokenCli, ModuleOptionWinsOverTheUriAndTheEnvironment) {
+    const std::map<std::string, std::optional<std::string>> env{{"TUFKEY_PKCS11_MODULE", "/nonexistent/env.so"}};
+    const std::string uri = "pkcs11:token=alpha?module-path=/nonexistent/uri.so";
+    expect_one_line_error(tufkey(nullptr, {"--module", "/nonexistent/option.so", "token", "keys", "--token", uri}, env),
+                          3, "no PKCS#11 module at /nonexistent/option.so");
+    expect_one_line_error(tufkey(nullptr, {"token", "keys", "--token", uri}, env), 3,
+                          "no PKCS#11 module at /nonexistent/uri.so");
+    expect_one_line_error(tufkey(nullptr, {"token", "keys", "--token", "pkcs11:token=alpha"}, env), 3,
+                          "no PKCS#11 module at /nonexistent/env.so");
+    expect_one_line_error(tufkey(nullptr, {"--module", "/nonexistent/option.so", "token", "list"}, env), 3,
+                          "no PKCS#11 module at /nonexistent/option.so");
+    expect_one_line_error(tufkey(nullptr, {"token", "list"}, env), 3, "no PKCS#11 module at /nonexistent/env.so");
+}
+
+TEST_F(TokenCli, CeremoniesRankTheModuleTheSameWay) {
+    const std::map<std::string, std::optional<std::string>> env{{"TUFKEY_PKCS11_MODULE", "/nonexistent/env.so"}};
+    const std::string uri = "pkcs11:token=alpha;object=root?module-path=/nonexistent/uri.so";
+    expect_one_line_error(
+        tufkey(nullptr, {"--module", "/nonexistent/option.so", "init", "example.com/app", "--root-key", uri, "-y"},
+               env),
+        3, "no PKCS#11 module at /nonexistent/option.so");
+    expect_one_line_error(tufkey(nullptr, {"init", "example.com/app", "--root-key", uri, "-y"}, env), 3,
+                          "no PKCS#11 module at /nonexistent/uri.so");
+    expect_one_line_error(
+        tufkey(nullptr, {"init", "example.com/app", "--root-key", "pkcs11:token=alpha;object=root", "-y"}, env), 3,
+        "no PKCS#11 module at /nonexistent/env.so");
+}
+
 TEST_F(TokenCli, LibraryThatIsNotAModule) {
     const auto r = tufkey(nullptr, {"--module", "/usr/lib/x86_64-linux-gnu/libz.so.1", "token", "keys"});
     expect_one_line_error(r, 3, "is not a PKCS#11 module");
@@ -210,7 +244,7 @@ TEST_F(TokenCli, UnsupportedMechanismNamesItAndTheTypesOffered) {
     const auto r = tufkey(store.get(), {"token", "generate", "--token", "alpha", "--label", "ed", "--type", "ed25519",
                                         "-y", "--pin-file", pin_file(*store)});
     expect_one_line_error(r, 3, "does not support CKM_EC_EDWARDS_KEY_PAIR_GEN");
-    EXPECT_NE(r.err.find("ecdsa-p256, ecdsa-p384, rsa-3072"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096"), std::string::npos) << r.err;
 }
 
 TEST_F(TokenCli, UnknownTokenListsTheTokensPresent) {

@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "fake_terminal.h"
 #include "process.h"
 #include "temp_dir.h"
 #include "tufkey/keystore/key_operations.h"
@@ -84,8 +85,8 @@ std::unique_ptr<core::SoftwareSigner> open_in_home(const fs::path& home, const s
     auto key = h.find_key(id);
     EXPECT_TRUE(key.ok()) << (key.ok() ? "" : key.error().message);
     if (!key) return nullptr;
-    auto term = keystore::make_stdin_terminal();
-    keystore::PassphraseSource source(*term, [&](const std::string& name) -> std::optional<core::SecretBytes> {
+    tt::FakeTerminal term(false);  // environment only, never a prompt
+    keystore::PassphraseSource source(term, [&](const std::string& name) -> std::optional<core::SecretBytes> {
         if (name == var) return core::SecretBytes::copy_of(pass);
         return std::nullopt;
     });

@@ -69,7 +69,7 @@ TEST(TokenCertificate, RsaRootCertificateSignedOnTheTokenVerifies) {
         auto session = open_logged_in();
         ASSERT_TRUE(session);
         pkcs11::KeyGenRequest request;
-        request.spec = pkcs11::KeySpec::rsa_3072;
+        request.type = core::KeyType::rsa_3072;
         request.label = "root-rsa";
         request.id = {0x03};
         auto key = pkcs11::generate_key_pair(*session, request);

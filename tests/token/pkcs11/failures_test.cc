@@ -180,13 +180,14 @@ TEST(TokenFailures, UnsupportedMechanismNamesItAndTheKeyTypesOffered) {
     auto session = open_logged_in();
     ASSERT_TRUE(session);
     pkcs11::KeyGenRequest request;
-    request.spec = pkcs11::KeySpec::ed25519;
+    request.type = core::KeyType::ed25519;
     request.label = "root";
     auto key = pkcs11::generate_key_pair(*session, request);
     ASSERT_FALSE(key.ok());
     expect_one_line_token_error(key.error());
     EXPECT_TRUE(contains(key.error().message, "does not support CKM_EC_EDWARDS_KEY_PAIR_GEN")) << key.error().message;
-    EXPECT_TRUE(contains(key.error().message, "ecdsa-p256, ecdsa-p384, rsa-3072")) << key.error().message;
+    EXPECT_TRUE(contains(key.error().message, "ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096"))
+        << key.error().message;
     EXPECT_FALSE(contains(key.error().message, "ed25519;"));
     EXPECT_EQ(key.error().ck_rv, pkcs11::ckr::mechanism_invalid);
 }
@@ -197,7 +198,7 @@ TEST(TokenFailures, SigningWithAMechanismTheTokenLacksNamesIt) {
         auto session = open_logged_in();
         ASSERT_TRUE(session);
         pkcs11::KeyGenRequest request;
-        request.spec = pkcs11::KeySpec::ed25519;
+        request.type = core::KeyType::ed25519;
         request.label = "ed";
         ASSERT_TRUE(pkcs11::generate_key_pair(*session, request).ok());
     }  // the module is finalised here, so the next open re-reads the configuration

@@ -18,11 +18,11 @@ ProcessOptions with_store(const SoftHsmStore& store) {
     return po;
 }
 
-core::PublicKey generate(const std::string& label, pkcs11::KeySpec spec, core::Bytes id) {
+core::PublicKey generate(const std::string& label, core::KeyType spec, core::Bytes id) {
     auto session = open_logged_in();
     EXPECT_TRUE(session);
     pkcs11::KeyGenRequest request;
-    request.spec = spec;
+    request.type = spec;
     request.label = label;
     request.id = std::move(id);
     auto key = pkcs11::generate_key_pair(*session, request);
@@ -34,7 +34,7 @@ core::Bytes read_bytes(const std::filesystem::path& path) { return core::to_byte
 
 TEST(TokenInterop, Libp11SignsWithAnEcdsaKeyTufkeyGenerated) {
     SoftHsmStore store;
-    const auto pub = generate("tufkey-p256", pkcs11::KeySpec::ecdsa_p256, {0x21});
+    const auto pub = generate("tufkey-p256", core::KeyType::ecdsa_p256, {0x21});
     TempDir dir("tufkey-libp11");
     write_text(dir / "msg", "signed by libp11 with a tufkey key");
     const auto run = run_process({TUFKEY_LIBP11_SIGN, k_softhsm_module, "tufkey-test", "tufkey-p256",
@@ -52,7 +52,7 @@ TEST(TokenInterop, Libp11SignsRsaPssWithAnRsaKeyTufkeyGenerated) {
         auto session = open_logged_in();
         ASSERT_TRUE(session);
         pkcs11::KeyGenRequest request;
-        request.spec = pkcs11::KeySpec::rsa_3072;
+        request.type = core::KeyType::rsa_3072;
         request.label = "root-rsa";
         request.id = {0x03};
         ASSERT_TRUE(pkcs11::generate_key_pair(*session, request).ok());
@@ -77,7 +77,7 @@ TEST(TokenInterop, Libp11SignsRsaPssWithAnRsaKeyTufkeyGenerated) {
 
 TEST(TokenInterop, Pkcs11ToolSignsWithAKeyTufkeyGenerated) {
     SoftHsmStore store;
-    const auto pub = generate("tufkey-p384", pkcs11::KeySpec::ecdsa_p384, {0x22});
+    const auto pub = generate("tufkey-p384", core::KeyType::ecdsa_p384, {0x22});
     TempDir dir("tufkey-p11tool");
     const std::string message = "signed by pkcs11-tool";
     // SoftHSM offers plain CKM_ECDSA only, so pkcs11-tool signs a digest made here.

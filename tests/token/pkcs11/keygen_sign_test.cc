@@ -10,28 +10,28 @@ namespace tufkey::testing {
 namespace {
 
 using core::HashAlgorithm;
+using core::KeyType;
 using core::SignatureEncoding;
 using core::SignatureScheme;
-using pkcs11::KeySpec;
 
 struct Case final {
-    KeySpec spec;
+    KeyType spec;
     core::KeyAlgorithm algorithm;
     std::vector<SignatureScheme> schemes;
 };
 
 std::vector<Case> cases() {
     return {
-        {KeySpec::ecdsa_p256,
+        {KeyType::ecdsa_p256,
          core::KeyAlgorithm::ecdsa_p256,
          {{HashAlgorithm::sha256, SignatureEncoding::ecdsa_der},
           {HashAlgorithm::sha256, SignatureEncoding::ecdsa_raw}}},
-        {KeySpec::ecdsa_p384,
+        {KeyType::ecdsa_p384,
          core::KeyAlgorithm::ecdsa_p384,
          {{HashAlgorithm::sha384, SignatureEncoding::ecdsa_der},
           {HashAlgorithm::sha256, SignatureEncoding::ecdsa_raw}}},
-        {KeySpec::ed25519, core::KeyAlgorithm::ed25519, {{HashAlgorithm::sha256, SignatureEncoding::ed25519}}},
-        {KeySpec::rsa_3072,
+        {KeyType::ed25519, core::KeyAlgorithm::ed25519, {{HashAlgorithm::sha256, SignatureEncoding::ed25519}}},
+        {KeyType::rsa_3072,
          core::KeyAlgorithm::rsa,
          {{HashAlgorithm::sha256, SignatureEncoding::rsa_pss},
           {HashAlgorithm::sha256, SignatureEncoding::rsa_pkcs1v15}}},
@@ -47,17 +47,17 @@ TEST_P(GenerateOnToken, KeyStaysOnTokenAndSignaturesVerify) {
     auto session = open_logged_in();
     ASSERT_TRUE(session);
     pkcs11::KeyGenRequest request;
-    request.spec = c.spec;
+    request.type = c.spec;
     request.label = "root";
     request.id = {0x01};
     auto key = pkcs11::generate_key_pair(*session, request);
     ASSERT_TRUE(key.ok()) << key.error().message;
-    EXPECT_EQ(key->type, pkcs11::to_string(c.spec));
+    EXPECT_EQ(key->type, core::to_string(c.spec));
     EXPECT_EQ(key->label, "root");
     EXPECT_EQ(key->id, core::Bytes{0x01});
     ASSERT_TRUE(key->public_key.has_value());
     EXPECT_EQ(key->public_key->algorithm(), c.algorithm);
-    if (c.spec == KeySpec::rsa_3072) {
+    if (c.spec == KeyType::rsa_3072) {
         EXPECT_EQ(key->public_key->bits(), 3072u);
     }
     ASSERT_TRUE(key->attributes.has_value());
@@ -96,7 +96,7 @@ TEST_P(GenerateOnToken, KeyStaysOnTokenAndSignaturesVerify) {
 
 INSTANTIATE_TEST_SUITE_P(AllKeyTypes, GenerateOnToken, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& param_info) {
-                             std::string name = pkcs11::to_string(param_info.param.spec);
+                             std::string name = core::to_string(param_info.param.spec);
                              for (char& ch : name)
                                  if (ch == '-') ch = '_';
                              return name;

@@ -1,8 +1,7 @@
 // PinSource: --pin-file LABEL=FILE / FILE, TUFKEY_PKCS11_PIN, and no prompt without a terminal.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
+#include "fake_terminal.h"
 #include "temp_dir.h"
 #include "tufkey/pkcs11/pin_source.h"
 
@@ -18,16 +17,15 @@ pkcs11::TokenInfo token(const std::string& label) {
 
 class PinSourceTest : public ::testing::Test {
 protected:
-    void SetUp() override { ::unsetenv("TUFKEY_PKCS11_PIN"); }
-    void TearDown() override { ::unsetenv("TUFKEY_PKCS11_PIN"); }
     TempDir dir{"tufkey-pin"};
+    FakeTerminal no_terminal{false};
 };
 
 TEST_F(PinSourceTest, LabelledFileWinsOverPlainFileAndEnvironment) {
     write_text(dir / "a.pin", "1111-a\n");
     write_text(dir / "any.pin", "2222-any\r\n");
-    ::setenv("TUFKEY_PKCS11_PIN", "3333-env", 1);
-    auto pins = pkcs11::CliPinSource::create({"alpha=" + (dir / "a.pin").string(), (dir / "any.pin").string()}, false);
+    auto pins = pkcs11::CliPinSource::create({"alpha=" + (dir / "a.pin").string(), (dir / "any.pin").string()},
+                                             no_terminal, env_of({{"TUFKEY_PKCS11_PIN", "3333-env"}}));
     ASSERT_TRUE(pins.ok());
     auto a = (*pins)->pin_for(token("alpha"));
     ASSERT_TRUE(a.ok());
@@ -38,8 +36,7 @@ TEST_F(PinSourceTest, LabelledFileWinsOverPlainFileAndEnvironment) {
 }
 
 TEST_F(PinSourceTest, EnvironmentIsUsedWithoutFiles) {
-    ::setenv("TUFKEY_PKCS11_PIN", "3333-env", 1);
-    auto pins = pkcs11::CliPinSource::create({}, false);
+    auto pins = pkcs11::CliPinSource::create({}, no_terminal, env_of({{"TUFKEY_PKCS11_PIN", "3333-env"}}));
     ASSERT_TRUE(pins.ok());
     auto pin = (*pins)->pin_for(token("alpha"));
     ASSERT_TRUE(pin.ok());
@@ -47,19 +44,31 @@ TEST_F(PinSourceTest, EnvironmentIsUsedWithoutFiles) {
 }
 
 TEST_F(PinSourceTest, NoPinAndNoTerminalNamesTheOptions) {
-    // Even with prompting allowed, a test's stdin is not a terminal.
-    auto pins = pkcs11::CliPinSource::create({}, true);
+    auto pins = pkcs11::CliPinSource::create({}, no_terminal, env_of({}));
     ASSERT_TRUE(pins.ok());
     auto pin = (*pins)->pin_for(token("alpha"));
     ASSERT_FALSE(pin.ok());
     EXPECT_NE(pin.error().message.find("--pin-file"), std::string::npos);
     EXPECT_NE(pin.error().message.find("TUFKEY_PKCS11_PIN"), std::string::npos);
     EXPECT_NE(pin.error().message.find("'alpha'"), std::string::npos);
+    EXPECT_TRUE(no_terminal.prompts.empty());
+}
+
+TEST_F(PinSourceTest, PromptsOnTheTerminalItIsGivenNamingTheToken) {
+    FakeTerminal terminal(true);
+    terminal.answer("4444-typed");
+    auto pins = pkcs11::CliPinSource::create({}, terminal, env_of({}));
+    ASSERT_TRUE(pins.ok());
+    auto pin = (*pins)->pin_for(token("alpha"));
+    ASSERT_TRUE(pin.ok());
+    EXPECT_EQ(pin->reveal_as_chars(), "4444-typed");
+    ASSERT_EQ(terminal.prompts.size(), 1U);
+    EXPECT_NE(terminal.prompts.front().find("'alpha'"), std::string::npos);
 }
 
 TEST_F(PinSourceTest, BadSpecsAndFilesAreErrorsThatDoNotShowThePin) {
-    EXPECT_FALSE(pkcs11::CliPinSource::create({"a=x", "a=y"}, false).ok());
-    EXPECT_FALSE(pkcs11::CliPinSource::create({"x", "y"}, false).ok());
+    EXPECT_FALSE(pkcs11::CliPinSource::create({"a=x", "a=y"}, no_terminal, env_of({})).ok());
+    EXPECT_FALSE(pkcs11::CliPinSource::create({"x", "y"}, no_terminal, env_of({})).ok());
     write_text(dir / "empty.pin", "\n");
     EXPECT_FALSE(pkcs11::read_pin_file((dir / "empty.pin").string()).ok());
     auto missing = pkcs11::read_pin_file((dir / "missing.pin").string());

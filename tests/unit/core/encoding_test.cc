@@ -43,10 +43,14 @@ TEST(Digest, KnownAnswers) {
     EXPECT_EQ(hex_encode(sha256(as_bytes("abc"))), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     EXPECT_EQ(hex_encode(digest(HashAlgorithm::sha384, as_bytes("abc"))),
               "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7");
-    Hasher h(HashAlgorithm::sha256);
-    h.update(as_bytes("a"));
-    h.update(as_bytes("bc"));
-    EXPECT_EQ(h.finish(), sha256(as_bytes("abc")));
+    auto h = Hasher::create(HashAlgorithm::sha256);
+    ASSERT_TRUE(h.ok());
+    ASSERT_TRUE(h->update(as_bytes("a")).ok());
+    ASSERT_TRUE(h->update(as_bytes("bc")).ok());
+    auto digest_of_abc = h->finish();
+    ASSERT_TRUE(digest_of_abc.ok());
+    EXPECT_EQ(*digest_of_abc, sha256(as_bytes("abc")));
+    EXPECT_FALSE(h->finish().ok()) << "a finished Hasher is spent";
 }
 
 TEST(Pem, ParsesNotaryStyleHeaders) {

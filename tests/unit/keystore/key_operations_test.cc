@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "fake_terminal.h"
+#include "tufkey/keystore/passphrase.h"
 #include "process.h"
 #include "temp_dir.h"
 #include "tufkey/keystore/key_operations.h"

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_terminal.h"
+#include "tufkey/keystore/passphrase.h"
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "fake_terminal.h"
+#include "tufkey/keystore/passphrase.h"
 #include "temp_dir.h"
 #include "tufkey/keystore/key_operations.h"
 #include "tufkey/keystore/trust_home.h"

@@ -29,8 +29,8 @@ struct InitRequest final {
     std::uint32_t root_threshold = 1;
     tuf::Dialect dialect = tuf::Dialect::notary;
     RolePolicy expires = RolePolicy::default_expiry();
-    RolePolicy warn = RolePolicy::default_warning();              // `status` warning windows, kept in repository.json
-    pkcs11::KeySpec root_key_type = pkcs11::KeySpec::ecdsa_p256;  // for keys generated on tokens
+    RolePolicy warn = RolePolicy::default_warning();      // `status` warning windows, kept in repository.json
+    core::KeyType root_key_type = core::kDefaultKeyType;  // for keys generated on tokens
 };
 
 struct InitReport final {

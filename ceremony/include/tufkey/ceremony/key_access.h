@@ -1,15 +1,22 @@
 // KeyAccess: how a ceremony reaches its keys. Key files go through keystore/ (passphrases from
 // the environment or the terminal), token keys through pkcs11/ (PINs from --pin-file, the
-// environment or the terminal). Confirmations and warnings go to the person at the terminal.
-// Nothing here retries a wrong PIN; secrets never leave SecretBytes.
+// environment or the terminal). The terminal and the environment behind both sources are the
+// interaction object cli/ owns (cli/src/interaction.h). Confirmations and warnings go to the
+// person at the terminal. Nothing here retries a wrong PIN; secrets never leave SecretBytes.
+//
+// The PKCS#11 module, for every command that opens a token (init, rotate, root sign, token
+// list/keys/generate): --module PATH, else the key URI's module-path, else
+// $TUFKEY_PKCS11_MODULE, else the one installed module with a token (docs/tokens.md).
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tufkey/core/key_type.h"
 #include "tufkey/core/result.h"
 #include "tufkey/core/signer.h"
 #include "tufkey/core/software_signer.h"
@@ -18,22 +25,44 @@
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/pkcs11/keys.h"
 #include "tufkey/pkcs11/pin_source.h"
+#include "tufkey/pkcs11/session.h"
 #include "tufkey/pkcs11/token.h"
+#include "tufkey/pkcs11/uri.h"
 
 namespace tufkey::ceremony {
+
+// Where the PKCS#11 module path may come from, besides a key URI's module-path.
+struct ModuleSettings final {
+    std::string option;       // --module PATH ("" when not given)
+    std::string environment;  // $TUFKEY_PKCS11_MODULE ("" when unset)
+};
+
+// The configured module for `uri` (nullptr: no URI) in the one precedence: --module, the URI's
+// module-path, $TUFKEY_PKCS11_MODULE. nullopt: none configured, discover one.
+std::optional<std::string> configured_module_path(const ModuleSettings& settings, const pkcs11::Uri* uri);
 
 struct KeyAccess final {
     const keystore::TrustHome& home;
     keystore::PassphraseSource& passphrases;
     pkcs11::PinSource& pins;
-    std::string configured_module;  // --module or $TUFKEY_PKCS11_MODULE; empty: discover
-    bool assume_yes = false;        // -y: answer confirmations with yes
+    ModuleSettings module;
+    bool assume_yes = false;  // -y: answer confirmations with yes
     std::function<void(std::string_view)> warn = [](std::string_view) {};
 
     // Asks `question` (or answers yes with -y). Without a terminal and without -y: an
-    // ErrorCode::usage error telling the user to pass --yes.
+    // ErrorCode::usage error telling the user to pass --yes (exit code 2 in every command).
     [[nodiscard]] core::Result<bool> confirm(std::string_view question) const;
 };
+
+// The module path for `uri` (configured_module_path, else discovery among the installed ones).
+core::Result<std::string> module_path_for(const KeyAccess& access, const pkcs11::Uri* uri);
+
+// Opens the token `uri` names (read-write when asked) and logs in: always with
+// Login::always, else only when the token requires login for reading. Login warnings (PIN
+// count low, default PIN) go to access.warn.
+enum class Login { always, when_required };
+core::Result<std::shared_ptr<pkcs11::Session>> open_token_session(KeyAccess& access, const pkcs11::Uri& uri,
+                                                                  bool read_write, Login login);
 
 // A key on a token, opened and logged in, ready to sign.
 struct TokenKey final {
@@ -45,14 +74,14 @@ struct TokenKey final {
 };
 
 // Opens the key `uri` names. When it names no existing key and `generate` is set, asks for
-// confirmation and generates one of type `spec` on the token (label from the URI's object,
+// confirmation and generates one of type `type` on the token (label from the URI's object,
 // id from its id). With `require_on_token` (root keys), a key whose attributes do not show it
 // was generated on the token and never left it is refused. Login warnings (PIN count low,
 // default PIN) go to access.warn.
 struct TokenKeyRequest final {
     std::string uri;
     bool generate = false;
-    pkcs11::KeySpec spec = pkcs11::KeySpec::ecdsa_p256;
+    core::KeyType type = core::kDefaultKeyType;
     bool require_on_token = true;
 };
 core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& request);
@@ -64,7 +93,7 @@ struct FileKey final {
     std::string id;
 };
 core::Result<FileKey> create_file_key(KeyAccess& access, keystore::HomeTransaction& tx, const std::string& role,
-                                      const std::string& gun, keystore::KeyType type = {});
+                                      const std::string& gun, core::KeyType type = core::kDefaultKeyType);
 
 // Opens the stored key with canonical ID `id` (asks for its passphrase).
 core::Result<std::unique_ptr<core::SoftwareSigner>> open_file_key(KeyAccess& access, const std::string& id);

@@ -73,8 +73,11 @@ public:
 
     // Whether tufkey manages this GUN (repository.json exists).
     [[nodiscard]] bool exists() const;
-    // Reads repository.json. Missing: ErrorCode::usage naming the GUN and `tufkey init`.
+    // Reads repository.json. Missing: unknown_repository().
     [[nodiscard]] core::Result<RepositoryConfig> load_config() const;
+    // The one refusal for a GUN this home does not hold, in every command: ErrorCode::usage
+    // (exit 2; the fix is `tufkey pull` or `tufkey init`), naming the GUN and both commands.
+    [[nodiscard]] core::Error unknown_repository() const;
     [[nodiscard]] core::Result<void> save_config(keystore::HomeTransaction& tx, const RepositoryConfig& config) const;
 
     // The current file bytes of a role, or nullopt when the role has no file.

@@ -1,4 +1,5 @@
 // Per-type owning handles for OpenSSL objects (unique_ptr with a deleter struct each).
+// EvpPkeyPtr and EvpMdCtxPtr are declared in openssl_fwd.h (public headers use them).
 // Only modules that may use OpenSSL include this header: core/, keystore/, pkcs11/ and tests.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "tufkey/core/digest.h"
+#include "tufkey/core/openssl_fwd.h"
 
 namespace tufkey::core {
 
@@ -23,9 +25,7 @@ namespace tufkey::core {
     };                                                          \
     using Name = std::unique_ptr<Type, Name##Deleter>
 
-TUFKEY_OSSL_HANDLE(EvpPkeyPtr, EVP_PKEY, EVP_PKEY_free);
 TUFKEY_OSSL_HANDLE(EvpPkeyCtxPtr, EVP_PKEY_CTX, EVP_PKEY_CTX_free);
-TUFKEY_OSSL_HANDLE(EvpMdCtxPtr, EVP_MD_CTX, EVP_MD_CTX_free);
 TUFKEY_OSSL_HANDLE(EvpCipherCtxPtr, EVP_CIPHER_CTX, EVP_CIPHER_CTX_free);
 TUFKEY_OSSL_HANDLE(BioPtr, BIO, BIO_free_all);
 TUFKEY_OSSL_HANDLE(BignumPtr, BIGNUM, BN_free);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -15,19 +16,25 @@ namespace tufkey::core {
 
 void secure_wipe(void* data, std::size_t size) noexcept;
 
-template <typename T>
+// Wipes storage before handing it back to `Upstream` (std::allocator in product code; tests
+// substitute an upstream that inspects the bytes it is given back). Upstream is stateless.
+template <typename T, typename Upstream = std::allocator<T>>
 struct CleansingAllocator {
     using value_type = T;
-    CleansingAllocator() noexcept = default;
     template <typename U>
-    CleansingAllocator(const CleansingAllocator<U>&) noexcept {}  // NOLINT
-    T* allocate(std::size_t n) { return std::allocator<T>{}.allocate(n); }
+    struct rebind {
+        using other = CleansingAllocator<U, typename std::allocator_traits<Upstream>::template rebind_alloc<U>>;
+    };
+    CleansingAllocator() noexcept = default;
+    template <typename U, typename V>
+    CleansingAllocator(const CleansingAllocator<U, V>&) noexcept {}  // NOLINT
+    T* allocate(std::size_t n) { return Upstream{}.allocate(n); }
     void deallocate(T* p, std::size_t n) noexcept {
         secure_wipe(p, n * sizeof(T));
-        std::allocator<T>{}.deallocate(p, n);
+        Upstream{}.deallocate(p, n);
     }
-    template <typename U>
-    bool operator==(const CleansingAllocator<U>&) const noexcept {
+    template <typename U, typename V>
+    bool operator==(const CleansingAllocator<U, V>&) const noexcept {
         return true;
     }
 };

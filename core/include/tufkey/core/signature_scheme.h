@@ -6,12 +6,9 @@
 #pragma once
 
 #include "tufkey/core/digest.h"
+#include "tufkey/core/key_type.h"
 
 namespace tufkey::core {
-
-enum class KeyAlgorithm { ecdsa_p256, ecdsa_p384, ed25519, rsa };
-
-const char* to_string(KeyAlgorithm alg) noexcept;  // "ecdsa-p256", "ecdsa-p384", "ed25519", "rsa"
 
 enum class SignatureEncoding {
     ecdsa_der,     // ASN.1 SEQUENCE { r, s }

@@ -6,10 +6,9 @@
 #include <memory>
 #include <string>
 
+#include "tufkey/core/openssl_fwd.h"
 #include "tufkey/core/secret_bytes.h"
 #include "tufkey/core/signer.h"
-
-struct evp_pkey_st;  // OpenSSL's EVP_PKEY, kept opaque here
 
 namespace tufkey::core {
 
@@ -17,12 +16,15 @@ class SoftwareSigner final : public Signer {
 public:
     // A new random key. For rsa, `rsa_bits` (>= 2048) applies.
     static Result<std::unique_ptr<SoftwareSigner>> generate(KeyAlgorithm alg, unsigned rsa_bits = 3072);
+    static Result<std::unique_ptr<SoftwareSigner>> generate(KeyType type) {
+        return generate(algorithm_of(type), rsa_bits(type));
+    }
     // From an unencrypted PKCS#8 PrivateKeyInfo (DER).
     static Result<std::unique_ptr<SoftwareSigner>> from_pkcs8_der(const SecretBytes& der);
     // Takes ownership of an EVP_PKEY holding a private key (keystore/ uses this).
-    static Result<std::unique_ptr<SoftwareSigner>> adopt(evp_pkey_st* pkey, std::string description);
+    static Result<std::unique_ptr<SoftwareSigner>> adopt(EvpPkeyPtr pkey, std::string description);
 
-    ~SoftwareSigner() override;
+    ~SoftwareSigner() override = default;
 
     [[nodiscard]] const PublicKey& public_key() const override { return m_public; }
     [[nodiscard]] Result<Bytes> sign(const SignatureScheme& scheme, ByteView message) override;
@@ -32,12 +34,12 @@ public:
     // Unencrypted PKCS#8 PrivateKeyInfo DER, for keystore/ to encrypt. Never write it out as is.
     [[nodiscard]] Result<SecretBytes> to_pkcs8_der() const;
     // The key for code that must hand it to OpenSSL (keystore/ encryption). Not owned.
-    [[nodiscard]] evp_pkey_st* evp_pkey() const noexcept { return m_pkey; }
+    [[nodiscard]] evp_pkey_st* evp_pkey() const noexcept { return m_pkey.get(); }
 
 private:
-    SoftwareSigner(evp_pkey_st* pkey, PublicKey pub, std::string description);
+    SoftwareSigner(EvpPkeyPtr pkey, PublicKey pub, std::string description);
 
-    evp_pkey_st* m_pkey;
+    EvpPkeyPtr m_pkey;
     PublicKey m_public;
     std::string m_description;
 };

@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "tufkey/core/pem.h"
 #include "tufkey/core/result.h"
 #include "tufkey/core/secret_bytes.h"
 #include "tufkey/core/software_signer.h"
@@ -39,16 +40,10 @@ namespace tufkey::keystore {
 inline constexpr std::uint32_t kMinimumIterations = 600000;
 
 // One PEM block of a key file. The body is kept as a secret because it may be a plain key.
-struct KeyPemBlock final {
-    std::string type;                                          // e.g. "ENCRYPTED PRIVATE KEY"
-    std::vector<std::pair<std::string, std::string>> headers;  // in file order
-    core::SecretBytes der;
+using KeyPemBlock = core::SecretPemBlock;
 
-    // The value of header `name`, or nullopt when absent.
-    [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
-};
-
-// Every PEM block in `text`. A malformed block is ErrorCode::key naming `origin`.
+// Every PEM block in `text` (core::parse_secret_pem). A malformed block is ErrorCode::key
+// naming `origin`.
 core::Result<std::vector<KeyPemBlock>> parse_key_pem(const core::SecretBytes& text, std::string_view origin);
 
 // Reads a whole file into wiping storage (for files that may hold plain private keys).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tufkey/core/key_type.h"
 #include "tufkey/core/result.h"
 #include "tufkey/core/signature_scheme.h"
 #include "tufkey/core/software_signer.h"
@@ -17,13 +18,6 @@
 #include "tufkey/keystore/trust_home.h"
 
 namespace tufkey::keystore {
-
-// "ecdsa-p256" (default), "ecdsa-p384", "ed25519", "rsa-3072" (also "rsa-2048", "rsa-4096").
-struct KeyType final {
-    core::KeyAlgorithm algorithm = core::KeyAlgorithm::ecdsa_p256;
-    unsigned rsa_bits = 3072;
-};
-core::Result<KeyType> parse_key_type(std::string_view text);
 
 // Whether a role needs a GUN in its key file (targets, snapshot, timestamp).
 bool role_needs_gun(std::string_view role) noexcept;
@@ -35,7 +29,7 @@ bool role_needs_gun(std::string_view role) noexcept;
 struct GenerateRequest final {
     std::string name;
     std::filesystem::path dir;
-    KeyType type;
+    core::KeyType type = core::kDefaultKeyType;
 };
 struct GeneratedKey final {
     std::string id;

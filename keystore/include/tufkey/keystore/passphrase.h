@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tufkey/core/interaction.h"
 #include "tufkey/core/result.h"
 #include "tufkey/core/secret_bytes.h"
 
@@ -36,31 +37,10 @@ std::vector<std::string> passphrase_variables(RoleClass cls);
 inline constexpr std::size_t kMinimumPassphraseLength = 8;
 inline constexpr int kPromptAttempts = 3;
 
-// The user's terminal. The real one prompts on stderr and reads stdin without echo; tests
-// substitute their own.
-class Terminal {
-public:
-    virtual ~Terminal() = default;
-    Terminal() = default;
-    Terminal(const Terminal&) = delete;
-    Terminal& operator=(const Terminal&) = delete;
-
-    // Whether a person can be asked (stdin is a terminal).
-    [[nodiscard]] virtual bool interactive() const = 0;
-    // Shows `prompt` and reads one line without echo. ErrorCode::io on end of input.
-    [[nodiscard]] virtual core::Result<core::SecretBytes> read_secret(std::string_view prompt) = 0;
-    // Shows `question` and reads y/n; anything but y/yes is no.
-    [[nodiscard]] virtual core::Result<bool> confirm(std::string_view question) = 0;
-    // One line of information for the person at the terminal (stderr).
-    virtual void tell(std::string_view line) = 0;
-};
-
-// The process's terminal: stdin for input (echo off while reading secrets), stderr for prompts.
-std::unique_ptr<Terminal> make_stdin_terminal();
-
-// Reads one environment variable (nullopt when unset or empty); tests substitute a map.
-using EnvLookup = std::function<std::optional<core::SecretBytes>(const std::string& name)>;
-EnvLookup process_environment();
+// The user's terminal and the environment come from the interaction object cli/ owns
+// (core/interaction.h); this module only reads through them.
+using Terminal = core::Terminal;
+using EnvLookup = core::EnvLookup;
 
 // What the passphrase is for, for prompts and messages (never a secret).
 struct KeyLabel final {

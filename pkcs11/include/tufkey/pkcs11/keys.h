@@ -12,17 +12,13 @@
 #include <vector>
 
 #include "tufkey/core/bytes.h"
+#include "tufkey/core/key_type.h"
 #include "tufkey/core/public_key.h"
 #include "tufkey/core/result.h"
 #include "tufkey/pkcs11/session.h"
 #include "tufkey/pkcs11/uri.h"
 
 namespace tufkey::pkcs11 {
-
-enum class KeySpec { ecdsa_p256, ecdsa_p384, ed25519, rsa_3072 };
-
-const char* to_string(KeySpec spec) noexcept;  // "ecdsa-p256", "ecdsa-p384", "ed25519", "rsa-3072"
-std::optional<KeySpec> parse_key_spec(std::string_view text);
 
 // The private key's protection attributes, read back from the token.
 struct KeyAttributes final {
@@ -49,7 +45,7 @@ struct KeyAttributes final {
 struct KeyObject final {
     std::string label;
     core::Bytes id;
-    std::string type;  // "ecdsa-p256", "ecdsa-p384", "ed25519", "rsa-3072", or "unsupported (...)"
+    std::string type;  // core::to_string(KeyType) of what was found ("rsa-3072"), or "unsupported (...)"
     std::optional<core::PublicKey> public_key;
     bool has_private_key = false;
     bool has_public_object = false;
@@ -78,7 +74,7 @@ enum class TemplateProfile { strict, minimal };
 TemplateProfile profile_for(const Module& module) noexcept;
 
 struct KeyGenRequest final {
-    KeySpec spec = KeySpec::ecdsa_p256;
+    core::KeyType type = core::kDefaultKeyType;
     std::string label;
     core::Bytes id;                          // empty: 8 random bytes (strict profile only)
     bool always_authenticate = false;        // strict profile: PIN needed for every signature

@@ -88,7 +88,7 @@ public:
     [[nodiscard]] core::Result<TokenInfo> token_info() const;
     [[nodiscard]] core::Result<std::vector<MechanismType>> mechanisms() const;
     [[nodiscard]] core::Result<bool> supports(MechanismType mechanism) const;
-    // The key types (ecdsa-p256, ecdsa-p384, ed25519, rsa-3072) the token can both generate
+    // The key types (core::KeyType names) the token can both generate
     // and sign with, for messages about unsupported mechanisms.
     [[nodiscard]] core::Result<std::vector<std::string>> key_types_offered() const;
 

@@ -58,9 +58,4 @@ struct Uri final {
     friend bool operator==(const Uri&, const Uri&) = default;
 };
 
-// Percent-encodes every byte outside RFC 3986's unreserved set (ALPHA DIGIT - . _ ~).
-std::string percent_encode(std::string_view value);
-// Every byte as %XX (the form used for CKA_ID).
-std::string percent_encode_all(core::ByteView value);
-
 }  // namespace tufkey::pkcs11

@@ -1,16 +1,18 @@
-// A scripted Terminal and environment for passphrase tests.
+// A scripted Terminal and environment (the interfaces of core/interaction.h) for passphrase and
+// PIN tests.
 #pragma once
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "tufkey/keystore/passphrase.h"
+#include "tufkey/core/interaction.h"
 
 namespace tufkey::testing {
 
-class FakeTerminal final : public keystore::Terminal {
+class FakeTerminal final : public core::Terminal {
 public:
     explicit FakeTerminal(bool interactive = true) : m_interactive(interactive) {}
     void answer(std::string line) { m_answers.push_back(std::move(line)); }
@@ -40,7 +42,7 @@ private:
     std::deque<std::string> m_answers;
 };
 
-inline keystore::EnvLookup env_of(std::map<std::string, std::string> vars) {
+inline core::EnvLookup env_of(std::map<std::string, std::string> vars) {
     return [vars = std::move(vars)](const std::string& name) -> std::optional<core::SecretBytes> {
         auto it = vars.find(name);
         if (it == vars.end() || it->second.empty()) return std::nullopt;

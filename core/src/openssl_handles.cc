@@ -1,10 +1,14 @@
+#include "tufkey/core/openssl_handles.h"
+
 #include <openssl/err.h>
 
 #include <string>
 
-#include "tufkey/core/openssl_handles.h"
-
 namespace tufkey::core {
+
+void EvpPkeyPtrDeleter::operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+
+void EvpMdCtxPtrDeleter::operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
 
 std::string openssl_error_text() {
     unsigned long last = 0;

@@ -1,14 +1,14 @@
-// The process's terminal: prompts on stderr, input from stdin with echo off for secrets.
+#include "interaction.h"
+
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <string>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
 
-#include "tufkey/keystore/passphrase.h"
-
-namespace tufkey::keystore {
+namespace tufkey::cli {
 namespace {
 
 using core::Error;
@@ -18,7 +18,7 @@ using core::SecretBytes;
 
 void write_stderr(std::string_view text) {
     while (!text.empty()) {
-        ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+        const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return;
         text.remove_prefix(static_cast<std::size_t>(n));
@@ -29,15 +29,16 @@ void write_stderr(std::string_view text) {
 bool read_line(SecretBytes& out) {
     for (;;) {
         unsigned char c = 0;
-        ssize_t n = ::read(STDIN_FILENO, &c, 1);
+        const ssize_t n = ::read(STDIN_FILENO, &c, 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return false;
         if (c == '\n') return true;
         if (c != '\r') out.push_back(c);
+        c = 0;
     }
 }
 
-class StdinTerminal final : public Terminal {
+class StdinTerminal final : public core::Terminal {
 public:
     [[nodiscard]] bool interactive() const override { return ::isatty(STDIN_FILENO) == 1; }
 
@@ -56,13 +57,13 @@ public:
         if (have_tty) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
         if (!ok) {
             write_stderr("\n");
-            return Error(ErrorCode::io, "no input at the passphrase prompt");
+            return Error(ErrorCode::io, "no input at the prompt");
         }
         return line;
     }
 
     Result<bool> confirm(std::string_view question) override {
-        if (!interactive()) return Error(ErrorCode::usage, "confirmation needed: run at a terminal or pass -y");
+        if (!interactive()) return Error(ErrorCode::usage, "confirmation needed: run at a terminal or pass --yes");
         write_stderr(question);
         write_stderr(" [y/N] ");
         SecretBytes line;
@@ -79,6 +80,16 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Terminal> make_stdin_terminal() { return std::make_unique<StdinTerminal>(); }
+Interaction::Interaction() : m_terminal(std::make_unique<StdinTerminal>()) {}
 
-}  // namespace tufkey::keystore
+core::EnvLookup Interaction::environment() const {
+    return [](const std::string& name) -> std::optional<SecretBytes> {
+        const char* value = std::getenv(name.c_str());
+        if (value == nullptr || *value == '\0') return std::nullopt;
+        return SecretBytes::copy_of(std::string_view(value));
+    };
+}
+
+std::string Interaction::variable(const std::string& name) const { return core::env_text(environment(), name); }
+
+}  // namespace tufkey::cli
