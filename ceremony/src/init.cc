@@ -1,7 +1,10 @@
 #include "tufkey/ceremony/init.h"
 
 #include <chrono>
+#include <filesystem>
+#include <system_error>
 
+#include "init_preflight.h"
 #include "role_files.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
@@ -49,15 +52,16 @@ core::Result<tuf::Key> root_metadata_key(const InitRequest& request, core::Signe
     return tuf::Key::notary_x509(std::move(pem));
 }
 
-core::Result<std::vector<OpenedRoot>> open_root_keys(KeyAccess& access, const InitRequest& request, tuf::Instant now) {
+// Generates the root keys preflight found missing (the only change to tokens init makes) and
+// makes their metadata keys (notary: the root certificates). `generated` collects the URI of
+// every key generated, even when a later one fails, so the error can name them.
+core::Result<std::vector<OpenedRoot>> finish_root_keys(std::vector<PreparedTokenKey> prepared,
+                                                       const InitRequest& request, tuf::Instant now,
+                                                       std::vector<std::string>& generated) {
     std::vector<OpenedRoot> roots;
-    for (const auto& uri : request.root_key_uris) {
-        TUFKEY_TRY(auto key, open_token_key(access, {uri, true, request.root_key_type, true}));
-        for (const auto& other : roots) {
-            if (other.token_key.signer->public_key() == key.signer->public_key())
-                return core::Error(core::ErrorCode::usage, "two --root-key URIs name the same key (" + uri +
-                                                               "): each root key must be a different key");
-        }
+    for (auto& p : prepared) {
+        TUFKEY_TRY(auto key, finish_token_key(std::move(p)));
+        if (key.generated) generated.push_back(key.uri);
         TUFKEY_TRY(auto metadata_key, root_metadata_key(request, *key.signer, now));
         roots.push_back({std::move(key), std::move(metadata_key)});
     }
@@ -163,19 +167,40 @@ core::Result<void> write_transcript(const Repository& repo, const keystore::Home
     return transcript.sign_head(lock, signers);
 }
 
-}  // namespace
+// Removes what a failed init wrote: the GUN's state directory, its metadata files and the role
+// key files (the GUN was free before, so all of it is this ceremony's). Directories left
+// empty are removed up to the home.
+void remove_partial_repository(const keystore::TrustHome& home, const Repository& repo, tuf::Dialect d,
+                               const std::vector<std::filesystem::path>& key_files) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::remove_all(repo.state_dir(), ec);
+    for (const auto& role : {RoleName::root(), RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()})
+        fs::remove(repo.metadata_file(d, role), ec);
+    for (const auto& file : key_files) fs::remove(file, ec);
+    for (const fs::path& start : {repo.metadata_dir(), repo.state_dir()}) {
+        for (fs::path dir = start; dir != home.root() && dir.has_relative_path(); dir = dir.parent_path()) {
+            if (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec) || !fs::remove(dir, ec)) break;
+        }
+    }
+}
 
-core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& request) {
-    TUFKEY_TRY_VOID(check_request(request));
-    Repository repo(access.home, request.gun);
-    if (repo.exists())
-        return core::Error(
-            core::ErrorCode::refused,
-            "repository " + request.gun + " already exists in this home; rotate keys with 'tufkey rotate' instead");
-    TUFKEY_TRY(auto lock, access.home.lock("tufkey init " + request.gun));
-    const tuf::Instant now = std::chrono::system_clock::now();
-    TUFKEY_TRY(auto roots, open_root_keys(access, request, now));
+// The generated root keys named in a failed init's error, so they can be deleted or reused.
+core::Error naming_generated_keys(core::Error error, const std::vector<std::string>& generated) {
+    if (generated.empty()) return error;
+    std::string list;
+    for (const auto& uri : generated) list += (list.empty() ? "" : ", ") + uri;
+    error.message +=
+        "; no repository files were left, but init had already generated these root key(s) on tokens: " + list +
+        " (reuse them with --root-key, or delete them on the token)";
+    return error;
+}
 
+core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& request, const Repository& repo,
+                                          const keystore::HomeLock& lock, detail::InitPreflight preflight,
+                                          tuf::Instant now, std::vector<std::string>& generated_uris,
+                                          std::vector<std::filesystem::path>& key_files) {
+    TUFKEY_TRY(auto roots, finish_root_keys(std::move(preflight.root_keys), request, now, generated_uris));
     InitReport report;
     report.root_threshold = request.root_threshold;
     for (const auto& r : roots) {
@@ -184,8 +209,9 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
                                     r.metadata_key.id().str(), r.token_key.generated});
     }
     std::map<std::string, FileKey> file_keys;
-    for (const char* role : {"targets", "snapshot", "timestamp"}) {
-        TUFKEY_TRY(auto key, create_file_key(access, lock, role, request.gun));
+    for (auto& [role, prepared] : preflight.role_keys) {
+        key_files.push_back(prepared.stored.file);
+        TUFKEY_TRY(auto key, store_file_key(access, lock, std::move(prepared)));
         report.role_key_ids[role] = key.id;
         file_keys.emplace(role, std::move(key));
     }
@@ -217,6 +243,27 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
             "the root key lives on one token only: if it is lost, so is the repository. "
             "Use a threshold over a spare token (e.g. --root-key URI1 --root-key URI2 --root-threshold 1)");
     return report;
+}
+
+}  // namespace
+
+core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& request) {
+    TUFKEY_TRY_VOID(check_request(request));
+    TUFKEY_TRY_VOID(detail::check_root_uris_unique(request));
+    Repository repo(access.home, request.gun);
+    TUFKEY_TRY_VOID(detail::check_gun_free(repo));
+    TUFKEY_TRY(auto lock, access.home.lock("tufkey init " + request.gun));
+    TUFKEY_TRY_VOID(detail::check_gun_free(repo));  // again, now that no other writer can add it
+    TUFKEY_TRY(auto preflight, detail::run_init_preflight(access, request));
+
+    // Everything was checked: from here on keys are generated and files written.
+    const tuf::Instant now = std::chrono::system_clock::now();
+    std::vector<std::string> generated_uris;
+    std::vector<std::filesystem::path> key_files;
+    auto report = write_repository(access, request, repo, lock, std::move(preflight), now, generated_uris, key_files);
+    if (report) return report;
+    remove_partial_repository(access.home, repo, request.dialect, key_files);
+    return naming_generated_keys(report.error(), generated_uris);
 }
 
 }  // namespace tufkey::ceremony
