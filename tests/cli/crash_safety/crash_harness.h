@@ -5,7 +5,7 @@
 // rolled forward or back), then the home must be:
 //   (a) parseable, and verifying if the before state verified;
 //   (b) the before state byte for byte, or equivalent to the after state (home_state.h);
-//   (c) without a lost key: every key of before is listed by `key list --json` and decrypts;
+//   (c) without a lost key: every key of before is still listed (as `key list` lists) and decrypts;
 //   (d) with a transcript that matches the metadata (the last line recording written files
 //       names the SHA-256 of the current files) and passes `tufkey transcript verify`;
 //   (e) usable: the scenario's next command works without repair;
@@ -50,6 +50,7 @@ public:
     int inject_until_done(Fault fault);
 
 private:
+    int inject_until_done(Fault fault, const std::string& syscall, const std::string& action);
     void learn_before_and_after();
     void check_home(const std::string& label);
     void expect_keys_kept(const Tree& now);
