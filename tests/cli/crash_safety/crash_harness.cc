@@ -119,6 +119,7 @@ void CrashHarness::learn_before_and_after() {
     (void)m_world.tufkey(m_scenario.read_only);
     m_before = read_tree(m_world.home());
     m_before_verifies = m_world.tufkey({"verify", kGun}).exit_code == 0;
+    m_before_transcript_verifies = transcript_verifies();
 
     m_world.restore_before();
     auto done = m_world.tufkey(m_scenario.command);
@@ -127,11 +128,25 @@ void CrashHarness::learn_before_and_after() {
     m_after = read_tree(m_world.home());
     ASSERT_NE(m_before, m_after) << m_scenario.name << " changed nothing: nothing to test";
     EXPECT_EQ(m_world.tufkey({"verify", kGun}).exit_code, 0) << m_scenario.name << ": the after state must verify";
+
+    // Calibration: the checks accept both legitimate outcomes, so a failure below is the
+    // command's, not the harness's.
+    m_world.restore_before();
+    check_home("calibration: the before state, untouched");
+    m_world.restore_before();
+    ASSERT_EQ(m_world.tufkey(m_scenario.command).exit_code, 0);
+    check_home("calibration: the after state of an undisturbed run");
+    m_ready = !::testing::Test::HasFatalFailure();
+}
+
+bool CrashHarness::transcript_verifies() const {
+    const fs::path file = m_world.home() / (state_dir(kGun) + "transcript.jsonl");
+    return m_world.tufkey({"transcript", "verify", file.string(), "--gun", kGun}).exit_code == 0;
 }
 
 int CrashHarness::inject_until_done(Fault fault) {
     learn_before_and_after();
-    if (::testing::Test::HasFatalFailure()) return 0;
+    if (!m_ready) return 0;
     const FaultSpec spec = spec_of(fault);
     int points = 0;
     for (const auto& syscall : spec.syscalls) points += inject_until_done(fault, syscall, spec.action);
@@ -172,7 +187,7 @@ int CrashHarness::inject_until_done(Fault fault, const std::string& syscall, con
 void CrashHarness::run_every_fault() {
     for (Fault fault : every_fault()) {
         const int points = inject_until_done(fault);
-        if (::testing::Test::HasFatalFailure()) return;
+        if (!m_ready) return;
         std::string key = to_string(fault);
         for (char& c : key) c = c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         ::testing::Test::RecordProperty("points_" + key, points);
@@ -186,7 +201,9 @@ void CrashHarness::check_home(const std::string& label) {
     SCOPED_TRACE(label);
     (void)m_world.tufkey(m_scenario.read_only);
     const fs::path home = m_world.home();
-    EXPECT_EQ(leftovers(home), std::vector<std::string>{}) << "(f) left behind after " << m_scenario.read_only[0];
+    std::string read_only;
+    for (const auto& arg : m_scenario.read_only) read_only += " " + arg;
+    EXPECT_EQ(leftovers(home), std::vector<std::string>{}) << "(f) left behind after tufkey" << read_only;
     const Tree now = read_tree(home);
     expect_files_parse(now);
     if (m_before_verifies) {
@@ -259,6 +276,9 @@ void CrashHarness::expect_transcript_matches_metadata() {
         EXPECT_EQ(sha256_hex(read_text(path)), value.get<std::string>())
             << "(d) the last transcript line recording files does not match " << name;
     }
+    // A pulled home's transcript has no head signature by a root key, so `transcript verify`
+    // refuses it before and after: it must verify whenever it verified before.
+    if (!m_before_transcript_verifies) return;
     auto verify = m_world.tufkey({"transcript", "verify", file.string(), "--gun", kGun});
     EXPECT_EQ(verify.exit_code, 0) << "(d) transcript verify: " << verify.err;
 }

@@ -7,7 +7,8 @@
 //   (b) the before state byte for byte, or equivalent to the after state (home_state.h);
 //   (c) without a lost key: every key of before is still listed (as `key list` lists) and decrypts;
 //   (d) with a transcript that matches the metadata (the last line recording written files
-//       names the SHA-256 of the current files) and passes `tufkey transcript verify`;
+//       names the SHA-256 of the current files) and passes `tufkey transcript verify` when the
+//       before state's did (a pulled home's transcript has no root-signed head);
 //   (e) usable: the scenario's next command works without repair;
 //   (f) clean: no temporary (".NAME.tmp-XXXXXX") and no tufkey.journal left anywhere.
 // The number of injection points covered per command and fault is printed and recorded.
@@ -55,13 +56,16 @@ private:
     void check_home(const std::string& label);
     void expect_keys_kept(const Tree& now);
     void expect_transcript_matches_metadata();
+    [[nodiscard]] bool transcript_verifies() const;
 
     const CrashWorld& m_world;
     Scenario m_scenario;
     Tree m_before;
     Tree m_after;
     bool m_before_verifies = false;
+    bool m_before_transcript_verifies = false;
     bool m_learned = false;
+    bool m_ready = false;  // before and after learned, and the calibration passed
 };
 
 }  // namespace tufkey::testing::crash
