@@ -184,8 +184,20 @@ int CrashHarness::inject_until_done(Fault fault, const std::string& syscall, con
     return points;
 }
 
-void CrashHarness::run_every_fault() {
-    for (Fault fault : every_fault()) {
+const std::vector<Fault>& kill_faults() {
+    static const std::vector<Fault> faults{Fault::rename_kill, Fault::write_kill, Fault::fsync_kill};
+    return faults;
+}
+
+const std::vector<Fault>& enospc_faults() {
+    static const std::vector<Fault> faults{Fault::write_enospc, Fault::fsync_enospc};
+    return faults;
+}
+
+void CrashHarness::run_every_fault() { run_faults(every_fault()); }
+
+void CrashHarness::run_faults(const std::vector<Fault>& faults) {
+    for (Fault fault : faults) {
         const int points = inject_until_done(fault);
         if (!m_ready) return;
         std::string key = to_string(fault);

@@ -25,7 +25,9 @@ namespace tufkey::testing::crash {
 
 enum class Fault { rename_kill, write_kill, fsync_kill, write_enospc, fsync_enospc };
 const std::vector<Fault>& every_fault();
-std::string to_string(Fault fault);  // e.g. "rename SIGKILL"
+const std::vector<Fault>& kill_faults();    // the three SIGKILL faults
+const std::vector<Fault>& enospc_faults();  // the two ENOSPC faults
+std::string to_string(Fault fault);         // e.g. "rename SIGKILL"
 
 struct Scenario final {
     std::string name;                    // e.g. "sign/notary"
@@ -46,6 +48,8 @@ public:
 
     // Every fault of every_fault(); prints and records the points covered per fault.
     void run_every_fault();
+    // Some of them (a slow command's case split in two so ctest -j runs the halves in parallel).
+    void run_faults(const std::vector<Fault>& faults);
     // One fault: N = 1, 2, ... until the command completes undisturbed. Returns the number of
     // runs in which the fault was injected.
     int inject_until_done(Fault fault);

@@ -94,9 +94,15 @@ std::vector<std::string> CrashWorld::sign_args(const std::string& tag) {
             "--size", std::to_string(100 + tag.size())};
 }
 
-void CrashWorld::save_before() const { copy_dir(run_dir(), m_scratch.path() / "before"); }
+void CrashWorld::save_before() const {
+    copy_dir(run_dir(), m_scratch.path() / "before");
+    copy_dir(m_store->dir() / "tokens", m_scratch.path() / "before-tokens");
+}
 
-void CrashWorld::restore_before() const { copy_dir(m_scratch.path() / "before", run_dir()); }
+void CrashWorld::restore_before() const {
+    copy_dir(m_scratch.path() / "before", run_dir());
+    copy_dir(m_scratch.path() / "before-tokens", m_store->dir() / "tokens");
+}
 
 std::string passphrase_for_role(const std::string& role) {
     return std::string("passphrase-") + keystore::role_class_name(keystore::classify_role(role));

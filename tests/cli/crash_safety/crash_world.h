@@ -1,7 +1,9 @@
 // CrashWorld: where one crash-safety case runs. A SoftHSM2 store with the "ceremony" token, and
 // a scratch directory whose run/ subdirectory is where every run of the command under test
 // happens, so every path a home records (publish destinations, pull sources) is the same in
-// every run. save_before() keeps a copy of run/ and restore_before() puts it back.
+// every run. save_before() keeps a copy of run/ and of the token store, and restore_before()
+// puts both back: SoftHSM2 writes its token files while tufkey uses a token, so a run killed at
+// one of those writes may damage the token, which is SoftHSM's state, not the home's.
 //
 // tufkey always runs with a frozen clock (libfaketime, FAKETIME fixed when the world is made),
 // so two runs of a command sign the same expiries and transcript times, and only the
