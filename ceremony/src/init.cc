@@ -1,7 +1,10 @@
 #include "tufkey/ceremony/init.h"
 
 #include <chrono>
+#include <filesystem>
+#include <system_error>
 
+#include "init_preflight.h"
 #include "role_files.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
@@ -52,15 +55,16 @@ core::Result<tuf::Key> root_metadata_key(const InitRequest& request, core::Signe
     return tuf::Key::notary_x509(std::move(pem));
 }
 
-core::Result<std::vector<OpenedRoot>> open_root_keys(KeyAccess& access, const InitRequest& request, tuf::Instant now) {
+// Generates the root keys preflight found missing (the only change to tokens init makes) and
+// makes their metadata keys (notary: the root certificates). `generated` collects the URI of
+// every key generated, even when a later one fails, so the error can name them.
+core::Result<std::vector<OpenedRoot>> finish_root_keys(std::vector<PreparedTokenKey> prepared,
+                                                       const InitRequest& request, tuf::Instant now,
+                                                       std::vector<std::string>& generated) {
     std::vector<OpenedRoot> roots;
-    for (const auto& uri : request.root_key_uris) {
-        TUFKEY_TRY(auto key, open_token_key(access, {uri, true, request.root_key_type, true}));
-        for (const auto& other : roots) {
-            if (other.token_key.signer->public_key() == key.signer->public_key())
-                return core::Error(core::ErrorCode::usage, "two --root-key URIs name the same key (" + uri +
-                                                               "): each root key must be a different key");
-        }
+    for (auto& p : prepared) {
+        TUFKEY_TRY(auto key, finish_token_key(std::move(p)));
+        if (key.generated) generated.push_back(key.uri);
         TUFKEY_TRY(auto metadata_key, root_metadata_key(request, *key.signer, now));
         roots.push_back({std::move(key), std::move(metadata_key)});
     }
@@ -168,19 +172,21 @@ core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransa
     return transcript.sign_head(tx, signers);
 }
 
-}  // namespace
+// The generated root keys named in a failed init's error, so they can be deleted or reused.
+core::Error naming_generated_keys(core::Error error, const std::vector<std::string>& generated) {
+    if (generated.empty()) return error;
+    std::string list;
+    for (const auto& uri : generated) list += (list.empty() ? "" : ", ") + uri;
+    error.message +=
+        "; no repository files were left, but init had already generated these root key(s) on tokens: " + list +
+        " (reuse them with --root-key, or delete them on the token)";
+    return error;
+}
 
-core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& request) {
-    TUFKEY_TRY_VOID(check_request(request));
-    Repository repo(access.home, request.gun);
-    if (repo.exists())
-        return core::Error(
-            core::ErrorCode::refused,
-            "repository " + request.gun + " already exists in this home; rotate keys with 'tufkey rotate' instead");
-    TUFKEY_TRY(auto lock, access.home.lock("tufkey init " + request.gun));
-    const tuf::Instant now = std::chrono::system_clock::now();
-    TUFKEY_TRY(auto roots, open_root_keys(access, request, now));
-
+core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& request, const Repository& repo,
+                                          const keystore::HomeLock& lock, detail::InitPreflight preflight,
+                                          tuf::Instant now, std::vector<std::string>& generated_uris) {
+    TUFKEY_TRY(auto roots, finish_root_keys(std::move(preflight.root_keys), request, now, generated_uris));
     InitReport report;
     report.root_threshold = request.root_threshold;
     for (const auto& r : roots) {
@@ -190,8 +196,8 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
     }
     keystore::HomeTransaction tx(access.home, lock);
     std::map<std::string, FileKey> file_keys;
-    for (const char* role : {"targets", "snapshot", "timestamp"}) {
-        TUFKEY_TRY(auto key, create_file_key(access, tx, role, request.gun));
+    for (auto& [role, prepared] : preflight.role_keys) {
+        TUFKEY_TRY(auto key, store_file_key(access, tx, std::move(prepared)));
         report.role_key_ids[role] = key.id;
         file_keys.emplace(role, std::move(key));
     }
@@ -224,6 +230,26 @@ core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& r
             "the root key lives on one token only: if it is lost, so is the repository. "
             "Use a threshold over a spare token (e.g. --root-key URI1 --root-key URI2 --root-threshold 1)");
     return report;
+}
+
+}  // namespace
+
+core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& request) {
+    TUFKEY_TRY_VOID(check_request(request));
+    TUFKEY_TRY_VOID(detail::check_root_uris_unique(request));
+    Repository repo(access.home, request.gun);
+    TUFKEY_TRY_VOID(detail::check_gun_free(repo));
+    TUFKEY_TRY(auto lock, access.home.lock("tufkey init " + request.gun));
+    TUFKEY_TRY_VOID(detail::check_gun_free(repo));  // again, now that no other writer can add it
+    TUFKEY_TRY(auto preflight, detail::run_init_preflight(access, request));
+
+    // Everything was checked: from here on keys are generated and files written.
+    const tuf::Instant now = std::chrono::system_clock::now();
+    std::vector<std::string> generated_uris;
+    // One transaction: a failure anywhere below leaves no repository file and no key file.
+    auto report = write_repository(access, request, repo, lock, std::move(preflight), now, generated_uris);
+    if (report) return report;
+    return naming_generated_keys(report.error(), generated_uris);
 }
 
 }  // namespace tufkey::ceremony

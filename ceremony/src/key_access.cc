@@ -19,19 +19,12 @@ bool key_matches(const pkcs11::KeyObject& key, const pkcs11::Uri& uri) {
     return true;
 }
 
-core::Result<pkcs11::KeyObject> generate_on_token(KeyAccess& access, pkcs11::Session& session, const pkcs11::Uri& uri,
-                                                  core::KeyType type) {
-    if (!uri.object)
-        return core::Error(core::ErrorCode::usage, "no key on token " + session.token().describe() +
-                                                       " matches the URI; to generate one, name it with object=LABEL");
-    TUFKEY_TRY(bool yes, access.confirm("Generate a new " + std::string(core::to_string(type)) + " key '" +
-                                        *uri.object + "' on token " + session.token().describe() + "?"));
-    if (!yes) return core::Error(core::ErrorCode::refused, "key generation declined; nothing was changed");
-    pkcs11::KeyGenRequest request;
-    request.type = type;
-    request.label = *uri.object;
-    if (uri.id) request.id = *uri.id;
-    return pkcs11::generate_key_pair(session, request);
+core::Result<void> check_generated_on_token(const pkcs11::KeyObject& key) {
+    if (key.attributes && key.attributes->generated_on_token()) return core::success();
+    return core::Error(core::ErrorCode::token,
+                       "key " + key.describe() + " was not generated on the token or can leave it " +
+                           "(CKA_LOCAL, CKA_NEVER_EXTRACTABLE and CKA_ALWAYS_SENSITIVE must hold): " +
+                           "a root key must be made on the token; generate one with 'tufkey token generate'");
 }
 
 }  // namespace
@@ -70,7 +63,7 @@ core::Result<bool> KeyAccess::confirm(std::string_view question) const {
     return terminal.confirm(question);
 }
 
-core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& request) {
+core::Result<PreparedTokenKey> prepare_token_key(KeyAccess& access, const TokenKeyRequest& request) {
     TUFKEY_TRY(auto uri, pkcs11::Uri::parse(request.uri));
     TUFKEY_TRY(auto session, open_token_session(access, uri, request.generate, Login::always));
     TUFKEY_TRY(auto keys, pkcs11::list_keys(*session));
@@ -82,27 +75,47 @@ core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& 
             ++matches;
         }
     }
-    bool generated = false;
     if (matches == 0 && request.generate) {
-        TUFKEY_TRY(auto key, generate_on_token(access, *session, uri, request.type));
-        found = std::move(key);
-        generated = true;
+        if (!uri.object)
+            return core::Error(core::ErrorCode::usage, "no key on token " + session->token().describe() +
+                                                           " matches the URI; to generate one, name it with "
+                                                           "object=LABEL");
+        TUFKEY_TRY(bool yes, access.confirm("Generate a new " + std::string(core::to_string(request.type)) + " key '" +
+                                            *uri.object + "' on token " + session->token().describe() + "?"));
+        if (!yes) return core::Error(core::ErrorCode::refused, "key generation declined; nothing was changed");
     } else if (matches != 1) {
         TUFKEY_TRY(auto key, pkcs11::find_key(*session, uri));  // its error lists what is there
         found = std::move(key);
     }
-    if (request.require_on_token && (!found->attributes || !found->attributes->generated_on_token()))
-        return core::Error(core::ErrorCode::token,
-                           "key " + found->describe() + " was not generated on the token or can leave it " +
-                               "(CKA_LOCAL, CKA_NEVER_EXTRACTABLE and CKA_ALWAYS_SENSITIVE must hold): " +
-                               "a root key must be made on the token; generate one with 'tufkey token generate'");
-    TUFKEY_TRY(auto signer, pkcs11::TokenSigner::create(session, *found));
-    TokenKey out{std::move(signer), session->token(), *found, found->uri.to_string(), generated};
+    if (found && request.require_on_token) TUFKEY_TRY_VOID(check_generated_on_token(*found));
+    return PreparedTokenKey{std::move(session), std::move(uri), std::move(found), request};
+}
+
+core::Result<TokenKey> finish_token_key(PreparedTokenKey prepared) {
+    bool generated = false;
+    if (!prepared.existing) {
+        pkcs11::KeyGenRequest generate;
+        generate.type = prepared.request.type;
+        generate.label = *prepared.uri.object;
+        if (prepared.uri.id) generate.id = *prepared.uri.id;
+        TUFKEY_TRY(auto key, pkcs11::generate_key_pair(*prepared.session, generate));
+        prepared.existing = std::move(key);
+        generated = true;
+        if (prepared.request.require_on_token) TUFKEY_TRY_VOID(check_generated_on_token(*prepared.existing));
+    }
+    const pkcs11::KeyObject& key = *prepared.existing;
+    TUFKEY_TRY(auto signer, pkcs11::TokenSigner::create(prepared.session, key));
+    TokenKey out{std::move(signer), prepared.session->token(), key, key.uri.to_string(), generated};
     return out;
 }
 
-core::Result<FileKey> create_file_key(KeyAccess& access, keystore::HomeTransaction& tx, const std::string& role,
-                                      const std::string& gun, core::KeyType type) {
+core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& request) {
+    TUFKEY_TRY(auto prepared, prepare_token_key(access, request));
+    return finish_token_key(std::move(prepared));
+}
+
+core::Result<PreparedFileKey> prepare_file_key(KeyAccess& access, const std::string& role, const std::string& gun,
+                                               core::KeyType type) {
     TUFKEY_TRY(auto signer, core::SoftwareSigner::generate(type));
     std::string id = tuf::notary_canonical_key_id(signer->public_key());
     keystore::KeyHeaders headers;
@@ -112,9 +125,19 @@ core::Result<FileKey> create_file_key(KeyAccess& access, keystore::HomeTransacti
     TUFKEY_TRY(auto passphrase, access.passphrases.new_passphrase({role, id, file.string()}));
     TUFKEY_TRY(auto pem, keystore::encrypt_key_pem(*signer, passphrase, headers));
     keystore::StoredKey stored{id, role, headers.gun, file, keystore::KeyLayout::flat};
-    TUFKEY_TRY_VOID(access.home.write_key(tx, stored, pem));
-    signer->set_description(file.string());
-    return FileKey{std::move(signer), id};
+    return PreparedFileKey{std::move(signer), std::move(stored), std::move(pem)};
+}
+
+core::Result<FileKey> store_file_key(KeyAccess& access, keystore::HomeTransaction& tx, PreparedFileKey prepared) {
+    TUFKEY_TRY_VOID(access.home.write_key(tx, prepared.stored, prepared.pem));
+    prepared.signer->set_description(prepared.stored.file.string());
+    return FileKey{std::move(prepared.signer), prepared.stored.id};
+}
+
+core::Result<FileKey> create_file_key(KeyAccess& access, keystore::HomeTransaction& tx, const std::string& role,
+                                      const std::string& gun, core::KeyType type) {
+    TUFKEY_TRY(auto prepared, prepare_file_key(access, role, gun, type));
+    return store_file_key(access, tx, std::move(prepared));
 }
 
 core::Result<std::unique_ptr<core::SoftwareSigner>> open_file_key(KeyAccess& access, const std::string& id) {

@@ -86,6 +86,19 @@ struct TokenKeyRequest final {
 };
 core::Result<TokenKey> open_token_key(KeyAccess& access, const TokenKeyRequest& request);
 
+// open_token_key in two steps, so a ceremony can check every token before it changes any.
+// prepare_token_key opens the token, logs in, finds the key and checks it (or, when it is
+// missing and `generate` is set, asks the confirmation to generate it); it changes nothing.
+// finish_token_key generates the missing key (if any) and returns the ready signer.
+struct PreparedTokenKey final {
+    std::shared_ptr<pkcs11::Session> session;
+    pkcs11::Uri uri;
+    std::optional<pkcs11::KeyObject> existing;  // nullopt: finish_token_key generates it
+    TokenKeyRequest request;
+};
+core::Result<PreparedTokenKey> prepare_token_key(KeyAccess& access, const TokenKeyRequest& request);
+core::Result<TokenKey> finish_token_key(PreparedTokenKey prepared);
+
 // A new key file in the home for `role` (gun only for targets/snapshot/timestamp), encrypted
 // with a new passphrase (environment or terminal). Returns its signer and canonical key ID.
 struct FileKey final {
@@ -94,6 +107,17 @@ struct FileKey final {
 };
 core::Result<FileKey> create_file_key(KeyAccess& access, keystore::HomeTransaction& tx, const std::string& role,
                                       const std::string& gun, core::KeyType type = core::kDefaultKeyType);
+
+// create_file_key in two steps: prepare_file_key generates the key and encrypts it with its new
+// passphrase (environment or terminal) in memory; store_file_key stages the key file in `tx`.
+struct PreparedFileKey final {
+    std::unique_ptr<core::SoftwareSigner> signer;
+    keystore::StoredKey stored;
+    std::string pem;  // the encrypted key file
+};
+core::Result<PreparedFileKey> prepare_file_key(KeyAccess& access, const std::string& role, const std::string& gun,
+                                               core::KeyType type = core::kDefaultKeyType);
+core::Result<FileKey> store_file_key(KeyAccess& access, keystore::HomeTransaction& tx, PreparedFileKey prepared);
 
 // Opens the stored key with canonical ID `id` (asks for its passphrase).
 core::Result<std::unique_ptr<core::SoftwareSigner>> open_file_key(KeyAccess& access, const std::string& id);
