@@ -77,8 +77,8 @@ core::Result<void> client_init(const ClientRequest& request) {
     if (trusted) {
         // A root already trusted here only moves forward (tuf/root_forward.h).
         TUFKEY_TRY(bool newer, tuf::check_root_successor(dialect, *trusted, root, now,
-                                                          "the root trusted in " + request.metadata_dir,
-                                                          "init a new, empty --metadata-dir"));
+                                                         "the root trusted in " + request.metadata_dir,
+                                                         "init a new, empty --metadata-dir"));
         if (!newer) return core::success();
     }
     TUFKEY_TRY_VOID(core::make_directories(request.metadata_dir, 0755));

@@ -63,8 +63,8 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, con
         // The home's root stays the anchor: a pin may confirm it or a later version of its
         // chain, never replace it (tuf/root_forward.h).
         TUFKEY_TRY(const DialectProfile* home_profile, DialectProfile::detect(*home_root));
-        TUFKEY_TRY(auto pin, tuf::compare_root_pin(home_profile->dialect(), *home_root, root,
-                                                   trusted_root_name(repo), start_over_hint()));
+        TUFKEY_TRY(auto pin, tuf::compare_root_pin(home_profile->dialect(), *home_root, root, trusted_root_name(repo),
+                                                   start_over_hint()));
         return Anchor{std::move(*home_root), home_profile, PullReport::Anchor::pinned, std::move(pin)};
     }
     if (home_root) {

@@ -3,6 +3,7 @@
 
 #include "ceremony_context.h"
 #include "command.h"
+#include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/rotate.h"
 
@@ -16,22 +17,21 @@ struct RotateOptions final {
     std::vector<std::string> remove_keys;
 };
 
-std::string json_ids(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += fmt::format("{}{}", out.empty() ? "" : ",", json_string(i));
-    return "[" + out + "]";
+JsonValue to_json(const ceremony::RotateReport& r) {
+    std::vector<std::string> archived;
+    for (const auto& a : r.archived) archived.push_back(a.string());
+    return JsonValue::object()
+        .set("gun", r.gun)
+        .set("role", r.role)
+        .set("added", JsonValue::strings(r.added))
+        .set("removed", JsonValue::strings(r.removed))
+        .set("archived", JsonValue::strings(archived))
+        .set("versions", JsonValue::from_map(r.versions));
 }
 
 void print_report(const GlobalOptions& globals, const ceremony::RotateReport& r) {
     if (globals.json) {
-        std::string versions;
-        for (const auto& [role, v] : r.versions)
-            versions += fmt::format("{}{}:{}", versions.empty() ? "" : ",", json_string(role), v);
-        std::vector<std::string> archived;
-        for (const auto& a : r.archived) archived.push_back(a.string());
-        fmt::print("{{\"gun\":{},\"role\":{},\"added\":{},\"removed\":{},\"archived\":{},\"versions\":{{{}}}}}\n",
-                   json_string(r.gun), json_string(r.role), json_ids(r.added), json_ids(r.removed),
-                   json_ids(archived), versions);
+        print_json(to_json(r));
         return;
     }
     for (const auto& id : r.added) fmt::print("Added key {} to {} of {}\n", id, r.role, r.gun);

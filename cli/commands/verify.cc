@@ -26,7 +26,7 @@ JsonValue to_json(const ceremony::VerifyReport& r) {
     JsonValue roles = JsonValue::array();
     for (const auto& role : r.roles)
         roles.push(
-            JsonValue::object().set("role", role.role).set("version", role.version).set("expires", role.expires));
+            JsonValue::object().set("role", role.role.str()).set("version", role.version).set("expires", role.expires));
     return JsonValue::object()
         .set("gun", r.gun)
         .set("dialect", tuf::to_string(r.dialect))
@@ -41,7 +41,7 @@ JsonValue to_json(const std::string& name, const ceremony::VerifiedTarget& t) {
         .set("name", name)
         .set("digest", "sha256:" + t.sha256_hex)
         .set("size", t.length)
-        .set("role", t.role);
+        .set("role", t.role.str());
 }
 
 void print_summary(const GlobalOptions& globals, const ceremony::VerifyReport& r) {

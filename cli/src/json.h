@@ -14,7 +14,14 @@
 #include <variant>
 #include <vector>
 
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
+
 namespace tufkey::cli {
+
+// Object keys from the maps reports hold: plain strings, or role names.
+inline std::string json_key(std::string_view key) { return std::string(key); }
+inline std::string json_key(const tuf::RoleName& role) { return role.str(); }
 
 class JsonValue final {
 public:
@@ -30,6 +37,7 @@ public:
     JsonValue(std::string s) : m_value(std::move(s)) {}                          // NOLINT
     JsonValue(std::string_view s) : m_value(std::string(s)) {}                   // NOLINT
     JsonValue(const char* s) : m_value(std::string(s)) {}                        // NOLINT
+    JsonValue(const tuf::Version& v) : m_value(v.value()) {}                     // NOLINT
 
     static JsonValue object() { return JsonValue(Object{}); }
     static JsonValue array() { return JsonValue(Array{}); }
@@ -40,7 +48,7 @@ public:
     template <typename Map>
     static JsonValue from_map(const Map& map) {
         JsonValue out = object();
-        for (const auto& [key, value] : map) out.set(std::string(key), JsonValue(value));
+        for (const auto& [key, value] : map) out.set(json_key(key), JsonValue(value));
         return out;
     }
 

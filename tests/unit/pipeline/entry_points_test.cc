@@ -84,7 +84,7 @@ protected:
                        std::string("{\"dialect\":\"tuf\",\"gun\":\"") + kGun + "\",\"version\":1}\n");
     }
 
-    ceremony::KeyAccess access() { return ceremony::KeyAccess{m_home, m_passphrases, m_pins, "", false}; }
+    ceremony::KeyAccess access() { return ceremony::KeyAccess{m_home, m_passphrases, m_pins, {}, false}; }
 
     TempDir m_dir{"tufkey-pipeline"};
     keystore::TrustHome m_home{m_dir.path() / "home"};
