@@ -142,6 +142,23 @@ Result<void> apply_journal(const fs::path& home, const fs::path& journal, const 
     return core::success();
 }
 
+// Whether applying a change to `target` can work: no file where a directory must be, no
+// directory where the file goes, and the nearest existing directory writable. Checked before
+// the commit point, so an obstacle refuses the change instead of wedging a committed journal.
+Result<void> check_applicable(const fs::path& target) {
+    std::error_code ec;
+    if (fs::is_directory(target, ec))
+        return Error(ErrorCode::io, "cannot replace " + target.string() + ": it is a directory");
+    fs::path dir = target.parent_path();
+    while (!dir.empty() && !fs::exists(dir, ec)) dir = dir.parent_path();
+    if (dir.empty()) return core::success();
+    if (!fs::is_directory(dir, ec))
+        return Error(ErrorCode::io, "cannot create directory " + target.parent_path().string() + ": " + dir.string() +
+                                        " is a file in the way; move it aside and retry");
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) return io_error("write in", dir, errno);
+    return core::success();
+}
+
 void discard_journal(const fs::path& home, const fs::path& journal) {
     std::error_code ec;
     fs::remove_all(journal, ec);
@@ -215,6 +232,7 @@ Result<void> HomeTransaction::commit() {
         for (const auto& path : m_order) {
             const Op& op = m_ops.at(path);
             TUFKEY_TRY(auto rel, relative(path));
+            TUFKEY_TRY_VOID(check_applicable(path));
             if (op.remove) {
                 manifest_ops.push_back(tuf::JsonObject{{"op", "remove"}, {"path", rel.string()}});
                 ops.push_back(JournalOp{true, rel, {}, {}});
@@ -252,7 +270,10 @@ Result<RecoveryReport> recover_home(const TrustHome& home, const HomeLock& /*loc
     if (fs::exists(journal, ec)) {
         if (fs::exists(journal / kManifest, ec)) {
             TUFKEY_TRY(auto ops, read_manifest(journal));
-            TUFKEY_TRY_VOID(apply_journal(home.root(), journal, ops));
+            if (auto applied = apply_journal(home.root(), journal, ops); !applied)
+                return Error(ErrorCode::io, "an interrupted tufkey change in " + home.root().string() +
+                                                " cannot be completed: " + applied.error().message +
+                                                "; fix that and run tufkey again");
             report.rolled_forward = true;
         } else {
             discard_journal(home.root(), journal);

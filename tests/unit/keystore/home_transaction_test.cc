@@ -99,6 +99,21 @@ TEST_F(HomeTransactionTest, APathOutsideTheHomeIsRefusedAndNothingChanges) {
     EXPECT_FALSE(fs::exists(journal()));
 }
 
+TEST_F(HomeTransactionTest, AFileInTheWayRefusesTheChangeBeforeTheCommitPoint) {
+    auto lock = home.lock("test");
+    ASSERT_TRUE(lock.ok());
+    tt::write_text(home.root() / "tuf" / "other", "a file where a directory must go");
+    keystore::HomeTransaction tx(home, *lock);
+    tx.write(meta("targets"), "new targets");
+    tx.write(home.root() / "tuf" / "other" / "metadata" / "root.json", "x");
+    auto committed = tx.commit();
+    ASSERT_FALSE(committed.ok());
+    EXPECT_EQ(committed.error().code, core::ErrorCode::io);
+    EXPECT_NE(committed.error().message.find("in the way"), std::string::npos) << committed.error().message;
+    EXPECT_EQ(tt::read_text(meta("targets")), "old targets");
+    EXPECT_FALSE(fs::exists(journal())) << "nothing committed, nothing left to complete";
+}
+
 TEST_F(HomeTransactionTest, AnUncommittedJournalIsDiscardedByTheNextLock) {
     leave_journal(/*committed=*/false, false);
     auto lock = home.lock("next");
