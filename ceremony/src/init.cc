@@ -83,7 +83,7 @@ struct SignedSet final {
 };
 
 core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::vector<OpenedRoot>& roots,
-                                              std::map<std::string, FileKey>& file_keys, tuf::Instant now) {
+                                              std::map<RoleName, FileKey>& file_keys, tuf::Instant now) {
     const Dialect d = request.dialect;
     const tuf::DialectProfile& profile = tuf::DialectProfile::of(d);
     const auto v1 = *tuf::Version::create(1);
@@ -99,15 +99,15 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
         root_signing.push_back({r.metadata_key, *r.token_key.signer});
     }
     root.root = role_keys(root_ids, request.root_threshold);
-    std::map<std::string, tuf::Key> role_key;
+    std::map<RoleName, tuf::Key> role_key;
     for (auto& [role, fk] : file_keys) {
         auto key = detail::metadata_key(d, fk.signer->public_key());
         root.keys.emplace(key.id(), key);
         role_key.emplace(role, key);
     }
-    root.targets = role_keys({role_key.at("targets").id()}, 1);
-    root.snapshot = role_keys({role_key.at("snapshot").id()}, 1);
-    root.timestamp = role_keys({role_key.at("timestamp").id()}, 1);
+    root.targets = role_keys({role_key.at(RoleName::targets()).id()}, 1);
+    root.snapshot = role_keys({role_key.at(RoleName::snapshot()).id()}, 1);
+    root.timestamp = role_keys({role_key.at(RoleName::timestamp()).id()}, 1);
 
     SignedSet out;
     TUFKEY_TRY(auto root_json, tuf::encode_root(d, root));
@@ -118,7 +118,7 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
     targets.expires = detail::expiry_after(d, now, request.expires.for_role("targets"));
     if (profile.targets_always_delegate()) targets.delegations = tuf::Delegations{};
     TUFKEY_TRY(auto targets_json, tuf::encode_targets(d, targets));
-    tuf::SigningKey targets_signer{role_key.at("targets"), *file_keys.at("targets").signer};
+    tuf::SigningKey targets_signer{role_key.at(RoleName::targets()), *file_keys.at(RoleName::targets()).signer};
     TUFKEY_TRY(out.targets, detail::sign_role(d, std::move(targets_json), {&targets_signer, 1}, root.keys));
 
     tuf::Snapshot snapshot;
@@ -128,7 +128,7 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
         snapshot.meta.emplace(profile.meta_key(RoleName::root()), detail::meta_for_file(d, out.root, 1));
     snapshot.meta.emplace(detail::meta_name(d, RoleName::targets()), detail::meta_for_file(d, out.targets, 1));
     TUFKEY_TRY(auto snapshot_json, tuf::encode_snapshot(d, snapshot));
-    tuf::SigningKey snapshot_signer{role_key.at("snapshot"), *file_keys.at("snapshot").signer};
+    tuf::SigningKey snapshot_signer{role_key.at(RoleName::snapshot()), *file_keys.at(RoleName::snapshot()).signer};
     TUFKEY_TRY(out.snapshot, detail::sign_role(d, std::move(snapshot_json), {&snapshot_signer, 1}, root.keys));
 
     tuf::Timestamp timestamp;
@@ -136,7 +136,7 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
     timestamp.expires = detail::expiry_after(d, now, request.expires.for_role("timestamp"));
     timestamp.meta.emplace(detail::meta_name(d, RoleName::snapshot()), detail::meta_for_file(d, out.snapshot, 1));
     TUFKEY_TRY(auto timestamp_json, tuf::encode_timestamp(d, timestamp));
-    tuf::SigningKey timestamp_signer{role_key.at("timestamp"), *file_keys.at("timestamp").signer};
+    tuf::SigningKey timestamp_signer{role_key.at(RoleName::timestamp()), *file_keys.at(RoleName::timestamp()).signer};
     TUFKEY_TRY(out.timestamp, detail::sign_role(d, std::move(timestamp_json), {&timestamp_signer, 1}, root.keys));
     return out;
 }
@@ -155,7 +155,7 @@ core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransa
                                          {"generated", k.generated}});
     }
     tuf::JsonObject role_keys;
-    for (const auto& [role, id] : report.role_key_ids) role_keys[role] = id;
+    for (const auto& [role, id] : report.role_key_ids) role_keys[role.str()] = id;
     tuf::JsonObject written{{"root.json", sha256_hex(files.root)},
                             {"targets.json", sha256_hex(files.targets)},
                             {"snapshot.json", sha256_hex(files.snapshot)},
@@ -195,7 +195,7 @@ core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& 
                                     r.metadata_key.id().str(), r.token_key.generated});
     }
     keystore::HomeTransaction tx(access.home, lock);
-    std::map<std::string, FileKey> file_keys;
+    std::map<RoleName, FileKey> file_keys;
     for (auto& [role, prepared] : preflight.role_keys) {
         TUFKEY_TRY(auto key, store_file_key(access, tx, std::move(prepared)));
         report.role_key_ids[role] = key.id;

@@ -88,8 +88,8 @@ core::Result<InitPreflight> run_init_preflight(KeyAccess& access, const InitRequ
         out.root_keys.push_back(std::move(prepared));
     }
     TUFKEY_TRY_VOID(check_prepared_roots(request, out.root_keys));
-    for (const char* role : {"targets", "snapshot", "timestamp"}) {
-        TUFKEY_TRY(auto key, prepare_file_key(access, role, request.gun));
+    for (const auto& role : {tuf::RoleName::targets(), tuf::RoleName::snapshot(), tuf::RoleName::timestamp()}) {
+        TUFKEY_TRY(auto key, prepare_file_key(access, role.str(), request.gun));
         out.role_keys.emplace(role, std::move(key));
     }
     return out;

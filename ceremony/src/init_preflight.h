@@ -17,8 +17,8 @@
 namespace tufkey::ceremony::detail {
 
 struct InitPreflight final {
-    std::vector<PreparedTokenKey> root_keys;           // in --root-key order
-    std::map<std::string, PreparedFileKey> role_keys;  // targets, snapshot, timestamp
+    std::vector<PreparedTokenKey> root_keys;             // in --root-key order
+    std::map<tuf::RoleName, PreparedFileKey> role_keys;  // targets, snapshot, timestamp
 };
 
 // Every --root-key URI parses and no two name the same key. ErrorCode::usage.

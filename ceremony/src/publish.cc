@@ -216,6 +216,8 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
             : tuf_layout(set, versions, consistent != nullptr && consistent->is_bool() && consistent->as_bool());
     TUFKEY_TRY_VOID(check_conflicts(dir, layout, config.dialect, versions));
     TUFKEY_TRY_VOID(core::make_directories(dir, 0755));
+    // What an interrupted publish left half-written is never served (the home lock is held).
+    core::remove_stale_temporaries(dir);
     for (const auto* part : {&layout.immutable, &layout.current}) {
         for (const auto& f : *part) {
             TUFKEY_TRY(bool written, write_one(dir, f));

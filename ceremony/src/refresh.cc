@@ -52,8 +52,8 @@ core::Result<RefreshReport> refresh_repository(KeyAccess& access, const RefreshR
                detail::write_updates(state, tx, updates, "refresh", tuf::JsonObject{{"roles", std::move(roles)}}));
     TUFKEY_TRY_VOID(tx.commit());
     for (const auto& u : updates) {
-        report.versions[u.role.str()] = u.version;
-        report.expires[u.role.str()] = expires_of(u, state.dialect());
+        report.versions[u.role] = u.version;
+        report.expires[u.role] = expires_of(u, state.dialect());
     }
     return report;
 }

@@ -203,7 +203,7 @@ core::Result<RoleUpdate> sign_targets_role(const RepositoryState& state, const R
     TUFKEY_TRY(auto json, tuf::encode_targets(d, targets));
     TUFKEY_TRY(auto authority, state.authority(role));
     TUFKEY_TRY(auto bytes, sign_role(d, std::move(json), keys, *authority.keys));
-    return RoleUpdate{role, std::move(bytes), targets.version.value()};
+    return RoleUpdate{role, std::move(bytes), targets.version};
 }
 
 namespace {
@@ -215,7 +215,7 @@ struct Planned final {
 };
 std::optional<Planned> planned_file(const TargetsRole& role, const std::vector<RoleUpdate>& changed) {
     for (const auto& u : changed) {
-        if (u.role == role.name) return Planned{u.bytes, u.version};
+        if (u.role == role.name) return Planned{u.bytes, u.version.value()};
     }
     if (!role.file) return std::nullopt;
     return Planned{role.file->bytes, role.targets->version.value()};
@@ -243,7 +243,7 @@ core::Result<RoleUpdate> sign_snapshot(const RepositoryState& state, Keyring& ke
     TUFKEY_TRY(auto keys, keyring.keys_for(state, RoleName::snapshot()));
     TUFKEY_TRY(auto json, tuf::encode_snapshot(d, snapshot));
     TUFKEY_TRY(auto bytes, sign_role(d, std::move(json), keys, state.root().keys));
-    return RoleUpdate{RoleName::snapshot(), std::move(bytes), snapshot.version.value()};
+    return RoleUpdate{RoleName::snapshot(), std::move(bytes), snapshot.version};
 }
 
 core::Result<RoleUpdate> sign_timestamp(const RepositoryState& state, Keyring& keyring, std::string_view snapshot_bytes,
@@ -259,7 +259,7 @@ core::Result<RoleUpdate> sign_timestamp(const RepositoryState& state, Keyring& k
     TUFKEY_TRY(auto keys, keyring.keys_for(state, RoleName::timestamp()));
     TUFKEY_TRY(auto json, tuf::encode_timestamp(d, timestamp));
     TUFKEY_TRY(auto bytes, sign_role(d, std::move(json), keys, state.root().keys));
-    return RoleUpdate{RoleName::timestamp(), std::move(bytes), timestamp.version.value()};
+    return RoleUpdate{RoleName::timestamp(), std::move(bytes), timestamp.version};
 }
 
 }  // namespace
@@ -278,7 +278,7 @@ core::Result<std::vector<RoleUpdate>> resign_snapshot_timestamp(const Repository
         TUFKEY_TRY(auto snapshot, sign_snapshot(state, keyring, changed, now));
         changed.push_back(std::move(snapshot));
         snapshot_bytes = changed.back().bytes;
-        snapshot_version = changed.back().version;
+        snapshot_version = changed.back().version.value();
     }
     if (plan.timestamp) {
         TUFKEY_TRY(auto timestamp, sign_timestamp(state, keyring, snapshot_bytes, snapshot_version, now));

@@ -119,7 +119,7 @@ private:
 struct RoleUpdate final {
     tuf::RoleName role;
     std::string bytes;
-    std::int64_t version = 1;
+    tuf::Version version;
 };
 
 // Signs a new version of a targets-type role: version + 1 (1 for a role with no file yet),

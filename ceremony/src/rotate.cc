@@ -122,7 +122,7 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(auto state, detail::RepositoryState::load(access.home, request.gun, true));
     const tuf::Dialect d = state.dialect();
-    RotateReport report{request.gun, request.role, {}, {}, {}, {}};
+    RotateReport report{request.gun, role, {}, {}, {}, {}};
 
     // Tokens first: a missing token or a wrong PIN costs nothing else.
     TUFKEY_TRY(auto root_signers, open_root_signers(access, state));
@@ -162,7 +162,7 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
     TUFKEY_TRY(auto root_bytes, detail::sign_role(d, std::move(root_json), root_signers.signing, root.keys));
     TUFKEY_TRY_VOID(state.replace_root(root_bytes));
     std::vector<detail::RoleUpdate> changed;
-    changed.push_back(detail::RoleUpdate{RoleName::root(), root_bytes, root.version.value()});
+    changed.push_back(detail::RoleUpdate{RoleName::root(), root_bytes, root.version});
     if (role == RoleName::targets()) {
         const detail::TargetsRole* current = state.find_targets(role);
         TUFKEY_TRY(auto signing, keyring.keys_for(state, role));
@@ -192,7 +192,7 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
     Transcript transcript(repo.transcript_file(), repo.gun());
     TUFKEY_TRY_VOID(transcript.sign_head(tx, root_signers.signers));
     TUFKEY_TRY_VOID(tx.commit());
-    for (const auto& u : updates) report.versions[u.role.str()] = static_cast<std::uint64_t>(u.version);
+    for (const auto& u : updates) report.versions[u.role] = u.version;
     return report;
 }
 

@@ -103,7 +103,7 @@ core::Result<void> apply_changes(const SignRequest& request, tuf::Targets& targe
     for (const auto& tag : request.removals) {
         auto it = targets.targets.find(tag);
         if (it == targets.targets.end())
-            return usage(request.gun + ":" + tag + " is not signed in role " + report.role +
+            return usage(request.gun + ":" + tag + " is not signed in role " + report.role.str() +
                          "; nothing was changed (see 'tufkey inspect " + request.gun + "')");
         targets.targets.erase(it);
         report.removed.push_back(tag);
@@ -125,7 +125,7 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     TUFKEY_TRY(auto role, choose_role(state, keyring, request.role));
     SignReport report;
     report.gun = request.gun;
-    report.role = role.str();
+    report.role = role;
     const detail::TargetsRole* current = state.find_targets(role);
     tuf::Targets targets = current->targets ? *current->targets : tuf::Targets{};
     TUFKEY_TRY_VOID(apply_changes(request, targets, report));
@@ -146,7 +146,7 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     TUFKEY_TRY(report.files_written, detail::write_updates(state, tx, updates, step,
                                                            tuf::JsonObject{{"role", role.str()}, {"tags", tag_list}}));
     TUFKEY_TRY_VOID(tx.commit());
-    for (const auto& u : updates) report.versions[u.role.str()] = u.version;
+    for (const auto& u : updates) report.versions[u.role] = u.version;
     return report;
 }
 

@@ -28,13 +28,14 @@ std::vector<std::string> valid_signers(const detail::RepositoryState& state, con
 }
 
 RoleStatus role_status(const detail::RepositoryState& state, const RolePolicy& warn, const RoleName& role,
-                       const detail::RoleFile& file, std::int64_t version, const tuf::Expiry& expires,
+                       const detail::RoleFile& file, tuf::Version version, const tuf::Expiry& expires,
                        tuf::Instant now) {
     RoleStatus s;
-    s.role = role.str();
+    s.role = role;
     s.version = version;
-    if (auto p = state.config().published.find(s.role); p != state.config().published.end()) s.published = p->second;
-    s.unpublished = static_cast<std::uint64_t>(version) > s.published;
+    if (auto p = state.config().published.find(role.str()); p != state.config().published.end())
+        s.published = p->second;
+    s.unpublished = static_cast<std::uint64_t>(version.value()) > s.published;
     if (auto authority = state.authority(role)) {
         s.signers = valid_signers(state, *authority, file.envelope);
         s.threshold = authority->threshold;
@@ -42,7 +43,7 @@ RoleStatus role_status(const detail::RepositoryState& state, const RolePolicy& w
     s.expires = expires.to_string();
     auto now_s = std::chrono::time_point_cast<std::chrono::seconds>(now);
     s.seconds_left = (expires.seconds() - now_s).count();
-    s.warn_window = warn.for_role(s.role);
+    s.warn_window = warn.for_role(role.str());
     s.expired = expires.is_expired_at(now);
     s.inside_window = s.expired || s.seconds_left <= s.warn_window.count();
     return s;
@@ -76,19 +77,18 @@ core::Result<StatusReport> repository_status(const keystore::TrustHome& home, co
     report.dialect = state.dialect();
     const auto& root = state.root();
     report.roles.push_back(
-        role_status(state, warn, RoleName::root(), state.root_file(), root.version.value(), root.expires, request.now));
+        role_status(state, warn, RoleName::root(), state.root_file(), root.version, root.expires, request.now));
     for (const auto& t : state.targets_roles()) {
         if (!t.file) continue;
         report.roles.push_back(
-            role_status(state, warn, t.name, *t.file, t.targets->version.value(), t.targets->expires, request.now));
+            role_status(state, warn, t.name, *t.file, t.targets->version, t.targets->expires, request.now));
     }
     if (state.snapshot())
         report.roles.push_back(role_status(state, warn, RoleName::snapshot(), *state.snapshot_file(),
-                                           state.snapshot()->version.value(), state.snapshot()->expires, request.now));
+                                           state.snapshot()->version, state.snapshot()->expires, request.now));
     if (state.timestamp())
         report.roles.push_back(role_status(state, warn, RoleName::timestamp(), *state.timestamp_file(),
-                                           state.timestamp()->version.value(), state.timestamp()->expires,
-                                           request.now));
+                                           state.timestamp()->version, state.timestamp()->expires, request.now));
     for (const auto& r : report.roles) {
         if (r.unpublished) report.unpublished.push_back(r.role);
         if (r.inside_window) report.expiring.push_back(r.role);

@@ -63,7 +63,7 @@ void print_report(const GlobalOptions& globals, const ceremony::InitRequest& req
         fmt::print("  root key {} on token {}{}\n", k.canonical_id, k.token, k.generated ? " (generated)" : "");
         if (k.metadata_id != k.canonical_id) fmt::print("    root.json key ID {}\n", k.metadata_id);
     }
-    for (const auto& [role, id] : r.role_key_ids) fmt::print("  {:<9} key {}\n", role, id);
+    for (const auto& [role, id] : r.role_key_ids) fmt::print("  {:<9} key {}\n", role.str(), id);
 }
 
 void register_init(CLI::App& app, CommandSet& commands) {

@@ -18,7 +18,7 @@ struct RefreshOptions final {
 JsonValue to_json(const ceremony::RefreshReport& r) {
     JsonValue refreshed = JsonValue::object();
     for (const auto& [role, v] : r.versions)
-        refreshed.set(role, JsonValue::object().set("version", v).set("expires", r.expires.at(role)));
+        refreshed.set(role.str(), JsonValue::object().set("version", v).set("expires", r.expires.at(role)));
     return JsonValue::object().set("gun", r.gun).set("refreshed", std::move(refreshed));
 }
 
@@ -28,7 +28,7 @@ void print_report(const GlobalOptions& globals, const ceremony::RefreshReport& r
         return;
     }
     for (const auto& [role, v] : r.versions)
-        fmt::print("Refreshed {} {}: version {}, expires {}\n", r.gun, role, v, r.expires.at(role));
+        fmt::print("Refreshed {} {}: version {}, expires {}\n", r.gun, role.str(), v.value(), r.expires.at(role));
 }
 
 void register_refresh(CLI::App& app, CommandSet& commands) {

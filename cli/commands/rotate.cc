@@ -34,10 +34,10 @@ void print_report(const GlobalOptions& globals, const ceremony::RotateReport& r)
         print_json(to_json(r));
         return;
     }
-    for (const auto& id : r.added) fmt::print("Added key {} to {} of {}\n", id, r.role, r.gun);
-    for (const auto& id : r.removed) fmt::print("Removed key {} from {} of {}\n", id, r.role, r.gun);
+    for (const auto& id : r.added) fmt::print("Added key {} to {} of {}\n", id, r.role.str(), r.gun);
+    for (const auto& id : r.removed) fmt::print("Removed key {} from {} of {}\n", id, r.role.str(), r.gun);
     for (const auto& a : r.archived) fmt::print("Archived the retired key file as {}\n", a.string());
-    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role, v);
+    for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role.str(), v.value());
     fmt::print("Publish the change with 'tufkey publish {}'\n", r.gun);
 }
 

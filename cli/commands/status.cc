@@ -48,7 +48,7 @@ void print_text(const ceremony::StatusReport& r) {
         std::string signers;
         for (const auto& id : s.signers) signers += (signers.empty() ? "" : ", ") + id.substr(0, 12);
         if (s.signers.size() < s.threshold) signers += fmt::format(" (threshold {} not met)", s.threshold);
-        fmt::print("{:<20} {:>7}  {:<32} {:<16} {:<6} {}{}\n", s.role, s.version, s.expires,
+        fmt::print("{:<20} {:>7}  {:<32} {:<16} {:<6} {}{}\n", s.role.str(), s.version.value(), s.expires,
                    ceremony::describe_time_left(s.seconds_left), ceremony::format_duration(s.warn_window),
                    signers.empty() ? "(none valid)" : signers, s.inside_window ? "  <- WARNING" : "");
     }
@@ -56,7 +56,7 @@ void print_text(const ceremony::StatusReport& r) {
         fmt::print("No unpublished changes.\n");
     } else {
         std::string list;
-        for (const auto& role : r.unpublished) list += (list.empty() ? "" : ", ") + role;
+        for (const auto& role : r.unpublished) list += (list.empty() ? "" : ", ") + role.str();
         fmt::print("Unpublished changes: {} (run 'tufkey publish {}')\n", list, r.gun);
     }
 }
@@ -81,7 +81,7 @@ void register_status(CLI::App& app, CommandSet& commands) {
         std::string list;
         for (const auto& s : report.roles) {
             if (!s.inside_window) continue;
-            list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", s.role,
+            list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", s.role.str(),
                                 ceremony::describe_time_left(s.seconds_left));
         }
         return core::Error(core::ErrorCode::expiring,

@@ -31,6 +31,12 @@ void append_string(std::string& out, std::string_view text) {
 
 }  // namespace
 
+JsonValue JsonValue::strings(const std::vector<tuf::RoleName>& roles) {
+    JsonValue out = array();
+    for (const auto& role : roles) out.push(JsonValue(role.str()));
+    return out;
+}
+
 JsonValue JsonValue::strings(const std::vector<std::string>& items) {
     JsonValue out = array();
     for (const auto& item : items) out.push(item);

@@ -38,12 +38,14 @@ public:
     JsonValue(std::string_view s) : m_value(std::string(s)) {}                   // NOLINT
     JsonValue(const char* s) : m_value(std::string(s)) {}                        // NOLINT
     JsonValue(const tuf::Version& v) : m_value(v.value()) {}                     // NOLINT
+    JsonValue(const tuf::RoleName& role) : m_value(role.str()) {}                // NOLINT
 
     static JsonValue object() { return JsonValue(Object{}); }
     static JsonValue array() { return JsonValue(Array{}); }
     // A string, or null when absent.
     static JsonValue optional(const std::optional<std::string>& s) { return s ? JsonValue(*s) : JsonValue(); }
     static JsonValue strings(const std::vector<std::string>& items);
+    static JsonValue strings(const std::vector<tuf::RoleName>& roles);
     // An object from a map, values converted with JsonValue's constructors.
     template <typename Map>
     static JsonValue from_map(const Map& map) {

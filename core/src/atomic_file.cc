@@ -72,6 +72,23 @@ Result<void> write_file_atomic(const std::filesystem::path& path, ByteView data,
     return success();
 }
 
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    std::size_t removed = 0;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const auto name = it->path().filename().string();
+        std::error_code type_ec;
+        if (name.starts_with(".") && name.find(".tmp-") != std::string::npos && it->is_regular_file(type_ec) &&
+            !it->is_symlink(type_ec)) {
+            std::error_code rm_ec;
+            if (fs::remove(it->path(), rm_ec)) ++removed;
+        }
+    }
+    return removed;
+}
+
 Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return io_error("read", path, errno);

@@ -165,24 +165,6 @@ void discard_journal(const fs::path& home, const fs::path& journal) {
     fsync_dir(home);
 }
 
-// Temporaries of core::write_file_atomic (".NAME.tmp-XXXXXX"): the lock is held, so no live
-// writer owns them.
-std::size_t remove_stale_temporaries(const fs::path& home) {
-    std::size_t removed = 0;
-    std::error_code ec;
-    fs::recursive_directory_iterator it(home, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        const auto name = it->path().filename().string();
-        std::error_code type_ec;
-        if (name.starts_with(".") && name.find(".tmp-") != std::string::npos && it->is_regular_file(type_ec) &&
-            !it->is_symlink(type_ec)) {
-            std::error_code rm_ec;
-            if (fs::remove(it->path(), rm_ec)) ++removed;
-        }
-    }
-    return removed;
-}
-
 }  // namespace
 
 fs::path journal_dir(const TrustHome& home) { return home.root() / "tufkey.journal"; }
@@ -280,7 +262,7 @@ Result<RecoveryReport> recover_home(const TrustHome& home, const HomeLock& /*loc
             report.rolled_back = true;
         }
     }
-    report.temporaries_removed = remove_stale_temporaries(home.root());
+    report.temporaries_removed = core::remove_stale_temporaries(home.root());  // the lock is held
     return report;
 }
 

@@ -18,6 +18,8 @@
 #include "tufkey/ceremony/duration.h"
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 #include "tufkey/pkcs11/keys.h"
 #include "tufkey/tuf/dialect.h"
 
@@ -43,7 +45,7 @@ struct InitReport final {
     };
     std::vector<RootKey> root_keys;
     std::uint32_t root_threshold = 1;
-    std::map<std::string, std::string> role_key_ids;  // targets/snapshot/timestamp -> canonical ID
+    std::map<tuf::RoleName, std::string> role_key_ids;  // targets/snapshot/timestamp -> canonical ID
     std::vector<std::string> warnings;
     std::vector<std::filesystem::path> files_written;
 };

@@ -14,6 +14,8 @@
 
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 
 namespace tufkey::ceremony {
 
@@ -24,8 +26,8 @@ struct RefreshRequest final {
 
 struct RefreshReport final {
     std::string gun;
-    std::map<std::string, std::int64_t> versions;  // role -> new version
-    std::map<std::string, std::string> expires;    // role -> new expiry (RFC 3339)
+    std::map<tuf::RoleName, tuf::Version> versions;  // role -> new version
+    std::map<tuf::RoleName, std::string> expires;    // role -> new expiry (RFC 3339)
     std::vector<std::filesystem::path> files_written;
 };
 

@@ -23,6 +23,8 @@
 
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 
 namespace tufkey::ceremony {
 
@@ -35,11 +37,11 @@ struct RotateRequest final {
 
 struct RotateReport final {
     std::string gun;
-    std::string role;
+    tuf::RoleName role = tuf::RoleName::targets();
     std::vector<std::string> added;    // canonical key IDs
     std::vector<std::string> removed;  // canonical key IDs
     std::vector<std::filesystem::path> archived;
-    std::map<std::string, std::uint64_t> versions;  // role -> new version
+    std::map<tuf::RoleName, tuf::Version> versions;  // role -> new version
 };
 
 core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& request);

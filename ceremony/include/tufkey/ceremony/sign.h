@@ -26,6 +26,8 @@
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/bytes.h"
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 
 namespace tufkey::ceremony {
 
@@ -68,11 +70,11 @@ struct SignRequest final {
 
 struct SignReport final {
     std::string gun;
-    std::string role;                              // the role signed into
-    std::vector<TargetSpec> signed_targets;        // sign
-    std::map<std::string, std::string> replaced;   // tag -> previous sha256 hex (sign)
-    std::vector<std::string> removed;              // unsign
-    std::map<std::string, std::int64_t> versions;  // role -> new version, every role re-signed
+    tuf::RoleName role = tuf::RoleName::targets();   // the role signed into
+    std::vector<TargetSpec> signed_targets;          // sign
+    std::map<std::string, std::string> replaced;     // tag -> previous sha256 hex (sign)
+    std::vector<std::string> removed;                // unsign
+    std::map<tuf::RoleName, tuf::Version> versions;  // every role re-signed -> its new version
     std::vector<std::filesystem::path> files_written;
     std::vector<std::string> warnings;
 };

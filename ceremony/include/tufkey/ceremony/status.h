@@ -14,6 +14,8 @@
 
 #include "tufkey/ceremony/duration.h"
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/role_name.h"
+#include "tufkey/tuf/version.h"
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/expiry.h"
@@ -27,8 +29,8 @@ struct StatusRequest final {
 };
 
 struct RoleStatus final {
-    std::string role;
-    std::int64_t version = 0;
+    tuf::RoleName role = tuf::RoleName::root();
+    tuf::Version version;
     std::uint64_t published = 0;       // version last published; 0: never
     bool unpublished = false;          // version > published
     std::vector<std::string> signers;  // canonical key IDs with a valid signature
@@ -43,9 +45,9 @@ struct RoleStatus final {
 struct StatusReport final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
-    std::vector<RoleStatus> roles;         // root, targets, delegations (pre-order), snapshot, timestamp
-    std::vector<std::string> unpublished;  // role names
-    std::vector<std::string> expiring;     // role names inside their window
+    std::vector<RoleStatus> roles;  // root, targets, delegations (pre-order), snapshot, timestamp
+    std::vector<tuf::RoleName> unpublished;
+    std::vector<tuf::RoleName> expiring;  // inside their warning window
 };
 
 core::Result<StatusReport> repository_status(const keystore::TrustHome& home, const StatusRequest& request);

@@ -17,6 +17,10 @@ Result<void> write_file_atomic(const std::filesystem::path& path, ByteView data,
 inline Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view data, mode_t mode = 0600) {
     return write_file_atomic(path, as_bytes(data), mode);
 }
+// Removes the temporaries a killed write_file_atomic left (".NAME.tmp-XXXXXX") anywhere under
+// `dir` (symbolic links are not followed). Call it only while no other writer can be writing
+// there (under the home lock). Returns how many were removed.
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir);
 // Reads a whole file, refusing files larger than `max_size`.
 Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size = 64u << 20);
 // Creates a directory (and parents) with the given mode.
