@@ -86,7 +86,8 @@ void register_status(CLI::App& app, CommandSet& commands) {
         }
         return core::Error(core::ErrorCode::expiring,
                            "roles of " + report.gun + " inside their warning window: " + list +
-                               " (re-sign with 'tufkey refresh', 'tufkey sign' or 'tufkey rotate', then publish)");
+                               " (re-sign snapshot and timestamp with 'tufkey refresh', targets with 'tufkey sign', then publish; "
+                               "an expiring root needs the root ceremony of docs/rotation.md)");
     });
 }
 

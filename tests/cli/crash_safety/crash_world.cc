@@ -104,6 +104,10 @@ void CrashWorld::restore_before() const {
     copy_dir(m_scratch.path() / "before-tokens", m_store->dir() / "tokens");
 }
 
+void CrashWorld::restore_token_store() const {
+    copy_dir(m_scratch.path() / "before-tokens", m_store->dir() / "tokens");
+}
+
 std::string passphrase_for_role(const std::string& role) {
     return std::string("passphrase-") + keystore::role_class_name(keystore::classify_role(role));
 }

@@ -48,6 +48,8 @@ public:
 
     void save_before() const;
     void restore_before() const;
+    // Only the SoftHSM token store, as saved by save_before().
+    void restore_token_store() const;
 
 private:
     TempDir m_scratch{"tufkey-crash"};
