@@ -144,7 +144,7 @@ core::Result<Authority> RepositoryState::authority(const RoleName& role) const {
     const TargetsRole* found = find_targets(role);
     if (found == nullptr || !found->parent)
         return core::Error(core::ErrorCode::usage, "role " + role.str() + " is not delegated in " + m_repo.gun() +
-                                                       " (see 'tufkey delegation list " + m_repo.gun() + "')");
+                                                       " (see 'tufkey inspect " + m_repo.gun() + "')");
     const TargetsRole* parent = find_targets(*found->parent);
     const tuf::Delegations& delegations = *parent->targets->delegations;
     const tuf::DelegatedRole* entry = delegations.find(role);

@@ -77,7 +77,7 @@ core::Result<RoleName> choose_role(const detail::RepositoryState& state, const d
             return usage("tags are signed into targets or a delegated role, not " + role.str());
         if (state.find_targets(role) == nullptr)
             return usage("role " + role.str() + " is not delegated in " + state.repo().gun() +
-                         " (see 'tufkey delegation list " + state.repo().gun() + "')");
+                         " (see 'tufkey inspect " + state.repo().gun() + "')");
         return role;
     }
     for (const auto& role : state.targets_roles()) {

@@ -4,7 +4,7 @@
 // interaction object cli/ owns (cli/src/interaction.h). Confirmations and warnings go to the
 // person at the terminal. Nothing here retries a wrong PIN; secrets never leave SecretBytes.
 //
-// The PKCS#11 module, for every command that opens a token (init, rotate, root sign, token
+// The PKCS#11 module, for every command that opens a token (init, rotate, token
 // list/keys/generate): --module PATH, else the key URI's module-path, else
 // $TUFKEY_PKCS11_MODULE, else the one installed module with a token (docs/tokens.md).
 #pragma once
