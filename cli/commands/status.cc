@@ -84,10 +84,11 @@ void register_status(CLI::App& app, CommandSet& commands) {
             list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", s.role.str(),
                                 ceremony::describe_time_left(s.seconds_left));
         }
-        return core::Error(core::ErrorCode::expiring,
-                           "roles of " + report.gun + " inside their warning window: " + list +
-                               " (re-sign snapshot and timestamp with 'tufkey refresh', targets with 'tufkey sign', then publish; "
-                               "an expiring root needs the root ceremony of docs/rotation.md)");
+        return core::Error(
+            core::ErrorCode::expiring,
+            "roles of " + report.gun + " inside their warning window: " + list +
+                " (re-sign snapshot and timestamp with 'tufkey refresh', targets with 'tufkey sign', then publish; "
+                "an expiring root needs the root ceremony of docs/rotation.md)");
     });
 }
 
