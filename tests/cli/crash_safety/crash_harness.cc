@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cerrno>
+
 #include <nlohmann/json.hpp>
 
 #include <iostream>
@@ -19,6 +21,25 @@ namespace tufkey::testing::crash {
 namespace {
 
 namespace fs = std::filesystem;
+
+// libfaketime (preloaded into every run) makes a semaphore and a shared-memory file named by the
+// process ID in /dev/shm and removes them at exit; a SIGKILL leaves them behind, and a later
+// faketime'd process that gets the same PID fails with "sem_open: File exists". Remove those
+// whose process is gone, after every killed run, so no other suite inherits them.
+void remove_dead_faketime_files() {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/dev/shm", ec)) {
+        const std::string name = entry.path().filename().string();
+        for (const std::string prefix : {"sem.faketime_sem_", "faketime_shm_"}) {
+            if (!name.starts_with(prefix)) continue;
+            const std::string digits = name.substr(prefix.size());
+            if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+            const long pid = std::stol(digits);
+            if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+        }
+    }
+}
+
 using nlohmann::json;
 
 constexpr int kMostInjectionPoints = 400;  // a command making more calls than this is a bug here
@@ -170,6 +191,7 @@ int CrashHarness::inject_until_done(Fault fault, const std::string& syscall, con
                                               "inject=" + syscall + ":" + action + ":when=" + std::to_string(n)};
         const auto run = m_world.tufkey(m_world.home(), m_scenario.command, strace);
         const bool injected = run.signal == SIGKILL || read_text(trace).find("INJECTED") != std::string::npos;
+        remove_dead_faketime_files();
         if (!injected) {
             EXPECT_EQ(run.exit_code, 0) << m_scenario.name << " " << to_string(fault) << " " << syscall << " N=" << n
                                         << ": no fault left to inject, yet the command failed: " << run.err;
