@@ -5,6 +5,7 @@
 #include <set>
 
 #include "repository_state.h"
+#include "root_signers.h"
 #include "role_files.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
@@ -24,45 +25,6 @@ core::Result<RoleName> rotatable_role(const std::string& name) {
     if (name == "root")
         return usage("root rotation is not available yet: this version rotates targets, snapshot and timestamp");
     return usage("cannot rotate '" + name + "': give targets, snapshot or timestamp");
-}
-
-// The root token keys of the repository, opened (PINs asked) up to the root threshold.
-struct RootSigners final {
-    std::vector<TokenKey> keys;
-    std::vector<tuf::SigningKey> signing;
-    std::vector<core::Signer*> signers;
-};
-
-core::Result<RootSigners> open_root_signers(KeyAccess& access, const detail::RepositoryState& state) {
-    RootSigners out;
-    const tuf::Root& root = state.root();
-    if (state.config().root_keys.empty())
-        return core::Error(core::ErrorCode::key, "this home holds no root key of " + state.repo().gun() +
-                                                     " (it was pulled, not made here): rotate it where its root "
-                                                     "tokens are");
-    for (const auto& ref : state.config().root_keys) {
-        if (out.keys.size() >= root.root.threshold) break;
-        TUFKEY_TRY(auto key, open_token_key(access, TokenKeyRequest{ref.uri, false, {}, true}));
-        out.keys.push_back(std::move(key));
-    }
-    for (auto& key : out.keys) {
-        const tuf::Key* listed = nullptr;
-        for (const auto& id : root.root.keyids) {
-            auto it = root.keys.find(id);
-            if (it != root.keys.end() && it->second.public_key() &&
-                *it->second.public_key() == key.signer->public_key())
-                listed = &it->second;
-        }
-        if (listed == nullptr)
-            return core::Error(core::ErrorCode::key, "the token key " + key.uri + " is not a root key of " +
-                                                         state.repo().gun() + " any more");
-        out.signing.push_back(tuf::SigningKey{*listed, *key.signer});
-        out.signers.push_back(key.signer.get());
-    }
-    if (out.signing.size() < root.root.threshold)
-        return core::Error(core::ErrorCode::token, "the root of " + state.repo().gun() + " needs " +
-                                                       std::to_string(root.root.threshold) + " token signatures");
-    return out;
 }
 
 // The metadata key IDs of `role` whose canonical ID or metadata ID starts with `prefix`.
@@ -125,7 +87,7 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
     RotateReport report{request.gun, role, {}, {}, {}, {}};
 
     // Tokens first: a missing token or a wrong PIN costs nothing else.
-    TUFKEY_TRY(auto root_signers, open_root_signers(access, state));
+    TUFKEY_TRY(auto root_signers, detail::open_root_signers(access, state));
     detail::Keyring keyring(access);
     tuf::Root root = state.root();
     tuf::RoleKeys& keys = *root.role_keys(role);
