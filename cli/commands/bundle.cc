@@ -5,6 +5,7 @@
 #include "command.h"
 #include "json.h"
 #include "output.h"
+#include "staged_root_output.h"
 #include "tufkey/ceremony/bundle.h"
 
 namespace tufkey::cli {
@@ -26,7 +27,8 @@ JsonValue to_json(const std::string& file, const ceremony::BundleSummary& s) {
         .set("dialect", tuf::to_string(s.dialect))
         .set("file", file)
         .set("versions", JsonValue::from_map(s.versions))
-        .set("root_chain", std::move(chain));
+        .set("root_chain", std::move(chain))
+        .set("staged_root", s.staged_root ? cli::to_json(*s.staged_root) : JsonValue());
 }
 
 void print_summary(const GlobalOptions& globals, const char* verb, const std::string& file,
@@ -41,6 +43,7 @@ void print_summary(const GlobalOptions& globals, const char* verb, const std::st
     std::string chain;
     for (auto v : s.root_chain) chain += (chain.empty() ? "" : ", ") + std::to_string(v);
     fmt::print("  root chain versions {}\n", chain);
+    if (s.staged_root) print_staged_root(*s.staged_root, s.gun, file);
 }
 
 void register_bundle(CLI::App& app, CommandSet& commands) {

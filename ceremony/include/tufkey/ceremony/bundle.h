@@ -5,6 +5,9 @@
 //   {"created":RFC3339,"dialect":"notary"|"tuf","format":"tufkey-bundle/1","gun":GUN,
 //    "roles":{ROLE:ENTRY,...},"root_chain":[ENTRY,...]}
 //   ENTRY = {"bytes":base64 of the exact file,"length":N,"sha256":hex,"version":V}
+// plus, while a root rotation collects signatures, "staged_root":ENTRY (the partly signed next
+// root; `tufkey root sign` adds signatures, import merges them and promotes it once both the
+// old and the new root threshold are met).
 // `roles` holds the current file of root, targets, every delegated role the snapshot lists,
 // snapshot and timestamp; `root_chain` every root version the home keeps, ascending. Metadata
 // only: a bundle never holds a private key, a PIN or a passphrase. The sha256/length fields catch
@@ -25,6 +28,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,11 +43,21 @@ namespace tufkey::ceremony {
 
 inline constexpr const char* kBundleFormat = "tufkey-bundle/1";
 
+// A root rotation still collecting signatures (ceremony/src/root_rotation.h), as a bundle
+// carries it (member "staged_root") or a home holds it after import.
+struct StagedRootSummary final {
+    std::uint64_t version = 0;
+    std::size_t old_signed = 0, old_threshold = 0, new_signed = 0, new_threshold = 0;
+    bool promoted = false;  // import: both thresholds met, it is now the home's root
+    std::vector<std::string> change;
+};
+
 struct BundleSummary final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
     std::map<tuf::RoleName, tuf::Version> versions;  // role -> version
     std::vector<std::uint64_t> root_chain;           // root versions carried
+    std::optional<StagedRootSummary> staged_root;
 };
 
 struct BundleExportReport final {
@@ -68,5 +82,19 @@ struct BundleImportReport final {
 };
 
 core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleImportRequest& request);
+
+// `tufkey root sign FILE --key URI`: adds the signature of one root token key to the staged root
+// the bundle FILE carries, in place (atomically). Before signing it shows what the new root
+// changes and asks (or -y): a person signs only what they have read. The key must be a root
+// key of the bundle's current root or of the staged one (ErrorCode::key otherwise); the staged
+// root must be the next version of the bundle's root, with only valid signatures by those
+// keys (ErrorCode::trust otherwise). When the home holds the GUN, the bundle's root must not
+// be older than the home's (a stale proposal). Needs no home state: a signer's laptop may have
+// only the token.
+struct RootSignRequest final {
+    std::filesystem::path file;
+    std::string key_uri;
+};
+core::Result<StagedRootSummary> sign_bundle_root(KeyAccess& access, const RootSignRequest& request);
 
 }  // namespace tufkey::ceremony
