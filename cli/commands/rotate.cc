@@ -1,4 +1,4 @@
-// tufkey rotate GUN ROLE [--key ID] [--remove-key ID]...
+// tufkey rotate GUN ROLE [--key URI|ID] [--remove-key ID]...
 #include <fmt/core.h>
 
 #include "ceremony_context.h"
@@ -49,7 +49,9 @@ void register_rotate(CLI::App& app, CommandSet& commands) {
         "  tufkey rotate registry.example.com/team/app targets --remove-key 1a2b3c4 --key 5d6e7f8  (revoke a leak)");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
     cmd->add_option("role", o->role, "targets, snapshot or timestamp")->required();
-    cmd->add_option("--key", o->key, "Key ID of a key already in the home (default: make a new key file)");
+    cmd->add_option("--key", o->key,
+                    "pkcs11:URI of a token key (generated on the token after confirmation if absent), or the ID of "
+                    "a key already in the home (default: make a new key file)");
     cmd->add_option("--remove-key", o->remove_keys, "Revoke only this key (repeatable); the others stay");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
