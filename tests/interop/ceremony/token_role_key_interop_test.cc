@@ -129,6 +129,15 @@ TEST_P(TokenTargetsKey, AWrongPinForTheTargetsTokenChangesNothing) {
     EXPECT_EQ(w.tufkey(home(), {"verify", gun + ":v2"}).exit_code, 1);
 }
 
+TEST_P(TokenTargetsKey, TheRootTokenMayHoldTheTargetsKeyToo) {
+    // Two sessions on one token (root signs the new root, the targets key signs targets).
+    w.ok(home(), with_pin({"-y", "rotate", gun, "targets", "--key", "pkcs11:token=root-a;object=targets"}));
+    w.ok(home(), with_pin(sign_args("v2", "root token, targets key")));
+    w.ok(home(), {"verify", gun + ":v2"});
+    w.ok(home(), with_pin({"rotate", gun, "snapshot"}));
+    w.ok(home(), {"verify", gun + ":v2"});
+}
+
 TEST(TokenTargetsKeyInterop, TheNotaryClientHoldingRootV1ListsTagsSignedOnTheToken) {
     TufkeyWorld w({"root-a", "targets-token"}, "tufkey-token-role");
     const std::string gun = "registry.example.com/team/tokentargets";
