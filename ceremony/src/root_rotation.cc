@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "metadata_set.h"
 #include "role_files.h"
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/tuf/codec.h"
@@ -158,8 +159,14 @@ core::Result<std::optional<RootProposal>> load_staged_root(const RepositoryState
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) return std::optional<RootProposal>();
     TUFKEY_TRY(auto raw, core::read_file(file, kMaxRootSize));
-    TUFKEY_TRY(auto proposal, read_root_proposal(state.dialect(), state.root(), core::to_string(raw),
-                                                 "the staged root " + file.string()));
+    std::string bytes = core::to_string(raw);
+    // A proposal for a version the home already has (the rotation finished elsewhere and came
+    // in by pull or import) is obsolete: no longer staged.
+    auto version = file_version(state.dialect(), RoleName::root(), bytes);
+    if (version && *version <= static_cast<std::uint64_t>(state.root().version.value()))
+        return std::optional<RootProposal>();
+    TUFKEY_TRY(auto proposal,
+               read_root_proposal(state.dialect(), state.root(), std::move(bytes), "the staged root " + file.string()));
     return std::optional<RootProposal>(std::move(proposal));
 }
 

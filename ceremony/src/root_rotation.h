@@ -70,7 +70,8 @@ std::vector<std::string> describe_root_change(const tuf::Root& trusted, const tu
 // Removes from `root.keys` the keys no role lists any more.
 void drop_unused_keys(tuf::Root& root);
 
-// The staged proposal of `repo`, if any (read_root_proposal against `trusted`).
+// The staged proposal of the repository, if any (read_root_proposal against its root). A staged
+// file for a root version the home already holds (finished elsewhere) counts as none.
 core::Result<std::optional<RootProposal>> load_staged_root(const RepositoryState& state);
 
 // Makes a complete proposal the repository's root: replaces it in `state`, re-signs snapshot
