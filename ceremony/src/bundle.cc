@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "metadata_set.h"
+#include "policy_document.h"
 #include "staged_work.h"
 #include "tufkey/tuf/root_forward.h"
 #include "pipeline.h"
@@ -106,7 +107,61 @@ core::Result<void> read_chain(const std::filesystem::path& file, const Json& doc
     return core::success();
 }
 
-core::Result<std::pair<std::string, MetadataSet>> read_bundle(const std::filesystem::path& file) {
+// The optional member "policy": an ENTRY holding the expiry policy (policy_document.h), checked
+// like the others against its length, sha256 and version. Trust comes later, on import.
+core::Result<std::optional<std::string>> read_policy(const std::filesystem::path& file, const Json& doc,
+                                                     Dialect dialect) {
+    const Json* entry = doc.find("policy");
+    if (entry == nullptr) return std::optional<std::string>();
+    const Json* b = entry->find("bytes");
+    const Json* length = entry->find("length");
+    const Json* sha = entry->find("sha256");
+    const Json* v = entry->find("version");
+    if (!entry->is_object() || b == nullptr || !b->is_string() || length == nullptr || !length->is_int() ||
+        sha == nullptr || !sha->is_string() || v == nullptr || !v->is_int())
+        return damaged(file, "policy: an entry needs bytes, length, sha256 and version");
+    auto decoded = core::base64_decode(b->as_string());
+    if (!decoded) return damaged(file, "policy: bytes are not base64");
+    std::string bytes = core::to_string(*decoded);
+    if (static_cast<std::int64_t>(bytes.size()) != length->as_int() || detail::sha256_hex(bytes) != sha->as_string())
+        return damaged(file, "policy: length or sha256 does not match (damaged or altered in transit)");
+    auto policy = detail::decode_policy(dialect, bytes);
+    if (!policy) return damaged(file, policy.error().message);
+    if (static_cast<std::int64_t>(policy->version) != v->as_int())
+        return damaged(file, "policy: the listed version is not the document's version");
+    return std::optional<std::string>(std::move(bytes));
+}
+
+// The home's expiry policy as the bundle member "policy", when the home holds one. Like
+// publish, export refuses one that does not verify against the current root.
+core::Result<std::optional<Json>> policy_entry(const Repository& repo, const MetadataSet& set,
+                                               std::optional<std::uint64_t>& version) {
+    TUFKEY_TRY(auto bytes, detail::read_home_policy(repo));
+    if (!bytes) return std::optional<Json>();
+    auto verified = detail::verify_policy(set.dialect, *bytes, set.roles.at(RoleName::root()), repo.gun());
+    if (!verified)
+        return verified.error().with_context("refusing to export " + repo.gun() + " (run 'tufkey policy " + repo.gun() +
+                                             "' where the root tokens are to sign it again)");
+    version = verified->policy.version;
+    return std::optional<Json>(entry_json(*bytes, verified->policy.version));
+}
+
+// A bundle's policy on import: verified against the root the import ends up trusting, for
+// the bundle's GUN, not older than the home's. nullopt: none carried, or the home holds it.
+core::Result<std::optional<detail::VerifiedPolicy>> accept_policy(const std::filesystem::path& file,
+                                                                  const Repository& repo,
+                                                                  const std::optional<std::string>& bytes,
+                                                                  const MetadataSet& verified) {
+    if (!bytes) return std::optional<detail::VerifiedPolicy>();
+    auto checked = detail::check_incoming_policy(repo, verified.dialect, *bytes, verified.roles.at(RoleName::root()));
+    if (checked) return checked;
+    core::Error refused = damaged(file, checked.error().message);
+    if (checked.error().code == core::ErrorCode::trust) refused.reason = checked.error().reason;
+    return refused;
+}
+
+core::Result<std::pair<std::string, MetadataSet>> read_bundle(const std::filesystem::path& file,
+                                                              std::optional<std::string>& policy) {
     TUFKEY_TRY(auto raw, core::read_file(file, kMaxBundleSize));
     auto doc = tuf::parse_json(core::to_string(raw));
     if (!doc) return damaged(file, "not JSON: " + doc.error().message);
@@ -120,6 +175,7 @@ core::Result<std::pair<std::string, MetadataSet>> read_bundle(const std::filesys
     set.dialect = *dialect;
     TUFKEY_TRY_VOID(read_roles(file, *doc, set));
     TUFKEY_TRY_VOID(read_chain(file, *doc, set));
+    TUFKEY_TRY(policy, read_policy(file, *doc, set.dialect));
     return std::make_pair(gun, std::move(set));
 }
 
@@ -183,7 +239,9 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
     }
     JsonArray chain;
     for (const auto& [version, bytes] : set.root_chain) chain.push_back(entry_json(bytes, version));
-    const JsonObject doc{
+    std::optional<std::uint64_t> policy_version;
+    TUFKEY_TRY(auto policy, policy_entry(repo, set, policy_version));
+    JsonObject doc{
         {"format", kBundleFormat},
         {"gun", gun},
         {"dialect", tuf::to_string(set.dialect)},
@@ -191,15 +249,18 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
                         .to_string()},
         {"roles", std::move(roles)},
         {"root_chain", std::move(chain)}};
+    if (policy) doc["policy"] = std::move(*policy);
     TUFKEY_TRY_VOID(core::write_file_atomic(out, tuf::canonical_json(doc) + "\n", 0644));
     BundleExportReport report;
     report.file = out;
     TUFKEY_TRY(report.summary, summarize(gun, set));
+    report.summary.policy_version = policy_version;
     return report;
 }
 
 core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleImportRequest& request) {
-    TUFKEY_TRY(auto parsed, read_bundle(request.file));
+    std::optional<std::string> policy_bytes;
+    TUFKEY_TRY(auto parsed, read_bundle(request.file, policy_bytes));
     auto& [gun, bundle] = parsed;
     Repository repo(access.home, gun);
     if (repo.exists()) {
@@ -229,6 +290,7 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
                                                trusted_root_name(repo), start_over_hint()));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, *verified));
     TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, *verified, request.discard_staged, "bundle import"));
+    TUFKEY_TRY(auto policy, accept_policy(request.file, repo, policy_bytes, *verified));
 
     BundleImportReport report;
     report.first_use = anchor.first_use;
@@ -242,6 +304,11 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
                                       tuf::JsonObject{{"bundle", request.file.filename().string()},
                                                       {"first_use", anchor.first_use},
                                                       {"files", std::move(files)}}));
+    if (policy) {
+        TUFKEY_TRY_VOID(detail::store_policy(repo, tx, *policy, "bundle-import"));
+        report.summary.policy_version = policy->policy.version;
+        report.files_written.push_back(detail::policy_path(repo));
+    }
     TUFKEY_TRY_VOID(tx.commit());
     return report;
 }

@@ -3,9 +3,11 @@
 #include <chrono>
 #include <optional>
 #include <system_error>
+#include <utility>
 
 #include "metadata_set.h"
 #include "pipeline.h"
+#include "policy_document.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/atomic_file.h"
@@ -167,6 +169,47 @@ core::Result<void> verify_before_publish(const MetadataSet& set, const std::stri
     return core::success();
 }
 
+// The home's expiry policy as the destination file beside timestamp.json, when the home holds
+// one. It must verify against the current root, or every pull from the destination would
+// refuse it.
+core::Result<std::optional<OutFile>> policy_file(const Repository& repo, const MetadataSet& set,
+                                                 const std::string& policy_bytes) {
+    auto verified = detail::verify_policy(set.dialect, policy_bytes, set.roles.at(RoleName::root()), repo.gun());
+    if (!verified) {
+        core::Error refused = verified.error();
+        refused.message = "refusing to publish " + repo.gun() + ", clients would reject its " + refused.message +
+                          " (run 'tufkey policy " + repo.gun() + "' where the root tokens are to sign it again)";
+        return refused;
+    }
+    const std::string prefix = set.dialect == Dialect::notary ? "v2/" + repo.gun() + "/_trust/tuf/" : "";
+    return std::optional<OutFile>(OutFile{prefix + std::string(detail::kPolicyFileName), &policy_bytes, {}});
+}
+
+// The policy at the destination may be replaced only by a newer version (or the same bytes);
+// a tuf role file of the same name (a delegation named "tufkey-policy" without consistent
+// snapshots) is refused too.
+core::Result<void> check_policy_conflict(const fs::path& dir, const Layout& layout, Dialect dialect,
+                                         const OutFile& policy) {
+    for (const auto* part : {&layout.immutable, &layout.current}) {
+        for (const auto& f : *part) {
+            if (f.path == policy.path)
+                return core::Error(core::ErrorCode::refused, "a role file of this repository is named " + f.path +
+                                                                 ", where tufkey publishes the expiry policy");
+        }
+    }
+    TUFKEY_TRY(auto old, existing(dir / policy.path));
+    if (!old || *old == *policy.bytes) return core::success();
+    auto old_policy = detail::decode_policy(dialect, *old);
+    TUFKEY_TRY(auto ours, detail::decode_policy(dialect, *policy.bytes));
+    if (old_policy && old_policy->version < ours.version) return core::success();
+    return core::Error(core::ErrorCode::refused,
+                       (dir / policy.path).string() +
+                           (old_policy ? " holds expiry policy version " + std::to_string(old_policy->version) +
+                                             ", not older than this home's version " + std::to_string(ours.version) +
+                                             " (version conflict): pull it first"
+                                       : " is not an expiry policy tufkey can read; remove it or publish elsewhere"));
+}
+
 core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx, const PublishReport& report) {
     TUFKEY_TRY(auto config, repo.load_config());
     bool changed = false;
@@ -210,15 +253,24 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
     for (const auto& [role, version] : report.versions) versions[role] = static_cast<std::uint64_t>(version.value());
     TUFKEY_TRY(auto root, tuf::parse_envelope(config.dialect, set.roles.at(RoleName::root()), "root"));
     const tuf::Json* consistent = root.signed_part.find("consistent_snapshot");
+    TUFKEY_TRY(auto policy_bytes, detail::read_home_policy(repo));
+    std::optional<OutFile> policy;
+    if (policy_bytes) {
+        TUFKEY_TRY(policy, policy_file(repo, set, *policy_bytes));
+    }
     const Layout layout =
         config.dialect == Dialect::notary
             ? notary_layout(set, versions, request.gun)
             : tuf_layout(set, versions, consistent != nullptr && consistent->is_bool() && consistent->as_bool());
     TUFKEY_TRY_VOID(check_conflicts(dir, layout, config.dialect, versions));
+    if (policy) TUFKEY_TRY_VOID(check_policy_conflict(dir, layout, config.dialect, *policy));
     TUFKEY_TRY_VOID(core::make_directories(dir, 0755));
     // What an interrupted publish left half-written is never served (the home lock is held).
     core::remove_stale_temporaries(dir);
-    for (const auto* part : {&layout.immutable, &layout.current}) {
+    // The policy goes before the current files: a client that sees the new timestamp finds it.
+    std::vector<OutFile> policy_part;
+    if (policy) policy_part.push_back(*policy);
+    for (const std::vector<OutFile>* part : {&layout.immutable, &std::as_const(policy_part), &layout.current}) {
         for (const auto& f : *part) {
             TUFKEY_TRY(bool written, write_one(dir, f));
             report.files.push_back({f.path, written});

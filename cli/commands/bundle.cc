@@ -26,7 +26,8 @@ JsonValue to_json(const std::string& file, const ceremony::BundleSummary& s) {
         .set("dialect", tuf::to_string(s.dialect))
         .set("file", file)
         .set("versions", JsonValue::from_map(s.versions))
-        .set("root_chain", std::move(chain));
+        .set("root_chain", std::move(chain))
+        .set("policy_version", s.policy_version ? JsonValue(*s.policy_version) : JsonValue());
 }
 
 void print_summary(const GlobalOptions& globals, const char* verb, const std::string& file,
@@ -41,6 +42,7 @@ void print_summary(const GlobalOptions& globals, const char* verb, const std::st
     std::string chain;
     for (auto v : s.root_chain) chain += (chain.empty() ? "" : ", ") + std::to_string(v);
     fmt::print("  root chain versions {}\n", chain);
+    if (s.policy_version) fmt::print("  expiry policy version {}\n", *s.policy_version);
 }
 
 void register_bundle(CLI::App& app, CommandSet& commands) {

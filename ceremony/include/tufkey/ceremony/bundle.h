@@ -5,6 +5,9 @@
 //   {"created":RFC3339,"dialect":"notary"|"tuf","format":"tufkey-bundle/1","gun":GUN,
 //    "roles":{ROLE:ENTRY,...},"root_chain":[ENTRY,...]}
 //   ENTRY = {"bytes":base64 of the exact file,"length":N,"sha256":hex,"version":V}
+// plus the optional member "policy":ENTRY, the repository's signed expiry policy
+// (ceremony/src/policy_document.h), when the exporting home holds one (export refuses one that
+// does not verify against the current root).
 // `roles` holds the current file of root, targets, every delegated role the snapshot lists,
 // snapshot and timestamp; `root_chain` every root version the home keeps, ascending. Metadata
 // only: a bundle never holds a private key, a PIN or a passphrase. The sha256/length fields catch
@@ -18,13 +21,16 @@
 // extend it, see tuf/root_forward.h), else `--root FILE`, else the bundle's oldest root on first
 // use (shown and confirmed, as `pull`). Unpublished changes of the home that the bundle would
 // replace are refused (ErrorCode::refused, staged_work.h) unless `discard_staged`. Every role in the bundle
-// must verify and be at least as new as the home's copy. Any failure is ErrorCode::trust (exit
+// must verify and be at least as new as the home's copy. A policy must verify against the root
+// the import ends up trusting, name GUN and not be older than the home's; it is then stored and
+// applied to repository.json in the same transaction. Any failure is ErrorCode::trust (exit
 // 1) and leaves the home unchanged; accepted files are written atomically, timestamp last.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +50,8 @@ struct BundleSummary final {
     tuf::Dialect dialect = tuf::Dialect::notary;
     std::map<tuf::RoleName, tuf::Version> versions;  // role -> version
     std::vector<std::uint64_t> root_chain;           // root versions carried
+    // export: the expiry policy version carried; import: the version applied (nullopt: none new)
+    std::optional<std::uint64_t> policy_version;
 };
 
 struct BundleExportReport final {

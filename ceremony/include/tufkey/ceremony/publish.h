@@ -16,6 +16,10 @@
 //             <V>.<quoted role>.json, <V>.snapshot.json; timestamp.json. (When the root does
 //             not ask for consistent snapshots the unprefixed names are written too.)
 //
+// Both layouts also carry the expiry policy (tufkey-policy.json beside timestamp.json, see
+// ceremony/src/policy_document.h) when the home holds one; it must verify against the current
+// root, and a newer policy at the destination is a version conflict (ErrorCode::refused).
+//
 // Each file is written atomically (0644, directories 0755). Files that already hold the same
 // bytes are left alone, so publishing twice is a no-op. A version- or hash-named file holding
 // different bytes, or a published role newer than the home's, is ErrorCode::refused (exit 5)
