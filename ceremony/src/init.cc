@@ -163,15 +163,15 @@ core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransa
     tuf::JsonObject written{{"root.json", sha256_hex(files.root)},
                             {"targets.json", sha256_hex(files.targets)},
                             {"snapshot.json", sha256_hex(files.snapshot)},
-                            {"timestamp.json", sha256_hex(files.timestamp)},
-                            {"policy.json", sha256_hex(files.policy)}};
-    TUFKEY_TRY_VOID(
-        transcript.append(tx, "init",
-                          tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
-                                          {"root_keys", std::move(tokens)},
-                                          {"root_threshold", static_cast<std::int64_t>(request.root_threshold)},
-                                          {"role_keys", std::move(role_keys)},
-                                          {"files_written", std::move(written)}}));
+                            {"timestamp.json", sha256_hex(files.timestamp)}};
+    TUFKEY_TRY_VOID(transcript.append(
+        tx, "init",
+        tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
+                        {"root_keys", std::move(tokens)},
+                        {"root_threshold", static_cast<std::int64_t>(request.root_threshold)},
+                        {"role_keys", std::move(role_keys)},
+                        {"files_written", std::move(written)},
+                        {"policy", tuf::JsonObject{{"version", 1}, {"sha256", sha256_hex(files.policy)}}}}));
     std::vector<core::Signer*> signers;
     for (auto& r : roots) signers.push_back(r.token_key.signer.get());
     return transcript.sign_head(tx, signers);

@@ -45,6 +45,7 @@ public:
     [[nodiscard]] std::filesystem::path run_dir() const { return m_scratch.path() / "run"; }
     [[nodiscard]] std::filesystem::path home() const { return run_dir() / "home"; }
     [[nodiscard]] const std::string& faketime() const { return m_faketime; }
+    [[nodiscard]] const std::filesystem::path& pin_file() const { return m_pin_file; }
 
     void save_before() const;
     void restore_before() const;

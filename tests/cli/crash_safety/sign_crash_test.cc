@@ -1,4 +1,4 @@
-// sign, unsign and refresh under fault injection (crash_harness.h), in both dialects: the
+// sign, unsign, refresh and policy under fault injection (crash_harness.h), in both dialects: the
 // before home holds tags t1 and t2, signed by the real binary.
 #include <gtest/gtest.h>
 
@@ -31,6 +31,10 @@ TEST_P(LocalCommandCrash, Sign) { run("sign", CrashWorld::sign_args("t3")); }
 TEST_P(LocalCommandCrash, Unsign) { run("unsign", {"unsign", std::string(kGun) + ":t1"}); }
 
 TEST_P(LocalCommandCrash, Refresh) { run("refresh", {"refresh", kGun}); }
+
+TEST_P(LocalCommandCrash, Policy) {
+    run("policy", {"policy", kGun, "--expires", "timestamp=3d", "--pin-file", m_world.pin_file().string()});
+}
 
 INSTANTIATE_TEST_SUITE_P(Dialects, LocalCommandCrash, ::testing::ValuesIn(both_dialects()), dialect_test_name);
 
