@@ -157,8 +157,9 @@ TEST_P(Policy, ATamperedPolicyOnTheMirrorIsRefusedAndChangesNothing) {
     publish(a());
     pull_into_b();
     const std::string genuine = read_text(site_policy());
-    // Lengthen the timestamp lifetime, keep the signature.
-    write_text(site_policy(), replace_once(genuine, "\"timestamp\":\"1d\"", "\"timestamp\":\"9y\""));
+    // Lengthen the timestamp lifetime under a newer version number, keep the signature.
+    write_text(site_policy(), replace_once(replace_once(genuine, "\"timestamp\":\"1d\"", "\"timestamp\":\"9y\""),
+                                           "\"version\":1", "\"version\":7"));
     const auto before = file_tree(b());
     const ProcessResult refused = w.tufkey(b(), {"pull", gun});
     EXPECT_EQ(refused.exit_code, 1) << refused.err;
@@ -166,10 +167,11 @@ TEST_P(Policy, ATamperedPolicyOnTheMirrorIsRefusedAndChangesNothing) {
     EXPECT_EQ(file_tree(b()), before);
     EXPECT_EQ(policy_json(b()).at("expires").at("timestamp"), "1d");
 
-    // A policy properly signed by another root (an impostor's token) is refused too.
+    // A newer policy properly signed by another root (an impostor's token) is refused too.
     const fs::path impostor = w / "impostor";
     w.ok(impostor, {"init", gun, "--pin-file", w.pin_file().string(), "-y", "--dialect", GetParam(), "--root-key",
-                    "pkcs11:token=root-b;object=root", "--expires", "timestamp=9y"});
+                    "pkcs11:token=root-b;object=root"});
+    w.ok(impostor, {"policy", gun, "--expires", "timestamp=9y", "--pin-file", w.pin_file().string()});
     fs::copy_file(impostor / "tufkey" / gun / "policy.json", site_policy(), fs::copy_options::overwrite_existing);
     const ProcessResult foreign = w.tufkey(b(), {"pull", gun});
     EXPECT_EQ(foreign.exit_code, 1) << foreign.err;
