@@ -4,6 +4,8 @@
 
 #include "metadata_set.h"
 #include "policy_document.h"
+#include "repository_state.h"
+#include "root_rotation.h"
 #include "staged_work.h"
 #include "tufkey/tuf/root_forward.h"
 #include "pipeline.h"
@@ -12,6 +14,7 @@
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/key_id.h"
 #include "tufkey/tuf/trusted_set.h"
 
 namespace tufkey::ceremony {
@@ -132,16 +135,14 @@ core::Result<std::optional<std::string>> read_policy(const std::filesystem::path
     return std::optional<std::string>(std::move(bytes));
 }
 
-// The home's expiry policy as the bundle member "policy", when the home holds one. Like
-// publish, export refuses one that does not verify against the current root.
+// The home's expiry policy as the bundle member "policy", when the home holds one that verifies
+// against the current root (one signed by a former root would only be refused on import).
 core::Result<std::optional<Json>> policy_entry(const Repository& repo, const MetadataSet& set,
                                                std::optional<std::uint64_t>& version) {
     TUFKEY_TRY(auto bytes, detail::read_home_policy(repo));
     if (!bytes) return std::optional<Json>();
     auto verified = detail::verify_policy(set.dialect, *bytes, set.roles.at(RoleName::root()), repo.gun());
-    if (!verified)
-        return verified.error().with_context("refusing to export " + repo.gun() + " (run 'tufkey policy " + repo.gun() +
-                                             "' where the root tokens are to sign it again)");
+    if (!verified) return std::optional<Json>();
     version = verified->policy.version;
     return std::optional<Json>(entry_json(*bytes, verified->policy.version));
 }
@@ -160,8 +161,25 @@ core::Result<std::optional<detail::VerifiedPolicy>> accept_policy(const std::fil
     return refused;
 }
 
-core::Result<std::pair<std::string, MetadataSet>> read_bundle(const std::filesystem::path& file,
-                                                              std::optional<std::string>& policy) {
+struct ParsedBundle final {
+    std::string gun;
+    MetadataSet set;
+    std::optional<std::string> staged_root;  // member "staged_root": bytes, checked as an entry
+    std::optional<std::string> policy;       // member "policy": bytes, checked as an entry
+    Json doc;
+};
+
+// The optional "staged_root" member: an entry like the others (length, sha256, version).
+core::Result<std::optional<std::string>> read_staged_root(const std::filesystem::path& file, const Json& doc,
+                                                          Dialect dialect) {
+    const Json* entry = doc.find("staged_root");
+    if (entry == nullptr) return std::optional<std::string>();
+    std::uint64_t version = 0;
+    TUFKEY_TRY(auto bytes, read_entry(file, dialect, RoleName::root(), *entry, version));
+    return std::optional<std::string>(std::move(bytes));
+}
+
+core::Result<ParsedBundle> read_bundle(const std::filesystem::path& file) {
     TUFKEY_TRY(auto raw, core::read_file(file, kMaxBundleSize));
     auto doc = tuf::parse_json(core::to_string(raw));
     if (!doc) return damaged(file, "not JSON: " + doc.error().message);
@@ -171,12 +189,87 @@ core::Result<std::pair<std::string, MetadataSet>> read_bundle(const std::filesys
     if (auto ok = check_gun(gun); !ok) return damaged(file, ok.error().message);
     auto dialect = tuf::parse_dialect(string_member(*doc, "dialect"));
     if (!dialect) return damaged(file, "unknown dialect");
-    MetadataSet set;
-    set.dialect = *dialect;
-    TUFKEY_TRY_VOID(read_roles(file, *doc, set));
-    TUFKEY_TRY_VOID(read_chain(file, *doc, set));
-    TUFKEY_TRY(policy, read_policy(file, *doc, set.dialect));
-    return std::make_pair(gun, std::move(set));
+    ParsedBundle out;
+    out.gun = gun;
+    out.set.dialect = *dialect;
+    TUFKEY_TRY_VOID(read_roles(file, *doc, out.set));
+    TUFKEY_TRY_VOID(read_chain(file, *doc, out.set));
+    TUFKEY_TRY(out.staged_root, read_staged_root(file, *doc, *dialect));
+    TUFKEY_TRY(out.policy, read_policy(file, *doc, *dialect));
+    out.doc = std::move(*doc);
+    return out;
+}
+
+StagedRootSummary staged_summary(const detail::RootProposal& proposal, const tuf::Root& trusted) {
+    StagedRootSummary s;
+    s.version = static_cast<std::uint64_t>(proposal.root.version.value());
+    s.old_signed = proposal.tally.old_signed;
+    s.old_threshold = proposal.tally.old_threshold;
+    s.new_signed = proposal.tally.new_signed;
+    s.new_threshold = proposal.tally.new_threshold;
+    s.change = detail::describe_root_change(trusted, proposal.root);
+    return s;
+}
+
+core::Result<tuf::Root> decode_root_file(Dialect dialect, const std::string& bytes) {
+    TUFKEY_TRY(auto envelope, tuf::parse_envelope(dialect, bytes, "root"));
+    return tuf::decode_root(dialect, envelope.signed_part);
+}
+
+// The staged root after an import: the home's and the bundle's proposals merged (signatures
+// de-duplicated by key ID), checked against the root the import made trusted. A home proposal
+// that is no longer the next version (the rotation finished elsewhere) is dropped.
+core::Result<std::optional<detail::RootProposal>> merged_staged_root(const Repository& repo,
+                                                                     const std::filesystem::path& file,
+                                                                     const ParsedBundle& bundle,
+                                                                     const tuf::Root& trusted) {
+    const Dialect d = bundle.set.dialect;
+    std::optional<detail::RootProposal> merged;
+    if (bundle.staged_root) {
+        auto proposal = detail::read_root_proposal(d, trusted, *bundle.staged_root, "bundle " + file.string());
+        if (!proposal) return proposal.error();
+        merged = std::move(*proposal);
+    }
+    std::error_code ec;
+    if (!std::filesystem::exists(repo.staged_root_file(), ec)) return merged;
+    TUFKEY_TRY(auto raw, core::read_file(repo.staged_root_file(), 512000));
+    const std::string home_bytes = core::to_string(raw);
+    auto version = detail::file_version(d, RoleName::root(), home_bytes);
+    if (!version || *version != static_cast<std::uint64_t>(trusted.version.value()) + 1) return merged;
+    TUFKEY_TRY(auto home, detail::read_root_proposal(d, trusted, home_bytes, "the staged root of this home"));
+    if (!merged) return std::optional<detail::RootProposal>(std::move(home));
+    TUFKEY_TRY(auto both, detail::merge_root_proposals(d, trusted, home, *merged, "bundle " + file.string()));
+    return std::optional<detail::RootProposal>(std::move(both));
+}
+
+// A complete staged root becomes the home's root, in its own transaction after the import,
+// when this home holds the snapshot and timestamp keys that must re-sign over it.
+core::Result<bool> promote_if_complete(KeyAccess& access, const keystore::HomeLock& lock, const std::string& gun) {
+    TUFKEY_TRY(auto state, detail::RepositoryState::load(access.home, gun, true));
+    TUFKEY_TRY(auto staged, detail::load_staged_root(state));
+    if (!staged || !staged->tally.complete()) return false;
+    detail::Keyring keyring(access);
+    if (!keyring.holds_key_for(state, RoleName::snapshot()) || !keyring.holds_key_for(state, RoleName::timestamp()))
+        return false;
+    keystore::HomeTransaction tx(access.home, lock);
+    const tuf::Root old_root = state.root();
+    tuf::JsonObject fields{{"version", static_cast<std::int64_t>(staged->root.version.value())},
+                           {"signed", staged->tally.describe()}};
+    TUFKEY_TRY_VOID(detail::promote_root(state, keyring, tx, *staged, "root-promote", std::move(fields),
+                                         std::chrono::system_clock::now()));
+    RepositoryConfig config = state.config();
+    std::erase_if(config.root_keys, [&](const TokenKeyRef& ref) {
+        for (const auto& id : staged->root.root.keyids) {
+            auto it = staged->root.keys.find(id);
+            if (it != staged->root.keys.end() && it->second.public_key() &&
+                tuf::notary_canonical_key_id(*it->second.public_key()) == ref.key_id)
+                return false;
+        }
+        return true;
+    });
+    TUFKEY_TRY_VOID(state.repo().save_config(tx, config));
+    TUFKEY_TRY_VOID(tx.commit());
+    return true;
 }
 
 struct Anchor final {
@@ -224,6 +317,16 @@ core::Result<void> check_all_accepted(const std::filesystem::path& file, const M
     return core::success();
 }
 
+// The home's staged root rotation as a bundle entry, if there is one.
+core::Result<std::optional<Json>> staged_root_entry(const Repository& repo, Dialect dialect) {
+    std::error_code ec;
+    if (!std::filesystem::exists(repo.staged_root_file(), ec)) return std::optional<Json>();
+    TUFKEY_TRY(auto raw, core::read_file(repo.staged_root_file(), 512000));
+    std::string bytes = core::to_string(raw);
+    TUFKEY_TRY(auto version, detail::file_version(dialect, RoleName::root(), bytes));
+    return std::optional<Json>(entry_json(bytes, version));
+}
+
 }  // namespace
 
 core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, const std::string& gun,
@@ -239,6 +342,7 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
     }
     JsonArray chain;
     for (const auto& [version, bytes] : set.root_chain) chain.push_back(entry_json(bytes, version));
+    TUFKEY_TRY(auto staged, staged_root_entry(repo, set.dialect));
     std::optional<std::uint64_t> policy_version;
     TUFKEY_TRY(auto policy, policy_entry(repo, set, policy_version));
     JsonObject doc{
@@ -249,7 +353,8 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
                         .to_string()},
         {"roles", std::move(roles)},
         {"root_chain", std::move(chain)}};
-    if (policy) doc["policy"] = std::move(*policy);
+    if (staged) doc.emplace("staged_root", std::move(*staged));
+    if (policy) doc.emplace("policy", std::move(*policy));
     TUFKEY_TRY_VOID(core::write_file_atomic(out, tuf::canonical_json(doc) + "\n", 0644));
     BundleExportReport report;
     report.file = out;
@@ -259,9 +364,9 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
 }
 
 core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleImportRequest& request) {
-    std::optional<std::string> policy_bytes;
-    TUFKEY_TRY(auto parsed, read_bundle(request.file, policy_bytes));
-    auto& [gun, bundle] = parsed;
+    TUFKEY_TRY(auto parsed, read_bundle(request.file));
+    const std::string& gun = parsed.gun;
+    MetadataSet& bundle = parsed.set;
     Repository repo(access.home, gun);
     if (repo.exists()) {
         TUFKEY_TRY(auto config, repo.load_config());
@@ -290,13 +395,21 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
                                                trusted_root_name(repo), start_over_hint()));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, *verified));
     TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, *verified, request.discard_staged, "bundle import"));
-    TUFKEY_TRY(auto policy, accept_policy(request.file, repo, policy_bytes, *verified));
+    TUFKEY_TRY(auto policy, accept_policy(request.file, repo, parsed.policy, *verified));
 
     BundleImportReport report;
     report.first_use = anchor.first_use;
     TUFKEY_TRY(report.summary, summarize(gun, *verified));
+    TUFKEY_TRY(const tuf::Root trusted, decode_root_file(bundle.dialect, verified->roles.at(RoleName::root())));
+    TUFKEY_TRY(auto staged, merged_staged_root(repo, request.file, parsed, trusted));
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, *verified, ""));
+    if (staged) {
+        tx.write(repo.staged_root_file(), staged->bytes, 0644);
+        report.summary.staged_root = staged_summary(*staged, trusted);
+    } else {
+        tx.remove(repo.staged_root_file());
+    }
     tuf::JsonObject files;
     for (const auto& [role, bytes] : verified->roles) files[role.str()] = detail::sha256_hex(bytes);
     Transcript transcript(repo.transcript_file(), gun);
@@ -310,7 +423,74 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
         report.files_written.push_back(detail::policy_path(repo));
     }
     TUFKEY_TRY_VOID(tx.commit());
+    if (report.summary.staged_root) {
+        TUFKEY_TRY(report.summary.staged_root->promoted, promote_if_complete(access, lock, gun));
+        if (report.summary.staged_root->promoted) {
+            Repository after(access.home, gun);
+            TUFKEY_TRY(auto config, after.load_config());
+            TUFKEY_TRY(auto set, detail::read_local_set(after, config.dialect));
+            auto staged_root = report.summary.staged_root;
+            auto policy_version = report.summary.policy_version;
+            TUFKEY_TRY(report.summary, summarize(gun, set));
+            report.summary.staged_root = staged_root;
+            report.summary.policy_version = policy_version;
+        }
+    }
     return report;
+}
+
+core::Result<StagedRootSummary> sign_bundle_root(KeyAccess& access, const RootSignRequest& request) {
+    TUFKEY_TRY(auto parsed, read_bundle(request.file));
+    const Dialect d = parsed.set.dialect;
+    if (!parsed.staged_root)
+        return core::Error(core::ErrorCode::usage, "bundle " + request.file.string() +
+                                                       " carries no staged root: start a rotation with 'tufkey "
+                                                       "rotate GUN root --stage', then 'tufkey bundle export'");
+    const std::string& current = parsed.set.roles.at(RoleName::root());
+    TUFKEY_TRY_VOID(tuf::TrustedSet::create(d, current, std::chrono::system_clock::time_point::min()));
+    TUFKEY_TRY(const tuf::Root trusted, decode_root_file(d, current));
+    Repository repo(access.home, parsed.gun);
+    TUFKEY_TRY(auto home_root, repo.read_current_root());
+    if (home_root) {
+        auto home_version = detail::file_version(d, RoleName::root(), *home_root);
+        if (home_version && *home_version > static_cast<std::uint64_t>(trusted.version.value()))
+            return core::Error(core::ErrorCode::refused,
+                               "bundle " + request.file.string() + " proposes a successor of root version " +
+                                   std::to_string(trusted.version.value()) + ", but this home already trusts root " +
+                                   std::to_string(*home_version) + " of " + parsed.gun + ": the proposal is stale");
+    }
+    TUFKEY_TRY(auto proposal,
+               detail::read_root_proposal(d, trusted, *parsed.staged_root, "bundle " + request.file.string()));
+    TUFKEY_TRY(auto key, open_token_key(access, TokenKeyRequest{request.key_uri, false, {}, true}));
+    std::vector<tuf::SigningKey> signing;
+    for (const tuf::Root* root : {&trusted, static_cast<const tuf::Root*>(&proposal.root)}) {
+        for (const auto& id : root->root.keyids) {
+            auto it = root->keys.find(id);
+            if (it == root->keys.end() || !it->second.public_key() ||
+                *it->second.public_key() != key.signer->public_key())
+                continue;
+            bool have = false;
+            for (const auto& s : signing) have = have || s.key.id() == id;
+            if (!have) signing.push_back(tuf::SigningKey{it->second, *key.signer});
+        }
+    }
+    if (signing.empty())
+        return core::Error(core::ErrorCode::key, "the token key " + key.uri + " is not a root key of version " +
+                                                     std::to_string(trusted.version.value()) + " or " +
+                                                     std::to_string(proposal.root.version.value()) + " of " +
+                                                     parsed.gun);
+    StagedRootSummary before = staged_summary(proposal, trusted);
+    access.show("The new root of " + parsed.gun + " (signed so far by " + proposal.tally.describe() + "):");
+    for (const auto& line : before.change) access.show(line);
+    TUFKEY_TRY(bool yes, access.confirm("Sign root version " + std::to_string(before.version) + " of " + parsed.gun +
+                                        " with " + key.uri + "?"));
+    if (!yes) return core::Error(core::ErrorCode::refused, "signing declined; the bundle was not changed");
+    TUFKEY_TRY(auto signed_proposal, detail::add_root_signatures(d, trusted, proposal, signing));
+    Json doc = parsed.doc;
+    doc.as_object()["staged_root"] =
+        entry_json(signed_proposal.bytes, static_cast<std::uint64_t>(signed_proposal.root.version.value()));
+    TUFKEY_TRY_VOID(core::write_file_atomic(request.file, tuf::canonical_json(doc) + "\n", 0644));
+    return staged_summary(signed_proposal, trusted);
 }
 
 }  // namespace tufkey::ceremony

@@ -9,7 +9,6 @@
 #include "role_files.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
-#include "tufkey/core/certificate.h"
 #include "tufkey/core/digest.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
@@ -43,19 +42,6 @@ core::Result<void> check_request(const InitRequest& request) {
     return core::success();
 }
 
-core::Result<tuf::Key> root_metadata_key(const InitRequest& request, core::Signer& signer, tuf::Instant now) {
-    const tuf::DialectProfile& profile = tuf::DialectProfile::of(request.dialect);
-    if (!profile.root_keys_are_certificates()) return profile.metadata_key(signer.public_key());
-    if (signer.public_key().algorithm() == core::KeyAlgorithm::ed25519)
-        return core::Error(core::ErrorCode::usage,
-                           "Notary needs X.509 root certificates, which tufkey makes only for "
-                           "ECDSA or RSA keys; this key is Ed25519 (use --dialect tuf)");
-    auto not_before = std::chrono::time_point_cast<std::chrono::seconds>(now);
-    auto not_after = not_before + request.expires.for_role("root") + std::chrono::seconds(1);
-    TUFKEY_TRY(auto pem, core::make_self_signed_certificate(signer, request.gun, not_before, not_after));
-    return tuf::Key::notary_x509(std::move(pem));
-}
-
 // Generates the root keys preflight found missing (the only change to tokens init makes) and
 // makes their metadata keys (notary: the root certificates). `generated` collects the URI of
 // every key generated, even when a later one fails, so the error can name them.
@@ -66,7 +52,8 @@ core::Result<std::vector<OpenedRoot>> finish_root_keys(std::vector<PreparedToken
     for (auto& p : prepared) {
         TUFKEY_TRY(auto key, finish_token_key(std::move(p)));
         if (key.generated) generated.push_back(key.uri);
-        TUFKEY_TRY(auto metadata_key, root_metadata_key(request, *key.signer, now));
+        TUFKEY_TRY(auto metadata_key, detail::root_metadata_key(request.dialect, request.gun, *key.signer, now,
+                                                                request.expires.for_role("root")));
         roots.push_back({std::move(key), std::move(metadata_key)});
     }
     return roots;

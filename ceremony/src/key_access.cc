@@ -54,6 +54,15 @@ core::Result<std::shared_ptr<pkcs11::Session>> open_token_session(KeyAccess& acc
     return session;
 }
 
+bool token_present(KeyAccess& access, const std::string& uri) {
+    auto parsed = pkcs11::Uri::parse(uri);
+    if (!parsed) return false;
+    auto path = module_path_for(access, &*parsed);
+    if (!path) return false;
+    auto module = pkcs11::Module::open(*path);
+    return module && pkcs11::select_token(*module, *parsed).ok();
+}
+
 core::Result<bool> KeyAccess::confirm(std::string_view question) const {
     if (assume_yes) return true;
     auto& terminal = passphrases.terminal();

@@ -1,5 +1,6 @@
 #include "policy_document.h"
 
+#include <algorithm>
 #include <chrono>
 #include <system_error>
 
@@ -157,6 +158,24 @@ core::Result<void> store_policy(const Repository& repo, keystore::HomeTransactio
                                         {"warn", durations_json(verified.policy.warn)},
                                         {"signatures", static_cast<std::int64_t>(verified.signatures)},
                                         {"sha256", sha256_hex(verified.bytes)}});
+}
+
+core::Result<VerifiedPolicy> resign_policy_for_root(const Repository& repo, const RepositoryConfig& config,
+                                                    const tuf::Root& new_root, std::span<const tuf::SigningKey> keys) {
+    std::vector<tuf::SigningKey> root_keys;
+    for (const auto& k : keys) {
+        const auto id = k.key.id();
+        if (std::find(new_root.root.keyids.begin(), new_root.root.keyids.end(), id) != new_root.root.keyids.end())
+            root_keys.push_back(k);
+    }
+    std::uint64_t version = 0;
+    TUFKEY_TRY(auto bytes, read_home_policy(repo));
+    if (bytes) {
+        if (auto old = decode_policy(config.dialect, *bytes)) version = old->version;
+    }
+    const ExpiryPolicy policy{repo.gun(), version + 1, config.expires, config.warn};
+    TUFKEY_TRY(auto signed_bytes, sign_policy(config.dialect, policy, root_keys, new_root.keys));
+    return verify_policy(config.dialect, signed_bytes, new_root, repo.gun());
 }
 
 std::optional<std::string> short_root_lifetime_warning(const RolePolicy& expires) {

@@ -94,6 +94,12 @@ core::Result<std::optional<VerifiedPolicy>> check_incoming_policy(const Reposito
 core::Result<void> store_policy(const Repository& repo, keystore::HomeTransaction& tx, const VerifiedPolicy& verified,
                                 std::string_view via);
 
+// The policy in effect (repository.json `expires`/`warn`), signed again as the home's version + 1
+// (1 when it holds none) by those of `keys` that `new_root` lists as root keys: for a root
+// rotation whose new root threshold is met in one room, so that the policy keeps verifying.
+core::Result<VerifiedPolicy> resign_policy_for_root(const Repository& repo, const RepositoryConfig& config,
+                                                    const tuf::Root& new_root, std::span<const tuf::SigningKey> keys);
+
 // The warning for a root lifetime shorter than one year, or nullopt.
 std::optional<std::string> short_root_lifetime_warning(const RolePolicy& expires);
 

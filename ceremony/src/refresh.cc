@@ -9,18 +9,29 @@
 namespace tufkey::ceremony {
 namespace {
 
-core::Result<detail::ResignPlan> plan_for(const std::vector<std::string>& roles) {
-    if (roles.empty()) return detail::ResignPlan{true, true};
-    detail::ResignPlan plan{false, false};
+struct Plan final {
+    detail::ResignPlan resign{false, false};
+    std::vector<tuf::RoleName> targets_roles;  // targets or delegations to re-sign and extend
+};
+
+core::Result<Plan> plan_for(const detail::RepositoryState& state, const std::vector<std::string>& roles) {
+    Plan plan;
+    if (roles.empty()) plan.resign = detail::ResignPlan{true, true};
     for (const auto& role : roles) {
         if (role == "snapshot") {
-            plan.snapshot = true;
+            plan.resign.snapshot = true;
         } else if (role == "timestamp") {
-            plan.timestamp = true;
+            plan.resign.timestamp = true;
         } else {
-            return core::Error(core::ErrorCode::usage,
-                               "refresh re-signs snapshot and timestamp only, not \"" + role +
-                                   "\" (targets is re-signed by 'tufkey sign'; see docs/rotation.md for root)");
+            auto name = tuf::RoleName::parse(state.dialect(), role);
+            const detail::TargetsRole* found = name ? state.find_targets(*name) : nullptr;
+            if (found == nullptr || !found->targets)
+                return core::Error(core::ErrorCode::usage,
+                                   "refresh re-signs snapshot, timestamp, targets or a delegated role of " +
+                                       state.repo().gun() + ", not \"" + role +
+                                       "\" (root is renewed by 'tufkey rotate " + state.repo().gun() + " root')");
+            plan.targets_roles.push_back(*name);
+            plan.resign.snapshot = true;  // snapshot lists the re-signed file
         }
     }
     return plan;
@@ -36,13 +47,19 @@ std::string expires_of(const detail::RoleUpdate& update, tuf::Dialect dialect) {
 }  // namespace
 
 core::Result<RefreshReport> refresh_repository(KeyAccess& access, const RefreshRequest& request) {
-    TUFKEY_TRY(auto plan, plan_for(request.roles));
     TUFKEY_TRY_VOID(check_gun(request.gun));
     TUFKEY_TRY(auto lock, access.home.lock("tufkey refresh " + request.gun));
     TUFKEY_TRY(auto state, detail::RepositoryState::load(access.home, request.gun, true));
+    TUFKEY_TRY(auto plan, plan_for(state, request.roles));
     detail::Keyring keyring(access);
     const tuf::Instant now = std::chrono::system_clock::now();
-    TUFKEY_TRY(auto updates, detail::resign_snapshot_timestamp(state, keyring, {}, plan, now));
+    std::vector<detail::RoleUpdate> changed;
+    for (const auto& role : plan.targets_roles) {
+        TUFKEY_TRY(auto keys, keyring.keys_for(state, role));
+        TUFKEY_TRY(auto update, detail::sign_targets_role(state, role, *state.find_targets(role)->targets, keys, now));
+        changed.push_back(std::move(update));
+    }
+    TUFKEY_TRY(auto updates, detail::resign_snapshot_timestamp(state, keyring, std::move(changed), plan.resign, now));
     tuf::JsonArray roles;
     for (const auto& u : updates) roles.push_back(u.role.str());
     RefreshReport report;

@@ -8,6 +8,7 @@
 
 #include "tufkey/ceremony/duration.h"
 #include "tufkey/core/result.h"
+#include "tufkey/core/signer.h"
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/json.h"
 #include "tufkey/tuf/model.h"
@@ -32,5 +33,12 @@ core::Result<std::string> sign_role(tuf::Dialect dialect, tuf::Json signed_part,
 
 // The metadata key object for a key that signs a non-root role.
 tuf::Key metadata_key(tuf::Dialect dialect, const core::PublicKey& key);
+
+// The metadata key of a root key held by `signer`: in the notary dialect a self-signed
+// certificate (CN = `gun`, as Notary makes it) valid from `now` for `lifetime` and one second,
+// so it outlives the root.json it signs; in the tuf dialect the bare key. An Ed25519 key in the
+// notary dialect is ErrorCode::usage.
+core::Result<tuf::Key> root_metadata_key(tuf::Dialect dialect, const std::string& gun, core::Signer& signer,
+                                         tuf::Instant now, Duration lifetime);
 
 }  // namespace tufkey::ceremony::detail

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "repository_state.h"
+#include "root_rotation.h"
 #include "root_signers.h"
 #include "role_files.h"
 #include "tufkey/ceremony/repository.h"
@@ -22,9 +23,7 @@ core::Result<RoleName> rotatable_role(const std::string& name) {
     for (const auto& role : {RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()}) {
         if (role.str() == name) return role;
     }
-    if (name == "root")
-        return usage("root rotation is not available yet: this version rotates targets, snapshot and timestamp");
-    return usage("cannot rotate '" + name + "': give targets, snapshot or timestamp");
+    return usage("cannot rotate '" + name + "': give root, targets, snapshot or timestamp");
 }
 
 // The metadata key IDs of `role` whose canonical ID or metadata ID starts with `prefix`.
@@ -38,17 +37,6 @@ core::Result<tuf::KeyId> find_role_key(const tuf::Root& root, const tuf::RoleKey
             return id;
     }
     return usage("key " + prefix + " is not a key of role " + role + " (see 'tufkey status')");
-}
-
-// Key IDs no role of `root` lists any more.
-void drop_unused_keys(tuf::Root& root) {
-    std::set<std::string> used;
-    for (const auto* keys : {&root.root, &root.targets, &root.snapshot, &root.timestamp}) {
-        for (const auto& id : keys->keyids) used.insert(id.str());
-    }
-    for (auto it = root.keys.begin(); it != root.keys.end();) {
-        it = used.contains(it->first.str()) ? std::next(it) : root.keys.erase(it);
-    }
 }
 
 struct NewKey final {
@@ -115,7 +103,7 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
         if (std::find(keys.keyids.begin(), keys.keyids.end(), id) != keys.keyids.end()) continue;
         report.removed.push_back(state.root().keys.at(id).canonical_id().str());
     }
-    drop_unused_keys(root);
+    detail::drop_unused_keys(root);
     root.version = root.version.next();
 
     // Open every key before signing: a wrong passphrase costs no work.

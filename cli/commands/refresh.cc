@@ -35,12 +35,14 @@ void register_refresh(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<RefreshOptions>();
     auto* cmd =
         add_command(app, "refresh",
-                    "Re-sign and extend snapshot and timestamp with their file keys (static repositories; cron-able)",
+                    "Re-sign and extend snapshot and timestamp (cron-able), or an expired targets or delegated role",
                     "tufkey refresh registry.example.com/team/app && tufkey publish registry.example.com/team/app\n"
-                    "  (cron: TUFKEY_TIMESTAMP_PASSPHRASE=... tufkey refresh GUN --role timestamp)");
+                    "  (cron: TUFKEY_TIMESTAMP_PASSPHRASE=... tufkey refresh GUN --role timestamp)\n"
+                    "  tufkey refresh registry.example.com/team/app --role targets  (extend an expired targets role)");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
     cmd->add_option("--role", o->roles,
-                    "snapshot or timestamp (repeatable; default both; snapshot re-signs timestamp too)");
+                    "snapshot, timestamp, targets or a delegated role (repeatable; default snapshot and "
+                    "timestamp; each re-signs the roles that list it)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         TUFKEY_TRY(auto report, ceremony::refresh_repository(context->access(), {o->gun, o->roles}));

@@ -14,9 +14,13 @@ CeremonyContext::CeremonyContext(const GlobalOptions& globals, std::unique_ptr<p
     : m_home(globals.resolved_home()),
       m_passphrases(globals.interaction.terminal(), globals.interaction.environment()),
       m_pins(std::move(pins)),
-      m_access{m_home,      m_passphrases,
-               *m_pins,     module_settings(globals),
-               globals.yes, [](std::string_view w) { print_warning(w); }} {}
+      m_access{m_home,
+               m_passphrases,
+               *m_pins,
+               module_settings(globals),
+               globals.yes,
+               [](std::string_view w) { print_warning(w); },
+               [](std::string_view line) { print_note(line); }} {}
 
 ceremony::ModuleSettings module_settings(const GlobalOptions& globals) {
     return ceremony::ModuleSettings{globals.module, globals.module_environment()};

@@ -9,6 +9,8 @@
 namespace tufkey::cli {
 
 void print_warning(std::string_view warning);
+// A line for the person at the terminal (stderr, no prefix): what they are about to confirm.
+void print_note(std::string_view line);
 void print_warnings(const std::vector<std::string>& warnings);
 
 }  // namespace tufkey::cli

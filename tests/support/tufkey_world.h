@@ -39,6 +39,7 @@ public:
     }
     [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return m_work.path() / name; }
     [[nodiscard]] const std::filesystem::path& pin_file() const noexcept { return m_pin; }
+    [[nodiscard]] const SoftHsmStore& store() const noexcept { return m_store; }
 
     ProcessResult tufkey(const std::filesystem::path& home, std::vector<std::string> args,
                          std::map<std::string, std::optional<std::string>> env = {}) const {

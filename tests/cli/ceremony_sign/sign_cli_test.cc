@@ -243,7 +243,7 @@ TEST_P(SignCli, BadInputIsAUsageErrorAndWritesNothing) {
     EXPECT_EQ(all_files(), before);
 }
 
-TEST_P(SignCli, RefreshResignsSnapshotAndTimestampOnly) {
+TEST_P(SignCli, RefreshResignsOnlyTheRolesItIsGiven) {
     init();
     ASSERT_EQ(run({"sign", std::string(kGun) + ":v1", "--digest", "sha256:" + kDigestA, "--size", "1"}).exit_code, 0);
     const std::string root_bytes = read_text(metadata("root"));
@@ -268,9 +268,18 @@ TEST_P(SignCli, RefreshResignsSnapshotAndTimestampOnly) {
     expect_consistent_repository();
 
     const auto before = all_files();
-    r = run({"refresh", kGun, "--role", "targets"});
+    r = run({"refresh", kGun, "--role", "root"});  // root is renewed by `rotate GUN root`, on its tokens
     EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("rotate"), std::string::npos) << r.err;
     EXPECT_EQ(all_files(), before);
+
+    r = run({"refresh", kGun, "--role", "targets", "--json"});  // extends targets with the same content
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(targets().version.value(), 3);
+    EXPECT_EQ(snapshot().version.value(), 4);
+    EXPECT_EQ(timestamp().version.value(), 5);
+    EXPECT_EQ(read_text(metadata("root")), root_bytes);
+    expect_consistent_repository();
 }
 
 TEST_P(SignCli, InspectShowsDockerTrustInspectShape) {

@@ -81,6 +81,8 @@ protected:
 
 INSTANTIATE_TEST_SUITE_P(BothDialects, Policy, ::testing::Values("notary", "tuf"));
 
+int decode_version(const std::string& document) { return json::parse(document).at("signed").at("version"); }
+
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
     const auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from << " not in " << text;
@@ -289,6 +291,38 @@ TEST_P(Policy, AHomeMadeBeforeSignedPoliciesShowsItsValuesAsUnsignedAndSignsVers
     EXPECT_EQ(policy_json(a()).at("signed"), true);
     publish(a());
     EXPECT_TRUE(fs::exists(site_policy()));
+}
+
+TEST_P(Policy, ARootRotationSignsThePolicyWithTheNewRootKeys) {
+    init_a();
+    publish(a());
+    pull_into_b();
+    const std::string signed_by_root_a = read_text(a() / "tufkey" / gun / "policy.json");
+    w.ok(a(), {"rotate", gun, "root", "--key", "pkcs11:token=root-b;object=root", "--pin-file", w.pin_file().string(),
+               "-y"});
+    const json after = policy_json(a());
+    EXPECT_EQ(after.at("version"), 2);
+    EXPECT_EQ(after.at("signed"), true) << after.dump();
+    EXPECT_EQ(after.at("expires").at("timestamp"), "1d");
+    publish(a());
+    const json pulled = json::parse(w.ok(b(), {"pull", gun, "--json"}).out);
+    EXPECT_EQ(pulled.at("policy_version"), 2);
+    EXPECT_EQ(policy_json(b()).at("signed"), true);
+
+    // A policy still signed by the former root (a rotation finished across rooms) is not
+    // published, and one at the destination is removed: every pull would refuse it.
+    write_text(a() / "tufkey" / gun / "policy.json", signed_by_root_a);
+    EXPECT_EQ(policy_json(a()).at("signature"), "invalid");
+    const ProcessResult kept = w.tufkey(a(), {"publish", gun, "--to", site().string()});
+    EXPECT_EQ(kept.exit_code, 0) << kept.err;
+    EXPECT_NE(kept.err.find("not signed by the current root keys"), std::string::npos) << kept.err;
+    EXPECT_EQ(decode_version(read_text(site_policy())), 2) << "the valid policy at the destination stays";
+    write_text(site_policy(), signed_by_root_a);
+    const ProcessResult removed = w.tufkey(a(), {"publish", gun, "--to", site().string()});
+    EXPECT_EQ(removed.exit_code, 0) << removed.err;
+    EXPECT_FALSE(fs::exists(site_policy()));
+    w.ok(b(), {"pull", gun});
+    EXPECT_EQ(policy_json(b()).at("version"), 2);
 }
 
 TEST_P(Policy, InitWarnsAboutARootLifetimeUnderOneYear) {

@@ -6,8 +6,11 @@
 //    "roles":{ROLE:ENTRY,...},"root_chain":[ENTRY,...]}
 //   ENTRY = {"bytes":base64 of the exact file,"length":N,"sha256":hex,"version":V}
 // plus the optional member "policy":ENTRY, the repository's signed expiry policy
-// (ceremony/src/policy_document.h), when the exporting home holds one (export refuses one that
-// does not verify against the current root).
+// (ceremony/src/policy_document.h), when the exporting home holds one that verifies against the
+// current root (one signed by a former root is left out: import would refuse it),
+// plus, while a root rotation collects signatures, "staged_root":ENTRY (the partly signed next
+// root; `tufkey root sign` adds signatures, import merges them and promotes it once both the
+// old and the new root threshold are met).
 // `roles` holds the current file of root, targets, every delegated role the snapshot lists,
 // snapshot and timestamp; `root_chain` every root version the home keeps, ascending. Metadata
 // only: a bundle never holds a private key, a PIN or a passphrase. The sha256/length fields catch
@@ -45,6 +48,15 @@ namespace tufkey::ceremony {
 
 inline constexpr const char* kBundleFormat = "tufkey-bundle/1";
 
+// A root rotation still collecting signatures (ceremony/src/root_rotation.h), as a bundle
+// carries it (member "staged_root") or a home holds it after import.
+struct StagedRootSummary final {
+    std::uint64_t version = 0;
+    std::size_t old_signed = 0, old_threshold = 0, new_signed = 0, new_threshold = 0;
+    bool promoted = false;  // import: both thresholds met, it is now the home's root
+    std::vector<std::string> change;
+};
+
 struct BundleSummary final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
@@ -52,6 +64,7 @@ struct BundleSummary final {
     std::vector<std::uint64_t> root_chain;           // root versions carried
     // export: the expiry policy version carried; import: the version applied (nullopt: none new)
     std::optional<std::uint64_t> policy_version;
+    std::optional<StagedRootSummary> staged_root;
 };
 
 struct BundleExportReport final {
@@ -76,5 +89,19 @@ struct BundleImportReport final {
 };
 
 core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleImportRequest& request);
+
+// `tufkey root sign FILE --key URI`: adds the signature of one root token key to the staged root
+// the bundle FILE carries, in place (atomically). Before signing it shows what the new root
+// changes and asks (or -y): a person signs only what they have read. The key must be a root
+// key of the bundle's current root or of the staged one (ErrorCode::key otherwise); the staged
+// root must be the next version of the bundle's root, with only valid signatures by those
+// keys (ErrorCode::trust otherwise). When the home holds the GUN, the bundle's root must not
+// be older than the home's (a stale proposal). Needs no home state: a signer's laptop may have
+// only the token.
+struct RootSignRequest final {
+    std::filesystem::path file;
+    std::string key_uri;
+};
+core::Result<StagedRootSummary> sign_bundle_root(KeyAccess& access, const RootSignRequest& request);
 
 }  // namespace tufkey::ceremony

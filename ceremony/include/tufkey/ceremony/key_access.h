@@ -48,6 +48,8 @@ struct KeyAccess final {
     ModuleSettings module;
     bool assume_yes = false;  // -y: answer confirmations with yes
     std::function<void(std::string_view)> warn = [](std::string_view) {};
+    // What a person must read before confirming (a root rotation's changes), one line per call.
+    std::function<void(std::string_view)> show = [](std::string_view) {};
 
     // Asks `question` (or answers yes with -y). Without a terminal and without -y: an
     // ErrorCode::usage error telling the user to pass --yes (exit code 2 in every command).
@@ -63,6 +65,11 @@ core::Result<std::string> module_path_for(const KeyAccess& access, const pkcs11:
 enum class Login { always, when_required };
 core::Result<std::shared_ptr<pkcs11::Session>> open_token_session(KeyAccess& access, const pkcs11::Uri& uri,
                                                                   bool read_write, Login login);
+
+// Whether the token `uri` names is plugged in (its module loads and exactly one token matches).
+// Asks for no PIN and changes nothing: a ceremony that signs with whichever of several tokens
+// are in this room (`rotate GUN root --stage`) skips the absent ones before asking for a PIN.
+bool token_present(KeyAccess& access, const std::string& uri);
 
 // A key on a token, opened and logged in, ready to sign.
 struct TokenKey final {

@@ -1,8 +1,10 @@
 // `tufkey refresh`: re-signs snapshot and timestamp of a repository with their file keys, with
 // version + 1 and a fresh expiry (the repository's policy), for a cron job on the machine that
-// serves a static repository. Nothing else changes: root, targets and delegations keep their
-// exact bytes. Timestamp lists snapshot's hash, so refreshing snapshot re-signs timestamp too;
-// refreshing only timestamp leaves snapshot as it is. Writes under the home lock (snapshot
+// serves a static repository. Timestamp lists snapshot's hash, so refreshing snapshot re-signs
+// timestamp too; refreshing only timestamp leaves snapshot as it is. `--role targets` (or a
+// delegated role) re-signs that role with the same targets, version + 1 and a fresh expiry
+// (the way back from an expired targets role), then snapshot and timestamp. Roles not named
+// keep their exact bytes. Writes under the home lock (snapshot
 // first, timestamp last) and appends a "refresh" transcript step.
 #pragma once
 
@@ -21,7 +23,7 @@ namespace tufkey::ceremony {
 
 struct RefreshRequest final {
     std::string gun;
-    std::vector<std::string> roles;  // "snapshot" and/or "timestamp"; empty: both
+    std::vector<std::string> roles;  // snapshot, timestamp, targets or a delegated role; empty: snapshot+timestamp
 };
 
 struct RefreshReport final {
@@ -31,7 +33,7 @@ struct RefreshReport final {
     std::vector<std::filesystem::path> files_written;
 };
 
-// A role other than snapshot or timestamp is ErrorCode::usage; a key not held is ErrorCode::key.
+// A role the repository does not have (or root) is ErrorCode::usage; a key not held is ErrorCode::key.
 core::Result<RefreshReport> refresh_repository(KeyAccess& access, const RefreshRequest& request);
 
 }  // namespace tufkey::ceremony

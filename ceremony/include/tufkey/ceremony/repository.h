@@ -10,6 +10,7 @@
 //   <home>/tufkey/<GUN>/transcript.jsonl       the ceremony transcript (transcript.h)
 //   <home>/tufkey/<GUN>/policy.json            the signed expiry policy (policy.h), whose
 //                                             lifetimes repository.json `expires`/`warn` apply
+//   <home>/tufkey/<GUN>/staged-root.json       a root rotation still collecting signatures
 //
 // repository.json (canonical JSON, written atomically):
 //   {"dialect":"notary"|"tuf","expires":{"root":"10y",...},"gun":"...","published":{...},
@@ -70,6 +71,8 @@ public:
     [[nodiscard]] std::filesystem::path config_file() const { return state_dir() / "repository.json"; }
     [[nodiscard]] std::filesystem::path roots_dir() const { return state_dir() / "roots"; }
     [[nodiscard]] std::filesystem::path transcript_file() const { return state_dir() / "transcript.jsonl"; }
+    // A proposed next root still collecting signatures (ceremony/src/root_rotation.h).
+    [[nodiscard]] std::filesystem::path staged_root_file() const { return state_dir() / "staged-root.json"; }
     // The metadata file of `role` (see the header comment for delegated names).
     [[nodiscard]] std::filesystem::path metadata_file(tuf::Dialect dialect, const tuf::RoleName& role) const;
 

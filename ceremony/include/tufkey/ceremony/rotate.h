@@ -46,4 +46,42 @@ struct RotateReport final {
 
 core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& request);
 
+// `tufkey rotate GUN root [--key URI|ID]... [--remove-key ID]... [--root-threshold N] [--stage]`:
+// a new root version whose root keys are the --key list (a pkcs11: URI names a token key,
+// generated after confirmation when missing; a key ID keeps a current root key), or, without
+// --key, the current root keys minus any --remove-key (no --key and no --remove-key renews the
+// root: same keys, a new expiry from the policy, and in the notary dialect new certificates).
+// The new root is signed by a threshold of the OLD root keys and a threshold of its own, with
+// every root token in this room (absent tokens are skipped before any PIN is asked).
+//   - both thresholds met here: the new root replaces the old one at once, snapshot and
+//     timestamp are re-signed, everything commits as one HomeTransaction;
+//   - not met: without --stage, ErrorCode::token naming what is missing, nothing changed; with
+//     --stage, the partly signed root is staged as tufkey/<GUN>/staged-root.json, to be carried
+//     in a bundle to the other rooms (`tufkey root sign`) and brought back (`bundle import`).
+// In the notary dialect a kept root key whose token is here gets a new certificate (valid as
+// long as the new root); one whose token is elsewhere keeps its certificate, and the new root
+// expires no later than that certificate.
+struct RootRotateRequest final {
+    std::string gun;
+    std::vector<std::string> keys;         // --key: pkcs11 URIs and/or IDs of current root keys
+    std::vector<std::string> remove_keys;  // --remove-key: current root keys to drop
+    std::uint32_t threshold = 0;           // --root-threshold (0: the current root threshold)
+    bool stage = false;                    // --stage: sign what can be signed here and stage it
+    bool discard_staged = false;           // --discard-staged: replace a staged root rotation
+};
+
+struct RootRotateReport final {
+    std::string gun;
+    std::uint64_t version = 0;        // the new root version
+    std::vector<std::string> change;  // what changes, one line each (shown before signing)
+    std::size_t old_signed = 0, old_threshold = 0, new_signed = 0, new_threshold = 0;
+    bool staged = false;  // true: collected in staged-root.json, not in use yet
+    std::filesystem::path staged_file;
+    std::vector<std::string> generated;              // URIs of root keys generated on tokens
+    std::map<tuf::RoleName, tuf::Version> versions;  // role -> new version (when it replaced the root)
+    std::vector<std::string> warnings;
+};
+
+core::Result<RootRotateReport> rotate_root(KeyAccess& access, const RootRotateRequest& request);
+
 }  // namespace tufkey::ceremony
