@@ -11,6 +11,7 @@
 #include "pipeline.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
+#include "tufkey/ceremony/verify.h"
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
@@ -110,6 +111,27 @@ core::Result<void> read_chain(const std::filesystem::path& file, const Json& doc
     return core::success();
 }
 
+// The optional "transcript" member: {"bytes":base64,"length":N,"sha256":hex} of the exporting
+// home's transcript.jsonl. Absent (an older bundle, or a home without a transcript): nullopt.
+core::Result<std::optional<std::string>> read_transcript_member(const std::filesystem::path& file, const Json& doc) {
+    const Json* entry = doc.find("transcript");
+    if (entry == nullptr) return std::optional<std::string>();
+    const Json* b = entry->find("bytes");
+    const Json* length = entry->find("length");
+    const Json* sha = entry->find("sha256");
+    if (!entry->is_object() || b == nullptr || !b->is_string() || length == nullptr || !length->is_int() ||
+        sha == nullptr || !sha->is_string())
+        return damaged(file, "transcript: it needs bytes, length and sha256");
+    if (length->as_int() < 0 || static_cast<std::uint64_t>(length->as_int()) > kMaxBundledTranscriptSize)
+        return damaged(file, "transcript: larger than " + std::to_string(kMaxBundledTranscriptSize >> 20) + " MiB");
+    auto decoded = core::base64_decode(b->as_string());
+    if (!decoded) return damaged(file, "transcript: bytes are not base64");
+    std::string bytes = core::to_string(*decoded);
+    if (static_cast<std::int64_t>(bytes.size()) != length->as_int() || detail::sha256_hex(bytes) != sha->as_string())
+        return damaged(file, "transcript: length or sha256 does not match (damaged or altered in transit)");
+    return std::optional<std::string>(std::move(bytes));
+}
+
 // The optional member "policy": an ENTRY holding the expiry policy (policy_document.h), checked
 // like the others against its length, sha256 and version. Trust comes later, on import.
 core::Result<std::optional<std::string>> read_policy(const std::filesystem::path& file, const Json& doc,
@@ -165,6 +187,7 @@ struct ParsedBundle final {
     std::string gun;
     MetadataSet set;
     std::optional<std::string> staged_root;  // member "staged_root": bytes, checked as an entry
+    std::optional<std::string> transcript;   // member "transcript": the exporting home's transcript.jsonl
     std::optional<std::string> policy;       // member "policy": bytes, checked as an entry
     Json doc;
 };
@@ -195,6 +218,7 @@ core::Result<ParsedBundle> read_bundle(const std::filesystem::path& file) {
     TUFKEY_TRY_VOID(read_roles(file, *doc, out.set));
     TUFKEY_TRY_VOID(read_chain(file, *doc, out.set));
     TUFKEY_TRY(out.staged_root, read_staged_root(file, *doc, *dialect));
+    TUFKEY_TRY(out.transcript, read_transcript_member(file, *doc));
     TUFKEY_TRY(out.policy, read_policy(file, *doc, *dialect));
     out.doc = std::move(*doc);
     return out;
@@ -327,6 +351,58 @@ core::Result<std::optional<Json>> staged_root_entry(const Repository& repo, Dial
     return std::optional<Json>(entry_json(bytes, version));
 }
 
+// The home's transcript as the bundle's "transcript" member (nullopt: the home has none).
+core::Result<std::optional<Json>> transcript_member(const Repository& repo, std::size_t& lines) {
+    std::error_code ec;
+    if (!std::filesystem::exists(repo.transcript_file(), ec)) return std::optional<Json>();
+    TUFKEY_TRY(auto raw, core::read_file(repo.transcript_file(), kMaxTranscriptSize));
+    const std::string bytes = core::to_string(raw);
+    if (bytes.size() > kMaxBundledTranscriptSize)
+        return core::Error(core::ErrorCode::refused, "the transcript " + repo.transcript_file().string() +
+                                                         " is larger than a bundle carries (" +
+                                                         std::to_string(kMaxBundledTranscriptSize >> 20) +
+                                                         " MiB): keep a copy and start a new one");
+    for (char c : bytes) lines += c == '\n' ? 1 : 0;
+    return std::optional<Json>(JsonObject{{"bytes", core::base64_encode(core::as_bytes(bytes))},
+                                          {"length", static_cast<std::int64_t>(bytes.size())},
+                                          {"sha256", detail::sha256_hex(bytes)}});
+}
+
+// Merges the bundle's transcript into the home's, staged in `tx` with the metadata (rule:
+// Transcript::merge). Its head signatures must be by root keys of the bundle's verified chain
+// or of a root this home keeps.
+core::Result<TranscriptMerge> merge_transcript(const std::filesystem::path& file, const Repository& repo,
+                                               keystore::HomeTransaction& tx, const std::optional<std::string>& carried,
+                                               const MetadataSet& verified) {
+    if (!carried) return TranscriptMerge{};
+    std::vector<std::string> roots;
+    for (const auto& [version, bytes] : verified.root_chain) roots.push_back(bytes);
+    TUFKEY_TRY(auto keys, root_keys_of(roots));
+    if (repo.exists()) {
+        TUFKEY_TRY(auto kept, repository_root_keys(repo));
+        for (auto& k : kept) {
+            if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
+        }
+    }
+    Transcript transcript(repo.transcript_file(), repo.gun());
+    auto merged = transcript.merge(tx, *carried, keys);
+    if (!merged && merged.error().code == core::ErrorCode::trust) return damaged(file, merged.error().message);
+    return merged;
+}
+
+const char* merge_kind(TranscriptMerge::Kind kind) {
+    switch (kind) {
+        case TranscriptMerge::Kind::adopted:
+            return "adopted";
+        case TranscriptMerge::Kind::appended:
+            return "appended";
+        case TranscriptMerge::Kind::merged:
+            return "merged";
+        case TranscriptMerge::Kind::unchanged:
+            break;
+    }
+    return "unchanged";
+}
 }  // namespace
 
 core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, const std::string& gun,
@@ -355,10 +431,14 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
         {"root_chain", std::move(chain)}};
     if (staged) doc.emplace("staged_root", std::move(*staged));
     if (policy) doc.emplace("policy", std::move(*policy));
+    std::size_t transcript_lines = 0;
+    TUFKEY_TRY(auto transcript, transcript_member(repo, transcript_lines));
+    if (transcript) doc["transcript"] = std::move(*transcript);
     TUFKEY_TRY_VOID(core::write_file_atomic(out, tuf::canonical_json(doc) + "\n", 0644));
     BundleExportReport report;
     report.file = out;
     TUFKEY_TRY(report.summary, summarize(gun, set));
+    report.summary.transcript_lines = transcript_lines;
     report.summary.policy_version = policy_version;
     return report;
 }
@@ -403,6 +483,7 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
     TUFKEY_TRY(const tuf::Root trusted, decode_root_file(bundle.dialect, verified->roles.at(RoleName::root())));
     TUFKEY_TRY(auto staged, merged_staged_root(repo, request.file, parsed, trusted));
     keystore::HomeTransaction tx(access.home, lock);
+    TUFKEY_TRY(report.transcript, merge_transcript(request.file, repo, tx, parsed.transcript, *verified));
     TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, *verified, ""));
     if (staged) {
         tx.write(repo.staged_root_file(), staged->bytes, 0644);
@@ -412,13 +493,17 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
     }
     tuf::JsonObject files;
     for (const auto& [role, bytes] : verified->roles) files[role.str()] = detail::sha256_hex(bytes);
+    tuf::JsonObject fields{
+        {"bundle", request.file.filename().string()}, {"first_use", anchor.first_use}, {"files", std::move(files)}};
+    if (parsed.transcript)
+        fields["transcript"] = tuf::JsonObject{{"merge", merge_kind(report.transcript.kind)},
+                                               {"common", static_cast<std::int64_t>(report.transcript.common)},
+                                               {"added", static_cast<std::int64_t>(report.transcript.added)}};
+    if (policy) fields["policy"] = detail::policy_fields(*policy);
     Transcript transcript(repo.transcript_file(), gun);
-    TUFKEY_TRY_VOID(transcript.append(tx, "bundle-import",
-                                      tuf::JsonObject{{"bundle", request.file.filename().string()},
-                                                      {"first_use", anchor.first_use},
-                                                      {"files", std::move(files)}}));
+    TUFKEY_TRY_VOID(transcript.append(tx, "bundle-import", std::move(fields)));
     if (policy) {
-        TUFKEY_TRY_VOID(detail::store_policy(repo, tx, *policy, "bundle-import"));
+        TUFKEY_TRY_VOID(detail::store_policy(repo, tx, *policy, ""));  // recorded by the bundle-import step
         report.summary.policy_version = policy->policy.version;
         report.files_written.push_back(detail::policy_path(repo));
     }

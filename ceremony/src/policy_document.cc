@@ -178,6 +178,13 @@ core::Result<VerifiedPolicy> resign_policy_for_root(const Repository& repo, cons
     return verify_policy(config.dialect, signed_bytes, new_root, repo.gun());
 }
 
+tuf::JsonObject policy_fields(const VerifiedPolicy& verified) {
+    return JsonObject{{"version", verified.policy.version},
+                      {"expires", durations_json(verified.policy.expires)},
+                      {"warn", durations_json(verified.policy.warn)},
+                      {"sha256", sha256_hex(verified.bytes)}};
+}
+
 std::optional<std::string> short_root_lifetime_warning(const RolePolicy& expires) {
     using namespace std::chrono_literals;
     const Duration root = expires.for_role("root");

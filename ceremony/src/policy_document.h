@@ -100,6 +100,10 @@ core::Result<void> store_policy(const Repository& repo, keystore::HomeTransactio
 core::Result<VerifiedPolicy> resign_policy_for_root(const Repository& repo, const RepositoryConfig& config,
                                                     const tuf::Root& new_root, std::span<const tuf::SigningKey> keys);
 
+// The transcript fields that record an applied policy (version, sha256, lifetimes), for a step
+// that records it itself (store_policy with an empty `via`).
+tuf::JsonObject policy_fields(const VerifiedPolicy& verified);
+
 // The warning for a root lifetime shorter than one year, or nullopt.
 std::optional<std::string> short_root_lifetime_warning(const RolePolicy& expires);
 

@@ -85,16 +85,17 @@ core::Result<std::string> resolve_source(const PullRequest& request, const Repos
 }
 
 core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx, const PullReport& report,
-                          const detail::MetadataSet& set) {
+                          const detail::MetadataSet& set, const std::optional<detail::VerifiedPolicy>& policy) {
     tuf::JsonObject files;
     for (const auto& [role, bytes] : set.roles) files[role.str()] = detail::sha256_hex(bytes);
     const char* anchor = report.anchor == PullReport::Anchor::pinned      ? "pinned"
                          : report.anchor == PullReport::Anchor::first_use ? "first-use"
                                                                           : "home";
+    tuf::JsonObject fields{
+        {"from", remote::redact_url(report.source)}, {"anchor", anchor}, {"files", std::move(files)}};
+    if (policy) fields["policy"] = detail::policy_fields(*policy);
     Transcript transcript(repo.transcript_file(), repo.gun());
-    return transcript.append(
-        tx, "pull",
-        tuf::JsonObject{{"from", remote::redact_url(report.source)}, {"anchor", anchor}, {"files", std::move(files)}});
+    return transcript.append(tx, "pull", std::move(fields));
 }
 
 // The expiry policy the source publishes beside timestamp.json, checked against the root the
@@ -154,9 +155,9 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     TUFKEY_TRY(report.versions, detail::role_versions(set));
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, set, remote::redact_url(source)));
-    TUFKEY_TRY_VOID(record(repo, tx, report, set));
+    TUFKEY_TRY_VOID(record(repo, tx, report, set, policy));
     if (policy) {
-        TUFKEY_TRY_VOID(detail::store_policy(repo, tx, *policy, "pull"));
+        TUFKEY_TRY_VOID(detail::store_policy(repo, tx, *policy, ""));  // recorded by the pull step
         report.policy_version = policy->policy.version;
         report.files_written.push_back(detail::policy_path(repo));
     }

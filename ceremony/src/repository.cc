@@ -41,6 +41,24 @@ std::string string_member(const Json& o, std::string_view key) {
     return v != nullptr && v->is_string() ? v->as_string() : std::string();
 }
 
+std::vector<TokenKeyRef> token_refs(const Json& array) {
+    std::vector<TokenKeyRef> refs;
+    for (const Json& k : array.as_array()) {
+        refs.push_back({string_member(k, "uri"), string_member(k, "token_label"), string_member(k, "token_serial"),
+                        string_member(k, "key_id")});
+    }
+    return refs;
+}
+
+Json token_refs_json(const std::vector<TokenKeyRef>& refs) {
+    JsonArray keys;
+    for (const auto& k : refs) {
+        keys.push_back(JsonObject{
+            {"uri", k.uri}, {"token_label", k.token_label}, {"token_serial", k.token_serial}, {"key_id", k.key_id}});
+    }
+    return keys;
+}
+
 core::Error config_error(const std::filesystem::path& file, const std::string& what) {
     return core::Error(core::ErrorCode::io, file.string() + " is damaged: " + what + " (restore it from a backup)");
 }
@@ -108,10 +126,11 @@ core::Result<RepositoryConfig> Repository::parse_config(std::string_view bytes) 
     auto dialect = tuf::parse_dialect(string_member(json, "dialect"));
     if (!dialect) return config_error(config_file(), dialect.error().message);
     config.dialect = *dialect;
-    if (const Json* keys = json.find("root_keys"); keys != nullptr && keys->is_array()) {
-        for (const Json& k : keys->as_array()) {
-            config.root_keys.push_back({string_member(k, "uri"), string_member(k, "token_label"),
-                                        string_member(k, "token_serial"), string_member(k, "key_id")});
+    if (const Json* keys = json.find("root_keys"); keys != nullptr && keys->is_array())
+        config.root_keys = token_refs(*keys);
+    if (const Json* roles = json.find("role_keys"); roles != nullptr && roles->is_object()) {
+        for (const auto& [role, keys] : roles->as_object()) {
+            if (keys.is_array() && !keys.as_array().empty()) config.role_keys[role] = token_refs(keys);
         }
     }
     if (auto r = policy_from_json(json.find("expires"), config.expires); !r)
@@ -134,12 +153,12 @@ core::Result<void> Repository::save_config(keystore::HomeTransaction& tx, const 
     o["version"] = 1;
     o["gun"] = config.gun;
     o["dialect"] = std::string(tuf::to_string(config.dialect));
-    JsonArray keys;
-    for (const auto& k : config.root_keys) {
-        keys.push_back(JsonObject{
-            {"uri", k.uri}, {"token_label", k.token_label}, {"token_serial", k.token_serial}, {"key_id", k.key_id}});
+    o["root_keys"] = token_refs_json(config.root_keys);
+    JsonObject role_keys;
+    for (const auto& [role, refs] : config.role_keys) {
+        if (!refs.empty()) role_keys[role] = token_refs_json(refs);
     }
-    o["root_keys"] = std::move(keys);
+    if (!role_keys.empty()) o["role_keys"] = std::move(role_keys);
     o["expires"] = policy_to_json(config.expires);
     o["warn"] = policy_to_json(config.warn);
     JsonObject published;

@@ -1,5 +1,6 @@
 #include "repository_state.h"
 
+#include <algorithm>
 #include <set>
 
 #include "role_files.h"
@@ -9,6 +10,7 @@
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
 #include "tufkey/tuf/dialect_profile.h"
+#include "tufkey/tuf/key_id.h"
 #include "tufkey/tuf/verify.h"
 
 namespace tufkey::ceremony::detail {
@@ -156,13 +158,64 @@ bool Keyring::holds_key_for(const RepositoryState& state, const RoleName& role) 
     if (!authority) return false;
     for (const auto& id : authority->keyids) {
         auto key = authority->keys->find(id);
-        if (key != authority->keys->end() && has_file_key(m_access.home, key->second.canonical_id().str())) return true;
+        if (key == authority->keys->end()) continue;
+        const std::string canonical = key->second.canonical_id().str();
+        if (m_signers.contains(canonical) || has_file_key(m_access.home, canonical) ||
+            role_token_key(state.config(), role, canonical) != nullptr)
+            return true;
     }
     return false;
 }
 
-void Keyring::adopt(const std::string& canonical_id, std::unique_ptr<core::SoftwareSigner> signer) {
+void Keyring::adopt(const std::string& canonical_id, std::unique_ptr<core::Signer> signer) {
     m_signers.insert_or_assign(canonical_id, std::move(signer));
+}
+
+const TokenKeyRef* role_token_key(const RepositoryConfig& config, const RoleName& role,
+                                  const std::string& canonical_id) {
+    auto it = config.role_keys.find(role.str());
+    if (it == config.role_keys.end()) return nullptr;
+    for (const auto& ref : it->second) {
+        if (ref.key_id == canonical_id) return &ref;
+    }
+    return nullptr;
+}
+
+namespace {
+
+// Opens the token key `ref` names and checks it is still the key with ID `ref.key_id`.
+core::Result<std::unique_ptr<core::Signer>> open_role_token_key(KeyAccess& access, const TokenKeyRef& ref,
+                                                                const RoleName& role) {
+    TUFKEY_TRY(auto key, open_token_key(access, TokenKeyRequest{ref.uri, false, core::kDefaultKeyType, true}));
+    if (tuf::notary_canonical_key_id(key.signer->public_key()) != ref.key_id)
+        return core::Error(core::ErrorCode::key, "the key at " + ref.uri + " is not key " + ref.key_id +
+                                                     " that signs " + role.str() +
+                                                     ": plug in the token that holds it (token " + ref.token_label +
+                                                     ", serial " + ref.token_serial + ")");
+    return std::move(key.signer);
+}
+
+}  // namespace
+
+core::Result<void> remember_role_token_keys(const RepositoryState& state, keystore::HomeTransaction& tx,
+                                            const std::string& role, const std::optional<TokenKeyRef>& added,
+                                            bool replace_all, const std::vector<std::string>& removed) {
+    RepositoryConfig config = state.config();
+    std::vector<TokenKeyRef>& refs = config.role_keys[role];
+    const std::size_t before = refs.size();
+    std::erase_if(refs, [&](const TokenKeyRef& ref) {
+        return replace_all || std::any_of(removed.begin(), removed.end(),
+                                          [&](const std::string& p) { return ref.key_id.starts_with(p); });
+    });
+    bool changed = refs.size() != before;
+    if (added) {
+        std::erase_if(refs, [&](const TokenKeyRef& ref) { return ref.key_id == added->key_id; });
+        refs.push_back(*added);
+        changed = true;
+    }
+    if (refs.empty()) config.role_keys.erase(role);
+    if (!changed) return core::success();
+    return state.repo().save_config(tx, config);
 }
 
 core::Result<std::vector<tuf::SigningKey>> Keyring::keys_for(const RepositoryState& state, const RoleName& role) {
@@ -175,8 +228,12 @@ core::Result<std::vector<tuf::SigningKey>> Keyring::keys_for(const RepositorySta
         if (listed == authority.keys->end()) continue;
         const std::string canonical = listed->second.canonical_id().str();
         wanted += (wanted.empty() ? "" : ", ") + canonical;
-        if (!m_signers.contains(canonical) && !has_file_key(m_access.home, canonical)) continue;
-        if (!m_signers.contains(canonical)) {
+        const TokenKeyRef* token = role_token_key(state.config(), role, canonical);
+        if (!m_signers.contains(canonical) && token == nullptr && !has_file_key(m_access.home, canonical)) continue;
+        if (!m_signers.contains(canonical) && token != nullptr) {
+            TUFKEY_TRY(auto signer, open_role_token_key(m_access, *token, role));
+            m_signers.emplace(canonical, std::move(signer));
+        } else if (!m_signers.contains(canonical)) {
             TUFKEY_TRY(auto signer, open_file_key(m_access, canonical));
             m_signers.emplace(canonical, std::move(signer));
         }

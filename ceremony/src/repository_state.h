@@ -93,27 +93,45 @@ private:
     std::optional<tuf::Timestamp> m_timestamp;
 };
 
-// The file keys of this home that sign roles, each decrypted at most once per invocation.
+// The keys of this home that sign roles, each opened at most once per invocation: key files
+// (decrypted with their passphrase) and token keys that repository.json `role_keys` names for
+// the role (opened and logged in exactly as root tokens are: PIN from --pin-file, the
+// environment or a prompt; a wrong PIN is ErrorCode::token and never retried).
 class Keyring final {
 public:
     explicit Keyring(KeyAccess& access) : m_access(access) {}
 
-    // Registers a key this ceremony made or opened that is not on disk yet (a rotation's new
-    // key, staged in a HomeTransaction): keys_for() signs with it.
-    void adopt(const std::string& canonical_id, std::unique_ptr<core::SoftwareSigner> signer);
+    // Registers a key this ceremony made or opened that is not on disk yet or not in
+    // repository.json yet (a rotation's new key file staged in a HomeTransaction, or its new
+    // token key): keys_for() signs with it.
+    void adopt(const std::string& canonical_id, std::unique_ptr<core::Signer> signer);
 
-    // Whether the home holds at least one key authorised for `role`.
+    // Whether the home holds at least one key authorised for `role` (a key file, or a token
+    // key repository.json names for the role).
     [[nodiscard]] bool holds_key_for(const RepositoryState& state, const tuf::RoleName& role) const;
-    // Opens (asks the passphrase of) the held keys authorised for `role`, up to its threshold.
-    // None held: ErrorCode::key naming the role and the key IDs it needs.
+    // Opens (asks the passphrase or PIN of) the held keys authorised for `role`, up to its
+    // threshold. None held: ErrorCode::key naming the role and the key IDs it needs.
     [[nodiscard]] core::Result<std::vector<tuf::SigningKey>> keys_for(const RepositoryState& state,
                                                                       const tuf::RoleName& role);
 
 private:
     KeyAccess& m_access;
-    std::map<std::string, std::unique_ptr<core::SoftwareSigner>> m_signers;  // canonical ID -> signer
-    std::map<std::string, std::unique_ptr<tuf::Key>> m_keys;                 // canonical ID -> metadata key
+    std::map<std::string, std::unique_ptr<core::Signer>> m_signers;  // canonical ID -> signer
+    std::map<std::string, std::unique_ptr<tuf::Key>> m_keys;         // canonical ID -> metadata key
 };
+
+// The token key repository.json names for `role` with canonical key ID `canonical_id`, or
+// nullptr when the role has no such token key.
+const TokenKeyRef* role_token_key(const RepositoryConfig& config, const tuf::RoleName& role,
+                                  const std::string& canonical_id);
+
+// Stages repository.json with the token keys of `role` after a rotation changed its keys:
+// every entry dropped when the rotation replaces all of the role's keys (`replace_all`), else
+// those whose key ID starts with one of `removed`; then `added` (a new token key) remembered.
+// Nothing is staged when nothing changes.
+core::Result<void> remember_role_token_keys(const RepositoryState& state, keystore::HomeTransaction& tx,
+                                            const std::string& role, const std::optional<TokenKeyRef>& added,
+                                            bool replace_all, const std::vector<std::string>& removed);
 
 // A role file to write.
 struct RoleUpdate final {

@@ -11,6 +11,7 @@
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/key_id.h"
 
 namespace tufkey::ceremony {
 namespace {
@@ -47,9 +48,21 @@ struct NewKey final {
 core::Result<NewKey> new_role_key(KeyAccess& access, keystore::HomeTransaction& tx, detail::Keyring& keyring,
                                   const detail::RepositoryState& state, const RotateRequest& request) {
     const tuf::Dialect d = state.dialect();
-    if (request.key.starts_with("pkcs11:"))
-        return usage("a token key for " + request.role + " is not available yet: give the ID of a key in the home, " +
-                     "or no --key for a new key file");
+    const bool replace_all = request.remove_keys.empty();
+    if (request.key.starts_with("pkcs11:")) {
+        // An existing key, or one generated on the token after confirmation (as init does).
+        TUFKEY_TRY(auto token_key,
+                   open_token_key(access, TokenKeyRequest{request.key, true, core::kDefaultKeyType, true}));
+        const std::string id = tuf::notary_canonical_key_id(token_key.signer->public_key());
+        tuf::Key key = detail::metadata_key(d, token_key.signer->public_key());
+        TUFKEY_TRY_VOID(detail::remember_role_token_keys(
+            state, tx, request.role, TokenKeyRef{token_key.uri, token_key.token.label, token_key.token.serial, id},
+            replace_all, request.remove_keys));
+        keyring.adopt(id, std::move(token_key.signer));
+        return NewKey{id, std::move(key)};
+    }
+    TUFKEY_TRY_VOID(
+        detail::remember_role_token_keys(state, tx, request.role, std::nullopt, replace_all, request.remove_keys));
     if (request.key.empty()) {
         TUFKEY_TRY(auto made, create_file_key(access, tx, request.role, request.gun));
         tuf::Key key = detail::metadata_key(d, made.signer->public_key());

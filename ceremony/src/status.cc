@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "repository_state.h"
+#include "root_rotation.h"
 #include "tufkey/tuf/verify.h"
 
 namespace tufkey::ceremony {
@@ -93,6 +94,12 @@ core::Result<StatusReport> repository_status(const keystore::TrustHome& home, co
         if (r.unpublished) report.unpublished.push_back(r.role);
         if (r.inside_window) report.expiring.push_back(r.role);
     }
+    auto staged = detail::load_staged_root(state);
+    if (!staged)
+        report.staged_root = "unusable: " + staged.error().message;
+    else if (*staged)
+        report.staged_root =
+            "version " + std::to_string((*staged)->root.version.value()) + ", signed by " + (*staged)->tally.describe();
     return report;
 }
 

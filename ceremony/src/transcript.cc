@@ -8,6 +8,7 @@
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/expiry.h"
 #include "tufkey/tuf/key_id.h"
+#include "transcript_lines.h"
 
 namespace tufkey::ceremony {
 namespace {
@@ -16,26 +17,16 @@ using tuf::Json;
 using tuf::JsonArray;
 using tuf::JsonObject;
 
-const std::string kZeroHash(64, '0');
+const std::string& kZeroHash = detail::kTranscriptZeroHash;
 
-std::string hash_line(std::string_view line) { return core::hex_encode(core::sha256(core::as_bytes(line))); }
+std::string hash_line(std::string_view line) { return detail::transcript_line_hash(line); }
 
 std::string now_text() {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     return tuf::format_rfc3339_nano(now, 0);
 }
 
-std::vector<std::string> split_lines(std::string_view contents) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < contents.size()) {
-        auto end = contents.find('\n', start);
-        if (end == std::string_view::npos) end = contents.size();
-        if (end > start) lines.emplace_back(contents.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
+std::vector<std::string> split_lines(std::string_view contents) { return detail::transcript_lines(contents); }
 
 core::Error line_error(std::size_t n, const std::string& what) {
     return core::Error(core::ErrorCode::trust, "transcript line " + std::to_string(n) + ": " + what);
@@ -82,7 +73,46 @@ core::Result<void> check_head_signature(std::size_t n, const Json& line, const s
     return core::success();
 }
 
+// A transcript-merge line: each embedded foreign line hashes to the hash it is listed with, and
+// the foreign head is the last one listed.
+core::Result<void> check_merge_line(std::size_t n, const Json& line) {
+    const Json* entries = line.find("foreign_lines");
+    const Json* head = line.find("foreign_head");
+    if (entries == nullptr || !entries->is_array() || entries->as_array().empty() || head == nullptr ||
+        !head->is_string())
+        return line_error(n, "transcript-merge line without foreign_lines or foreign_head");
+    for (const Json& entry : entries->as_array()) {
+        const Json* sha = entry.find("sha256");
+        if (!entry.is_object() || sha == nullptr || !sha->is_string())
+            return line_error(n, "transcript-merge entry without sha256");
+        const Json* embedded = entry.find("line");
+        if (embedded != nullptr && hash_line(tuf::canonical_json(*embedded)) != sha->as_string())
+            return line_error(n, "an embedded line does not hash to its listed sha256 (it was changed)");
+    }
+    if (entries->as_array().back().find("sha256")->as_string() != head->as_string())
+        return line_error(n, "foreign_head is not the last embedded line");
+    return core::success();
+}
+
 }  // namespace
+
+namespace detail {
+
+std::string transcript_line_hash(std::string_view line) { return core::hex_encode(core::sha256(core::as_bytes(line))); }
+
+std::vector<std::string> transcript_lines(std::string_view contents) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < contents.size()) {
+        auto end = contents.find('\n', start);
+        if (end == std::string_view::npos) end = contents.size();
+        if (end > start) lines.emplace_back(contents.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+}  // namespace detail
 
 core::SignatureScheme natural_scheme(const core::PublicKey& key) {
     switch (key.algorithm()) {
@@ -99,7 +129,7 @@ core::SignatureScheme natural_scheme(const core::PublicKey& key) {
 }
 
 core::Result<std::vector<std::string>> Transcript::read_lines(const keystore::HomeTransaction& tx) const {
-    TUFKEY_TRY(auto contents, tx.read(m_file, 256u << 20));
+    TUFKEY_TRY(auto contents, tx.read(m_file, kMaxTranscriptSize));
     if (!contents) return std::vector<std::string>{};
     return split_lines(*contents);
 }
@@ -119,8 +149,16 @@ core::Result<void> Transcript::write_with(keystore::HomeTransaction& tx, std::ve
     if (line.find_first_of("\r\n") != std::string::npos)
         return core::Error(core::ErrorCode::internal, "a transcript field holds a line break");
     lines.push_back(std::move(line));
+    return write_lines(tx, lines);
+}
+
+core::Result<void> Transcript::write_lines(keystore::HomeTransaction& tx, const std::vector<std::string>& lines) const {
     std::string contents;
     for (const auto& l : lines) contents += l + "\n";
+    if (contents.size() > kMaxTranscriptSize)
+        return core::Error(core::ErrorCode::refused, "the transcript " + m_file.string() + " would exceed " +
+                                                         std::to_string(kMaxTranscriptSize >> 20) +
+                                                         " MiB: keep a copy and start a new one");
     tx.write(m_file, std::move(contents), 0600);
     return core::success();
 }
@@ -171,6 +209,8 @@ core::Result<TranscriptReport> verify_transcript(std::string_view contents,
         }
         if (step != nullptr && step->is_string() && step->as_string() == "head-signature")
             TUFKEY_TRY_VOID(check_head_signature(n, *json, prev, trusted_keys, report));
+        if (step != nullptr && step->is_string() && step->as_string() == "transcript-merge")
+            TUFKEY_TRY_VOID(check_merge_line(n, *json));
         prev = hash_line(lines[i]);
     }
     report.lines = lines.size();

@@ -12,6 +12,7 @@ core::Error trust(const std::string& message) { return core::Error(core::ErrorCo
 
 struct LineFacts final {
     std::vector<std::string> guns;        // the gun of each line ("" when absent)
+    std::vector<std::string> steps;       // the step of each line ("" when absent)
     std::size_t last_head_signature = 0;  // 1-based line number; 0: none
 };
 
@@ -27,6 +28,7 @@ LineFacts line_facts(std::string_view contents) {
             const tuf::Json* gun = json ? json->find("gun") : nullptr;
             const tuf::Json* step = json ? json->find("step") : nullptr;
             facts.guns.push_back(gun != nullptr && gun->is_string() ? gun->as_string() : std::string());
+            facts.steps.push_back(step != nullptr && step->is_string() ? step->as_string() : std::string());
             if (step != nullptr && step->is_string() && step->as_string() == "head-signature")
                 facts.last_head_signature = facts.guns.size();
         }
@@ -48,7 +50,7 @@ core::Result<void> check_guns(const LineFacts& facts, const std::string& gun) {
 
 core::Result<TranscriptCheck> verify_transcript_file(const keystore::TrustHome& home, const std::filesystem::path& file,
                                                      std::string gun) {
-    TUFKEY_TRY(auto bytes, core::read_file(file, 256u << 20));
+    TUFKEY_TRY(auto bytes, core::read_file(file, kMaxTranscriptSize));
     const std::string contents = core::to_string(bytes);
     const LineFacts facts = line_facts(contents);
     if (facts.guns.empty()) return trust("the transcript " + file.string() + " is empty");
@@ -67,6 +69,7 @@ core::Result<TranscriptCheck> verify_transcript_file(const keystore::TrustHome& 
                      ": no line of the transcript is a head signature by a root key (the last line is not one)");
     }
     check.signed_through = facts.last_head_signature;
+    check.steps = facts.steps;
     return check;
 }
 

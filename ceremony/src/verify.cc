@@ -166,6 +166,10 @@ core::Result<std::vector<core::PublicKey>> repository_root_keys(const Repository
         if (!current) return repository.unknown_repository();
         files.push_back(std::move(*current));
     }
+    return root_keys_of(files);
+}
+
+core::Result<std::vector<core::PublicKey>> root_keys_of(const std::vector<std::string>& files) {
     std::vector<core::PublicKey> keys;
     for (const auto& bytes : files) {
         TUFKEY_TRY(auto dialect, tuf::detect_dialect(bytes));

@@ -32,6 +32,20 @@ JsonValue to_json(const std::string& file, const ceremony::BundleSummary& s) {
         .set("staged_root", s.staged_root ? cli::to_json(*s.staged_root) : JsonValue());
 }
 
+const char* merge_text(ceremony::TranscriptMerge::Kind kind) {
+    switch (kind) {
+        case ceremony::TranscriptMerge::Kind::adopted:
+            return "adopted";
+        case ceremony::TranscriptMerge::Kind::appended:
+            return "appended";
+        case ceremony::TranscriptMerge::Kind::merged:
+            return "merged";
+        case ceremony::TranscriptMerge::Kind::unchanged:
+            break;
+    }
+    return "unchanged";
+}
+
 void print_summary(const GlobalOptions& globals, const char* verb, const std::string& file,
                    const ceremony::BundleSummary& s) {
     if (globals.json) {
@@ -46,6 +60,35 @@ void print_summary(const GlobalOptions& globals, const char* verb, const std::st
     fmt::print("  root chain versions {}\n", chain);
     if (s.policy_version) fmt::print("  expiry policy version {}\n", *s.policy_version);
     if (s.staged_root) print_staged_root(*s.staged_root, s.gun, file);
+    if (s.transcript_lines > 0) fmt::print("  transcript ({} lines)\n", s.transcript_lines);
+}
+
+void print_import(const GlobalOptions& globals, const std::string& file, const ceremony::BundleImportReport& r) {
+    if (globals.json) {
+        print_json(to_json(file, r.summary)
+                       .set("transcript", JsonValue::object()
+                                              .set("merge", merge_text(r.transcript.kind))
+                                              .set("common", r.transcript.common)
+                                              .set("added", r.transcript.added)));
+        return;
+    }
+    print_summary(globals, "Imported", file, r.summary);
+    switch (r.transcript.kind) {
+        case ceremony::TranscriptMerge::Kind::adopted:
+            fmt::print("  transcript: the bundle's {} lines\n", r.transcript.added);
+            break;
+        case ceremony::TranscriptMerge::Kind::appended:
+            fmt::print("  transcript: {} line(s) from the bundle appended\n", r.transcript.added);
+            break;
+        case ceremony::TranscriptMerge::Kind::merged:
+            fmt::print(
+                "  transcript: both homes added lines after line {}; {} line(s) of the bundle kept in a "
+                "transcript-merge line\n",
+                r.transcript.common, r.transcript.added);
+            break;
+        case ceremony::TranscriptMerge::Kind::unchanged:
+            break;
+    }
 }
 
 void register_bundle(CLI::App& app, CommandSet& commands) {
@@ -72,7 +115,7 @@ void register_bundle(CLI::App& app, CommandSet& commands) {
     commands.on(imp, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         TUFKEY_TRY(auto report, ceremony::import_bundle(context->access(), {o->in, o->root, o->discard_staged}));
-        print_summary(globals, "Imported", o->in, report.summary);
+        print_import(globals, o->in, report);
         return 0;
     });
 }

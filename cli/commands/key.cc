@@ -8,6 +8,7 @@
 #include "command.h"
 #include "json.h"
 #include "output.h"
+#include "tufkey/ceremony/token_role_keys.h"
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/core/key_type.h"
 #include "tufkey/keystore/key_operations.h"
@@ -82,16 +83,22 @@ Result<int> run_generate(const GlobalOptions& globals, const KeyOptions& o) {
     return 0;
 }
 
+JsonValue to_json(const ceremony::TokenRoleKey& k) {
+    return JsonValue::object().set("id", k.id).set("role", k.role).set("gun", k.gun).set("location", k.uri);
+}
+
 Result<int> run_list(const GlobalOptions& globals) {
     ks::TrustHome home(globals.resolved_home());
     TUFKEY_TRY(auto keys, home.list_keys());
+    TUFKEY_TRY(auto token_keys, ceremony::list_token_role_keys(home));
     if (globals.json) {
         JsonValue out = JsonValue::array();
         for (const auto& k : keys) out.push(to_json(k));
+        for (const auto& k : token_keys) out.push(to_json(k));
         print_json(out);
         return 0;
     }
-    if (keys.empty()) {
+    if (keys.empty() && token_keys.empty()) {
         fmt::print(stderr, "No keys in {}\n", home.private_dir().string());
         return 0;
     }
@@ -100,6 +107,7 @@ Result<int> run_list(const GlobalOptions& globals) {
         fmt::print("{:<20} {:<30} {:<64} {}\n", k.role.empty() ? "?" : k.role, k.gun.empty() ? "-" : k.gun, k.id,
                    k.file.string());
     }
+    for (const auto& k : token_keys) fmt::print("{:<20} {:<30} {:<64} {}\n", k.role, k.gun, k.id, k.uri);
     return 0;
 }
 

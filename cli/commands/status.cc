@@ -38,6 +38,8 @@ JsonValue to_json(const ceremony::StatusReport& r) {
         .set("dialect", tuf::to_string(r.dialect))
         .set("roles", std::move(roles))
         .set("unpublished", JsonValue::strings(r.unpublished))
+        .set("staged_root",
+             JsonValue::optional(r.staged_root.empty() ? std::nullopt : std::optional<std::string>(r.staged_root)))
         .set("expiring", JsonValue::strings(r.expiring));
 }
 
@@ -52,6 +54,9 @@ void print_text(const ceremony::StatusReport& r) {
                    ceremony::describe_time_left(s.seconds_left), ceremony::format_duration(s.warn_window),
                    signers.empty() ? "(none valid)" : signers, s.inside_window ? "  <- WARNING" : "");
     }
+    if (!r.staged_root.empty())
+        fmt::print("Staged root rotation: {} (collect the rest with 'tufkey root sign', then 'tufkey bundle import')\n",
+                   r.staged_root);
     if (r.unpublished.empty()) {
         fmt::print("No unpublished changes.\n");
     } else {

@@ -17,12 +17,24 @@ struct TranscriptOptions final {
 };
 
 JsonValue to_json(const ceremony::TranscriptCheck& c) {
+    JsonValue pending = JsonValue::array();
+    for (std::size_t n = c.signed_through + 1; n <= c.steps.size(); ++n)
+        pending.push(JsonValue::object().set("line", n).set("step", c.steps[n - 1]));
     return JsonValue::object()
         .set("gun", c.gun)
         .set("lines", c.report.lines)
         .set("head_signatures", c.report.head_signatures)
         .set("signed_through", c.signed_through)
+        .set("not_yet_signed", std::move(pending))
         .set("signers", JsonValue::strings(c.report.signer_key_ids));
+}
+
+// "5 bundle-import, 6 sign": the lines after the last head signature.
+std::string pending_steps(const ceremony::TranscriptCheck& c) {
+    std::string out;
+    for (std::size_t n = c.signed_through + 1; n <= c.steps.size(); ++n)
+        out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, c.steps[n - 1].empty() ? "?" : c.steps[n - 1]);
+    return out;
 }
 
 void print_check(const GlobalOptions& globals, const ceremony::TranscriptCheck& c) {
@@ -37,9 +49,8 @@ void print_check(const GlobalOptions& globals, const ceremony::TranscriptCheck& 
         const std::string lines = c.signed_through + 1 == c.report.lines
                                       ? fmt::format("line {} is", c.report.lines)
                                       : fmt::format("lines {}-{} are", c.signed_through + 1, c.report.lines);
-        print_warning(lines +
-                      " chained but not yet covered by a head signature (the next ceremony with the root "
-                      "token signs them)");
+        print_warning(lines + " chained but not yet covered by a head signature (" + pending_steps(c) +
+                      "); the next ceremony with the root token signs them, e.g. 'tufkey rotate GUN timestamp'");
     }
 }
 

@@ -1,5 +1,7 @@
-// sign, unsign, refresh and policy under fault injection (crash_harness.h), in both dialects: the
-// before home holds tags t1 and t2, signed by the real binary.
+// sign, unsign, refresh, policy and rotate under fault injection (crash_harness.h), in both dialects:
+// the before home holds tags t1 and t2, signed by the real binary. `rotate GUN root` renews the
+// root on its token (root v2, new certificates in the notary dialect, snapshot and timestamp
+// re-signed).
 #include <gtest/gtest.h>
 
 #include "crash_harness.h"
@@ -15,10 +17,13 @@ protected:
         m_world.save_before();
     }
 
-    void run(const std::string& name, std::vector<std::string> command) {
+    // `fresh_keys`: the command makes new key material on each run (a renewed root's new
+    // certificates, with random serials), so runs agree on key counts, not key IDs.
+    void run(const std::string& name, std::vector<std::string> command, bool fresh_keys = false) {
         Scenario scenario;
         scenario.name = scenario_name(name, GetParam());
         scenario.command = std::move(command);
+        scenario.fresh_keys = fresh_keys;
         scenario.next_command = expect_sign_works;
         CrashHarness(m_world, std::move(scenario)).run_every_fault();
     }
@@ -34,6 +39,11 @@ TEST_P(LocalCommandCrash, Refresh) { run("refresh", {"refresh", kGun}); }
 
 TEST_P(LocalCommandCrash, Policy) {
     run("policy", {"policy", kGun, "--expires", "timestamp=3d", "--pin-file", m_world.pin_file().string()});
+}
+
+TEST_P(LocalCommandCrash, RenewRoot) {
+    run("rotate-root", {"rotate", kGun, "root", "-y", "--pin-file", m_world.pin_file().string()},
+        GetParam() == tuf::Dialect::notary);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, LocalCommandCrash, ::testing::ValuesIn(both_dialects()), dialect_test_name);

@@ -3,7 +3,7 @@
 //
 // A bundle is one canonical JSON document (UTF-8, a trailing newline):
 //   {"created":RFC3339,"dialect":"notary"|"tuf","format":"tufkey-bundle/1","gun":GUN,
-//    "roles":{ROLE:ENTRY,...},"root_chain":[ENTRY,...]}
+//    "roles":{ROLE:ENTRY,...},"root_chain":[ENTRY,...],"transcript":{"bytes","length","sha256"}}
 //   ENTRY = {"bytes":base64 of the exact file,"length":N,"sha256":hex,"version":V}
 // plus the optional member "policy":ENTRY, the repository's signed expiry policy
 // (ceremony/src/policy_document.h), when the exporting home holds one that verifies against the
@@ -12,7 +12,9 @@
 // root; `tufkey root sign` adds signatures, import merges them and promotes it once both the
 // old and the new root threshold are met).
 // `roles` holds the current file of root, targets, every delegated role the snapshot lists,
-// snapshot and timestamp; `root_chain` every root version the home keeps, ascending. Metadata
+// snapshot and timestamp; `root_chain` every root version the home keeps, ascending;
+// `transcript` (optional; bundles without it still import) the home's transcript.jsonl, merged
+// on import into the importing home's in the same transaction (Transcript::merge). Metadata
 // only: a bundle never holds a private key, a PIN or a passphrase. The sha256/length fields catch
 // damage in transit; trust comes only from the signatures, checked on import.
 //
@@ -38,6 +40,7 @@
 #include <vector>
 
 #include "tufkey/ceremony/key_access.h"
+#include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/result.h"
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/dialect.h"
@@ -65,6 +68,7 @@ struct BundleSummary final {
     // export: the expiry policy version carried; import: the version applied (nullopt: none new)
     std::optional<std::uint64_t> policy_version;
     std::optional<StagedRootSummary> staged_root;
+    std::size_t transcript_lines = 0;  // export: transcript lines carried
 };
 
 struct BundleExportReport final {
@@ -86,6 +90,7 @@ struct BundleImportReport final {
     BundleSummary summary;
     bool first_use = false;
     std::vector<std::filesystem::path> files_written;
+    TranscriptMerge transcript;  // what the carried transcript did to the home's
 };
 
 core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleImportRequest& request);

@@ -16,7 +16,10 @@
 //   {"dialect":"notary"|"tuf","expires":{"root":"10y",...},"gun":"...","published":{...},
 //    "root_keys":[{"key_id","token_label","token_serial","uri"}],"synced":{...},"version":1,
 //    "warn":{...}}
-// plus "origin":URL for a repository the home pulled rather than made (root_keys then empty).
+// plus "origin":URL for a repository the home pulled rather than made (root_keys then empty),
+// and "role_keys":{ROLE:[{"key_id","token_label","token_serial","uri"}]} when a role other than
+// root is signed by a token key (`rotate GUN ROLE --key pkcs11:...`). A role_keys entry is used
+// only while root lists its key for that role; a later rotation drops the entries it replaces.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +55,7 @@ struct RepositoryConfig final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
     std::vector<TokenKeyRef> root_keys;
+    std::map<std::string, std::vector<TokenKeyRef>> role_keys;  // role -> its token keys (not root)
     RolePolicy expires = RolePolicy::default_expiry();
     RolePolicy warn = RolePolicy::default_warning();
     std::map<std::string, std::uint64_t> published;  // role -> version last published

@@ -48,6 +48,9 @@ struct StatusReport final {
     std::vector<RoleStatus> roles;  // root, targets, delegations (pre-order), snapshot, timestamp
     std::vector<tuf::RoleName> unpublished;
     std::vector<tuf::RoleName> expiring;  // inside their warning window
+    // A root rotation collecting signatures (rotate GUN root --stage): "version N, signed by
+    // a of t old root keys, b of u new root keys"; empty when none is staged.
+    std::string staged_root;
 };
 
 core::Result<StatusReport> repository_status(const keystore::TrustHome& home, const StatusRequest& request);

@@ -70,11 +70,14 @@ core::Result<VerifyReport> verify_repository(const keystore::TrustHome& home, co
 // Every root key of every root version kept for the repository (the chain, or
 // metadata/root.json alone when none is kept), as bare public keys (x509: the certificate's).
 core::Result<std::vector<core::PublicKey>> repository_root_keys(const Repository& repository);
+// The same over root files given (each root.json's root role keys, deduplicated).
+core::Result<std::vector<core::PublicKey>> root_keys_of(const std::vector<std::string>& root_files);
 
 struct TranscriptCheck final {
     std::string gun;
     TranscriptReport report;
     std::size_t signed_through = 0;  // the last line a head signature covers (0: none)
+    std::vector<std::string> steps;  // the step of each line, in order (line n is steps[n - 1])
 };
 
 // Verifies a transcript file against the root keys of `gun`'s repository (gun empty: the
