@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "metadata_set.h"
+#include "policy_document.h"
 #include "repository_state.h"
 #include "root_rotation.h"
 #include "staged_work.h"
@@ -131,11 +132,63 @@ core::Result<std::optional<std::string>> read_transcript_member(const std::files
     return std::optional<std::string>(std::move(bytes));
 }
 
+// The optional member "policy": an ENTRY holding the expiry policy (policy_document.h), checked
+// like the others against its length, sha256 and version. Trust comes later, on import.
+core::Result<std::optional<std::string>> read_policy(const std::filesystem::path& file, const Json& doc,
+                                                     Dialect dialect) {
+    const Json* entry = doc.find("policy");
+    if (entry == nullptr) return std::optional<std::string>();
+    const Json* b = entry->find("bytes");
+    const Json* length = entry->find("length");
+    const Json* sha = entry->find("sha256");
+    const Json* v = entry->find("version");
+    if (!entry->is_object() || b == nullptr || !b->is_string() || length == nullptr || !length->is_int() ||
+        sha == nullptr || !sha->is_string() || v == nullptr || !v->is_int())
+        return damaged(file, "policy: an entry needs bytes, length, sha256 and version");
+    auto decoded = core::base64_decode(b->as_string());
+    if (!decoded) return damaged(file, "policy: bytes are not base64");
+    std::string bytes = core::to_string(*decoded);
+    if (static_cast<std::int64_t>(bytes.size()) != length->as_int() || detail::sha256_hex(bytes) != sha->as_string())
+        return damaged(file, "policy: length or sha256 does not match (damaged or altered in transit)");
+    auto policy = detail::decode_policy(dialect, bytes);
+    if (!policy) return damaged(file, policy.error().message);
+    if (static_cast<std::int64_t>(policy->version) != v->as_int())
+        return damaged(file, "policy: the listed version is not the document's version");
+    return std::optional<std::string>(std::move(bytes));
+}
+
+// The home's expiry policy as the bundle member "policy", when the home holds one that verifies
+// against the current root (one signed by a former root would only be refused on import).
+core::Result<std::optional<Json>> policy_entry(const Repository& repo, const MetadataSet& set,
+                                               std::optional<std::uint64_t>& version) {
+    TUFKEY_TRY(auto bytes, detail::read_home_policy(repo));
+    if (!bytes) return std::optional<Json>();
+    auto verified = detail::verify_policy(set.dialect, *bytes, set.roles.at(RoleName::root()), repo.gun());
+    if (!verified) return std::optional<Json>();
+    version = verified->policy.version;
+    return std::optional<Json>(entry_json(*bytes, verified->policy.version));
+}
+
+// A bundle's policy on import: verified against the root the import ends up trusting, for
+// the bundle's GUN, not older than the home's. nullopt: none carried, or the home holds it.
+core::Result<std::optional<detail::VerifiedPolicy>> accept_policy(const std::filesystem::path& file,
+                                                                  const Repository& repo,
+                                                                  const std::optional<std::string>& bytes,
+                                                                  const MetadataSet& verified) {
+    if (!bytes) return std::optional<detail::VerifiedPolicy>();
+    auto checked = detail::check_incoming_policy(repo, verified.dialect, *bytes, verified.roles.at(RoleName::root()));
+    if (checked) return checked;
+    core::Error refused = damaged(file, checked.error().message);
+    if (checked.error().code == core::ErrorCode::trust) refused.reason = checked.error().reason;
+    return refused;
+}
+
 struct ParsedBundle final {
     std::string gun;
     MetadataSet set;
     std::optional<std::string> staged_root;  // member "staged_root": bytes, checked as an entry
     std::optional<std::string> transcript;   // member "transcript": the exporting home's transcript.jsonl
+    std::optional<std::string> policy;       // member "policy": bytes, checked as an entry
     Json doc;
 };
 
@@ -166,6 +219,7 @@ core::Result<ParsedBundle> read_bundle(const std::filesystem::path& file) {
     TUFKEY_TRY_VOID(read_chain(file, *doc, out.set));
     TUFKEY_TRY(out.staged_root, read_staged_root(file, *doc, *dialect));
     TUFKEY_TRY(out.transcript, read_transcript_member(file, *doc));
+    TUFKEY_TRY(out.policy, read_policy(file, *doc, *dialect));
     out.doc = std::move(*doc);
     return out;
 }
@@ -365,6 +419,8 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
     JsonArray chain;
     for (const auto& [version, bytes] : set.root_chain) chain.push_back(entry_json(bytes, version));
     TUFKEY_TRY(auto staged, staged_root_entry(repo, set.dialect));
+    std::optional<std::uint64_t> policy_version;
+    TUFKEY_TRY(auto policy, policy_entry(repo, set, policy_version));
     JsonObject doc{
         {"format", kBundleFormat},
         {"gun", gun},
@@ -374,6 +430,7 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
         {"roles", std::move(roles)},
         {"root_chain", std::move(chain)}};
     if (staged) doc.emplace("staged_root", std::move(*staged));
+    if (policy) doc.emplace("policy", std::move(*policy));
     std::size_t transcript_lines = 0;
     TUFKEY_TRY(auto transcript, transcript_member(repo, transcript_lines));
     if (transcript) doc["transcript"] = std::move(*transcript);
@@ -382,6 +439,7 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
     report.file = out;
     TUFKEY_TRY(report.summary, summarize(gun, set));
     report.summary.transcript_lines = transcript_lines;
+    report.summary.policy_version = policy_version;
     return report;
 }
 
@@ -417,6 +475,7 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
                                                trusted_root_name(repo), start_over_hint()));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, *verified));
     TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, *verified, request.discard_staged, "bundle import"));
+    TUFKEY_TRY(auto policy, accept_policy(request.file, repo, parsed.policy, *verified));
 
     BundleImportReport report;
     report.first_use = anchor.first_use;
@@ -440,8 +499,14 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
         fields["transcript"] = tuf::JsonObject{{"merge", merge_kind(report.transcript.kind)},
                                                {"common", static_cast<std::int64_t>(report.transcript.common)},
                                                {"added", static_cast<std::int64_t>(report.transcript.added)}};
+    if (policy) fields["policy"] = detail::policy_fields(*policy);
     Transcript transcript(repo.transcript_file(), gun);
     TUFKEY_TRY_VOID(transcript.append(tx, "bundle-import", std::move(fields)));
+    if (policy) {
+        TUFKEY_TRY_VOID(detail::store_policy(repo, tx, *policy, ""));  // recorded by the bundle-import step
+        report.summary.policy_version = policy->policy.version;
+        report.files_written.push_back(detail::policy_path(repo));
+    }
     TUFKEY_TRY_VOID(tx.commit());
     if (report.summary.staged_root) {
         TUFKEY_TRY(report.summary.staged_root->promoted, promote_if_complete(access, lock, gun));
@@ -450,8 +515,10 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
             TUFKEY_TRY(auto config, after.load_config());
             TUFKEY_TRY(auto set, detail::read_local_set(after, config.dialect));
             auto staged_root = report.summary.staged_root;
+            auto policy_version = report.summary.policy_version;
             TUFKEY_TRY(report.summary, summarize(gun, set));
             report.summary.staged_root = staged_root;
+            report.summary.policy_version = policy_version;
         }
     }
     return report;

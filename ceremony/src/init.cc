@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "init_preflight.h"
+#include "policy_document.h"
 #include "role_files.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
@@ -67,6 +68,7 @@ tuf::RoleKeys role_keys(std::vector<tuf::KeyId> ids, std::uint32_t threshold) {
 
 struct SignedSet final {
     std::string root, targets, snapshot, timestamp;
+    std::string policy;  // the expiry policy, version 1, signed by every root key
 };
 
 core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::vector<OpenedRoot>& roots,
@@ -99,6 +101,8 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
     SignedSet out;
     TUFKEY_TRY(auto root_json, tuf::encode_root(d, root));
     TUFKEY_TRY(out.root, detail::sign_role(d, std::move(root_json), root_signing, root.keys));
+    TUFKEY_TRY(out.policy,
+               detail::sign_policy(d, {request.gun, 1, request.expires, request.warn}, root_signing, root.keys));
 
     tuf::Targets targets;
     targets.version = v1;
@@ -147,13 +151,14 @@ core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransa
                             {"targets.json", sha256_hex(files.targets)},
                             {"snapshot.json", sha256_hex(files.snapshot)},
                             {"timestamp.json", sha256_hex(files.timestamp)}};
-    TUFKEY_TRY_VOID(
-        transcript.append(tx, "init",
-                          tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
-                                          {"root_keys", std::move(tokens)},
-                                          {"root_threshold", static_cast<std::int64_t>(request.root_threshold)},
-                                          {"role_keys", std::move(role_keys)},
-                                          {"files_written", std::move(written)}}));
+    TUFKEY_TRY_VOID(transcript.append(
+        tx, "init",
+        tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
+                        {"root_keys", std::move(tokens)},
+                        {"root_threshold", static_cast<std::int64_t>(request.root_threshold)},
+                        {"role_keys", std::move(role_keys)},
+                        {"files_written", std::move(written)},
+                        {"policy", tuf::JsonObject{{"version", 1}, {"sha256", sha256_hex(files.policy)}}}}));
     std::vector<core::Signer*> signers;
     for (auto& r : roots) signers.push_back(r.token_key.signer.get());
     return transcript.sign_head(tx, signers);
@@ -210,12 +215,16 @@ core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& 
     }
     TUFKEY_TRY_VOID(write_transcript(repo, tx, request, report, files, roots));
     TUFKEY_TRY_VOID(repo.save_config(tx, config));
+    TUFKEY_TRY(auto policy, detail::verify_policy(d, files.policy, files.root, request.gun));
+    TUFKEY_TRY_VOID(detail::store_policy(repo, tx, policy, ""));  // recorded by the init step
     TUFKEY_TRY_VOID(tx.commit());
     report.files_written.push_back(repo.config_file());
+    report.files_written.push_back(detail::policy_path(repo));
     if (roots.size() == 1)
         report.warnings.push_back(
             "the root key lives on one token only: if it is lost, so is the repository. "
             "Use a threshold over a spare token (e.g. --root-key URI1 --root-key URI2 --root-threshold 1)");
+    if (auto warning = detail::short_root_lifetime_warning(request.expires)) report.warnings.push_back(*warning);
     return report;
 }
 

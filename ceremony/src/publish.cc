@@ -3,9 +3,11 @@
 #include <chrono>
 #include <optional>
 #include <system_error>
+#include <utility>
 
 #include "metadata_set.h"
 #include "pipeline.h"
+#include "policy_document.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/atomic_file.h"
@@ -167,6 +169,71 @@ core::Result<void> verify_before_publish(const MetadataSet& set, const std::stri
     return core::success();
 }
 
+// What publish does with the expiry policy (tufkey-policy.json beside timestamp.json). Only a
+// policy that verifies against the current root is published: after a root rotation that
+// finished without a threshold of the new root's tokens in one room, the home's policy is
+// signed by a former root, is left out (warning), and a stale one at the destination is
+// removed, since every pull would refuse it.
+struct PolicyPlan final {
+    std::optional<OutFile> write;
+    std::optional<std::string> remove;  // relative path of a stale policy at the destination
+};
+
+core::Result<void> remove_one(const fs::path& path) {
+    std::error_code ec;
+    fs::remove(path, ec);
+    if (ec) return core::Error(core::ErrorCode::io, "cannot remove " + path.string() + ": " + ec.message());
+    return core::success();
+}
+
+bool verifies(const Repository& repo, const MetadataSet& set, const std::string& bytes) {
+    return detail::verify_policy(set.dialect, bytes, set.roles.at(RoleName::root()), repo.gun()).ok();
+}
+
+// The policy at the destination may be replaced only by a newer version (or the same bytes);
+// a tuf role file of the same name (a delegation named "tufkey-policy" without consistent
+// snapshots) is refused too.
+core::Result<PolicyPlan> plan_policy(const fs::path& dir, const Layout& layout, const Repository& repo,
+                                     const MetadataSet& set, const std::optional<std::string>& home_policy,
+                                     std::vector<std::string>& warnings) {
+    const std::string prefix = set.dialect == Dialect::notary ? "v2/" + repo.gun() + "/_trust/tuf/" : "";
+    const std::string path = prefix + std::string(detail::kPolicyFileName);
+    PolicyPlan plan;
+    TUFKEY_TRY(auto old, existing(dir / path));
+    const bool old_valid = old && verifies(repo, set, *old);
+    if (old && !old_valid) {
+        plan.remove = path;
+        warnings.push_back("removed " + (dir / path).string() +
+                           ": it is not signed by the current root keys, and every pull would refuse it");
+    }
+    if (!home_policy) return plan;
+    if (!verifies(repo, set, *home_policy)) {
+        warnings.push_back("the expiry policy of " + repo.gun() +
+                           " is not signed by the current root keys (signed before a root rotation?) and was not "
+                           "published: sign it again with 'tufkey policy " +
+                           repo.gun() + " --expires ROLE=DURATION' where a threshold of the root tokens is");
+        return plan;
+    }
+    for (const auto* part : {&layout.immutable, &layout.current}) {
+        for (const auto& f : *part) {
+            if (f.path == path)
+                return core::Error(core::ErrorCode::refused, "a role file of this repository is named " + f.path +
+                                                                 ", where tufkey publishes the expiry policy");
+        }
+    }
+    if (old_valid && *old != *home_policy) {
+        TUFKEY_TRY(auto theirs, detail::decode_policy(set.dialect, *old));
+        TUFKEY_TRY(auto ours, detail::decode_policy(set.dialect, *home_policy));
+        if (theirs.version >= ours.version)
+            return core::Error(core::ErrorCode::refused,
+                               (dir / path).string() + " holds expiry policy version " +
+                                   std::to_string(theirs.version) + ", not older than this home's version " +
+                                   std::to_string(ours.version) + " (version conflict): pull it first");
+    }
+    plan.write = OutFile{path, &*home_policy, {}};
+    return plan;
+}
+
 core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx, const PublishReport& report) {
     TUFKEY_TRY(auto config, repo.load_config());
     bool changed = false;
@@ -210,15 +277,21 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
     for (const auto& [role, version] : report.versions) versions[role] = static_cast<std::uint64_t>(version.value());
     TUFKEY_TRY(auto root, tuf::parse_envelope(config.dialect, set.roles.at(RoleName::root()), "root"));
     const tuf::Json* consistent = root.signed_part.find("consistent_snapshot");
+    TUFKEY_TRY(auto policy_bytes, detail::read_home_policy(repo));
     const Layout layout =
         config.dialect == Dialect::notary
             ? notary_layout(set, versions, request.gun)
             : tuf_layout(set, versions, consistent != nullptr && consistent->is_bool() && consistent->as_bool());
     TUFKEY_TRY_VOID(check_conflicts(dir, layout, config.dialect, versions));
+    TUFKEY_TRY(const PolicyPlan policy, plan_policy(dir, layout, repo, set, policy_bytes, report.warnings));
     TUFKEY_TRY_VOID(core::make_directories(dir, 0755));
     // What an interrupted publish left half-written is never served (the home lock is held).
     core::remove_stale_temporaries(dir);
-    for (const auto* part : {&layout.immutable, &layout.current}) {
+    // The policy goes before the current files: a client that sees the new timestamp finds it.
+    std::vector<OutFile> policy_part;
+    if (policy.write) policy_part.push_back(*policy.write);
+    if (policy.remove) TUFKEY_TRY_VOID(remove_one(dir / *policy.remove));
+    for (const std::vector<OutFile>* part : {&layout.immutable, &std::as_const(policy_part), &layout.current}) {
         for (const auto& f : *part) {
             TUFKEY_TRY(bool written, write_one(dir, f));
             report.files.push_back({f.path, written});

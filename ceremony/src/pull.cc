@@ -4,6 +4,7 @@
 
 #include "metadata_set.h"
 #include "pipeline.h"
+#include "policy_document.h"
 #include "staged_work.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
@@ -84,16 +85,31 @@ core::Result<std::string> resolve_source(const PullRequest& request, const Repos
 }
 
 core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx, const PullReport& report,
-                          const detail::MetadataSet& set) {
+                          const detail::MetadataSet& set, const std::optional<detail::VerifiedPolicy>& policy) {
     tuf::JsonObject files;
     for (const auto& [role, bytes] : set.roles) files[role.str()] = detail::sha256_hex(bytes);
     const char* anchor = report.anchor == PullReport::Anchor::pinned      ? "pinned"
                          : report.anchor == PullReport::Anchor::first_use ? "first-use"
                                                                           : "home";
+    tuf::JsonObject fields{
+        {"from", remote::redact_url(report.source)}, {"anchor", anchor}, {"files", std::move(files)}};
+    if (policy) fields["policy"] = detail::policy_fields(*policy);
     Transcript transcript(repo.transcript_file(), repo.gun());
-    return transcript.append(
-        tx, "pull",
-        tuf::JsonObject{{"from", remote::redact_url(report.source)}, {"anchor", anchor}, {"files", std::move(files)}});
+    return transcript.append(tx, "pull", std::move(fields));
+}
+
+// The expiry policy the source publishes beside timestamp.json, checked against the root the
+// pull ended up trusting. Absent (an older publisher, a Notary server): the home keeps its own.
+core::Result<std::optional<detail::VerifiedPolicy>> fetch_policy(tuf::Fetcher& fetcher, const Repository& repo,
+                                                                 const DialectProfile& profile,
+                                                                 const std::string& source,
+                                                                 const detail::MetadataSet& set) {
+    const std::string url = profile.metadata_base(source, repo.gun()) + "/" + std::string(detail::kPolicyFileName);
+    TUFKEY_TRY(auto bytes, fetcher.fetch(url, detail::kMaxPolicySize));
+    if (!bytes) return std::optional<detail::VerifiedPolicy>();
+    auto checked = detail::check_incoming_policy(repo, set.dialect, *bytes, set.roles.at(tuf::RoleName::root()));
+    if (!checked) return checked.error().with_context(remote::redact_url(url));
+    return checked;
 }
 
 }  // namespace
@@ -130,6 +146,7 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
             tuf::check_pin_reached(dialect, *anchor.pin, set.root_chain, trusted_root_name(repo), start_over_hint()));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, set));
     TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, set, request.discard_staged, "pull"));
+    TUFKEY_TRY(auto policy, fetch_policy(fetcher, repo, *anchor.profile, source, set));
 
     PullReport report;
     report.dialect = dialect;
@@ -138,7 +155,12 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     TUFKEY_TRY(report.versions, detail::role_versions(set));
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, set, remote::redact_url(source)));
-    TUFKEY_TRY_VOID(record(repo, tx, report, set));
+    TUFKEY_TRY_VOID(record(repo, tx, report, set, policy));
+    if (policy) {
+        TUFKEY_TRY_VOID(detail::store_policy(repo, tx, *policy, ""));  // recorded by the pull step
+        report.policy_version = policy->policy.version;
+        report.files_written.push_back(detail::policy_path(repo));
+    }
     TUFKEY_TRY_VOID(tx.commit());
     return report;
 }

@@ -107,7 +107,17 @@ core::Error Repository::unknown_repository() const {
 core::Result<RepositoryConfig> Repository::load_config() const {
     if (!exists()) return unknown_repository();
     TUFKEY_TRY(auto bytes, core::read_file(config_file(), 1u << 20));
-    auto parsed = tuf::parse_json(core::to_string(bytes));
+    return parse_config(core::to_string(bytes));
+}
+
+core::Result<RepositoryConfig> Repository::load_config(const keystore::HomeTransaction& tx) const {
+    TUFKEY_TRY(auto bytes, tx.read(config_file(), 1u << 20));
+    if (!bytes) return unknown_repository();
+    return parse_config(*bytes);
+}
+
+core::Result<RepositoryConfig> Repository::parse_config(std::string_view bytes) const {
+    auto parsed = tuf::parse_json(bytes);
     if (!parsed) return config_error(config_file(), parsed.error().message);
     const Json& json = *parsed;
     RepositoryConfig config;

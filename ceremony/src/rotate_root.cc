@@ -2,6 +2,7 @@
 #include <chrono>
 #include <set>
 
+#include "policy_document.h"
 #include "repository_state.h"
 #include "role_files.h"
 #include "root_rotation.h"
@@ -295,6 +296,9 @@ core::Result<RootRotateReport> rotate(KeyAccess& access, const RootRotateRequest
                                                       transcript_fields(proposal, report.change), now));
         for (const auto& u : updates) report.versions[u.role] = u.version;
         config.root_keys = root_key_refs(config, room, old_root, proposal.root, false);
+        // The expiry policy must be signed by the new root keys, or pulls would refuse it.
+        TUFKEY_TRY(auto policy, detail::resign_policy_for_root(repo, config, proposal.root, keys.signing));
+        TUFKEY_TRY_VOID(detail::store_policy(repo, tx, policy, "rotate-root"));
     } else {
         if (!request.stage)  // check_room_suffices made sure of this; never publish a half-signed root
             return core::Error(core::ErrorCode::token, "the new root is signed by " + proposal.tally.describe());

@@ -28,6 +28,7 @@ JsonValue to_json(const std::string& file, const ceremony::BundleSummary& s) {
         .set("file", file)
         .set("versions", JsonValue::from_map(s.versions))
         .set("root_chain", std::move(chain))
+        .set("policy_version", s.policy_version ? JsonValue(*s.policy_version) : JsonValue())
         .set("staged_root", s.staged_root ? cli::to_json(*s.staged_root) : JsonValue());
 }
 
@@ -57,6 +58,7 @@ void print_summary(const GlobalOptions& globals, const char* verb, const std::st
     std::string chain;
     for (auto v : s.root_chain) chain += (chain.empty() ? "" : ", ") + std::to_string(v);
     fmt::print("  root chain versions {}\n", chain);
+    if (s.policy_version) fmt::print("  expiry policy version {}\n", *s.policy_version);
     if (s.staged_root) print_staged_root(*s.staged_root, s.gun, file);
     if (s.transcript_lines > 0) fmt::print("  transcript ({} lines)\n", s.transcript_lines);
 }

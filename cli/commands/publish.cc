@@ -27,6 +27,7 @@ JsonValue to_json(const std::string& gun, const ceremony::PublishReport& r) {
 }
 
 void print_report(const GlobalOptions& globals, const std::string& gun, const ceremony::PublishReport& r) {
+    print_warnings(r.warnings);
     std::size_t written = 0;
     for (const auto& f : r.files) written += f.written ? 1 : 0;
     if (globals.json) {

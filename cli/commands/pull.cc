@@ -35,7 +35,8 @@ JsonValue to_json(const std::string& gun, const ceremony::PullReport& r) {
         .set("dialect", tuf::to_string(r.dialect))
         .set("from", r.source)
         .set("anchor", anchor_text(r.anchor))
-        .set("versions", JsonValue::from_map(r.versions));
+        .set("versions", JsonValue::from_map(r.versions))
+        .set("policy_version", r.policy_version ? JsonValue(*r.policy_version) : JsonValue());
 }
 
 void print_report(const GlobalOptions& globals, const std::string& gun, const ceremony::PullReport& r) {
@@ -46,6 +47,8 @@ void print_report(const GlobalOptions& globals, const std::string& gun, const ce
     fmt::print("Pulled {} ({} dialect) from {} ({}), verified\n", gun, tuf::to_string(r.dialect), r.source,
                anchor_text(r.anchor));
     for (const auto& [role, v] : r.versions) fmt::print("  {:<9} version {}\n", role.str(), v.value());
+    if (r.policy_version)
+        fmt::print("  expiry policy version {} applied (see 'tufkey policy {}')\n", *r.policy_version, gun);
 }
 
 void register_pull(CLI::App& app, CommandSet& commands) {

@@ -1,4 +1,4 @@
-// sign, unsign, refresh and rotate under fault injection (crash_harness.h), in both dialects:
+// sign, unsign, refresh, policy and rotate under fault injection (crash_harness.h), in both dialects:
 // the before home holds tags t1 and t2, signed by the real binary. `rotate GUN root` renews the
 // root on its token (root v2, new certificates in the notary dialect, snapshot and timestamp
 // re-signed).
@@ -36,6 +36,10 @@ TEST_P(LocalCommandCrash, Sign) { run("sign", CrashWorld::sign_args("t3")); }
 TEST_P(LocalCommandCrash, Unsign) { run("unsign", {"unsign", std::string(kGun) + ":t1"}); }
 
 TEST_P(LocalCommandCrash, Refresh) { run("refresh", {"refresh", kGun}); }
+
+TEST_P(LocalCommandCrash, Policy) {
+    run("policy", {"policy", kGun, "--expires", "timestamp=3d", "--pin-file", m_world.pin_file().string()});
+}
 
 TEST_P(LocalCommandCrash, RenewRoot) {
     run("rotate-root", {"rotate", kGun, "root", "-y", "--pin-file", m_world.pin_file().string()},

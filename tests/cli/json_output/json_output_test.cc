@@ -1,5 +1,5 @@
 // --json on every command that has output: the built binary, run as a separate process on one
-// repository taken through its whole life (init, sign, status, inspect, verify, refresh,
+// repository taken through its whole life (init, sign, status, inspect, verify, refresh, policy,
 // publish, pull, bundle, transcript, keys, tokens). Each stdout must be exactly one JSON
 // document (parsed with nlohmann, an independent reader) with the fields the docs promise.
 // Not covered: `key passwd` (its new passphrase is read only at a terminal) and `client`
@@ -69,6 +69,15 @@ TEST_P(JsonOutput, EveryCommandWithOutputPrintsOneJsonDocument) {
 
     j = run_json(cli, {"refresh", gun});
     EXPECT_TRUE(j["refreshed"].is_object());
+
+    j = run_json(cli, {"policy", gun});
+    EXPECT_EQ(j["version"], 1);
+    EXPECT_EQ(j["signed"], true);
+    EXPECT_EQ(j["expires"]["timestamp"], "14d");
+    j = run_json(cli, {"policy", gun, "--expires", "timestamp=7d", "--pin-file", cli.pin_file().string()});
+    EXPECT_EQ(j["version"], 2);
+    EXPECT_EQ(j["changed"], true);
+    EXPECT_EQ(j["expires"]["timestamp"], "7d");
 
     const fs::path site = cli.scratch().path() / "site";
     fs::create_directories(site);

@@ -5,6 +5,9 @@
 //   {"created":RFC3339,"dialect":"notary"|"tuf","format":"tufkey-bundle/1","gun":GUN,
 //    "roles":{ROLE:ENTRY,...},"root_chain":[ENTRY,...],"transcript":{"bytes","length","sha256"}}
 //   ENTRY = {"bytes":base64 of the exact file,"length":N,"sha256":hex,"version":V}
+// plus the optional member "policy":ENTRY, the repository's signed expiry policy
+// (ceremony/src/policy_document.h), when the exporting home holds one that verifies against the
+// current root (one signed by a former root is left out: import would refuse it),
 // plus, while a root rotation collects signatures, "staged_root":ENTRY (the partly signed next
 // root; `tufkey root sign` adds signatures, import merges them and promotes it once both the
 // old and the new root threshold are met).
@@ -23,7 +26,9 @@
 // extend it, see tuf/root_forward.h), else `--root FILE`, else the bundle's oldest root on first
 // use (shown and confirmed, as `pull`). Unpublished changes of the home that the bundle would
 // replace are refused (ErrorCode::refused, staged_work.h) unless `discard_staged`. Every role in the bundle
-// must verify and be at least as new as the home's copy. Any failure is ErrorCode::trust (exit
+// must verify and be at least as new as the home's copy. A policy must verify against the root
+// the import ends up trusting, name GUN and not be older than the home's; it is then stored and
+// applied to repository.json in the same transaction. Any failure is ErrorCode::trust (exit
 // 1) and leaves the home unchanged; accepted files are written atomically, timestamp last.
 #pragma once
 
@@ -60,6 +65,8 @@ struct BundleSummary final {
     tuf::Dialect dialect = tuf::Dialect::notary;
     std::map<tuf::RoleName, tuf::Version> versions;  // role -> version
     std::vector<std::uint64_t> root_chain;           // root versions carried
+    // export: the expiry policy version carried; import: the version applied (nullopt: none new)
+    std::optional<std::uint64_t> policy_version;
     std::optional<StagedRootSummary> staged_root;
     std::size_t transcript_lines = 0;  // export: transcript lines carried
 };

@@ -5,8 +5,10 @@
 // generates the targets, snapshot and timestamp keys as encrypted key files, and signs
 // version 1 of root, targets, snapshot and timestamp. The root is signed by every root key
 // given, so any threshold up to their number verifies. Writes the metadata, the first root of
-// the chain, repository.json and the transcript (whose head the root keys sign). Opens no
-// network connection. An existing repository is ErrorCode::refused.
+// the chain, repository.json, the expiry policy (version 1 of tufkey/<GUN>/policy.json, signed by
+// the same root keys: ceremony/src/policy_document.h) and the transcript (whose head the root
+// keys sign). Opens no network connection. An existing repository is ErrorCode::refused.
+// Warnings: a root on one token only; a root lifetime shorter than one year.
 #pragma once
 
 #include <cstdint>

@@ -16,6 +16,13 @@
 //             <V>.<quoted role>.json, <V>.snapshot.json; timestamp.json. (When the root does
 //             not ask for consistent snapshots the unprefixed names are written too.)
 //
+// Both layouts also carry the expiry policy (tufkey-policy.json beside timestamp.json, see
+// ceremony/src/policy_document.h) when the home holds one that verifies against the current
+// root; a newer policy at the destination is a version conflict (ErrorCode::refused). A policy
+// signed by a former root (a root rotation finished across rooms) is left out with a warning,
+// and one at the destination that the current root does not sign is removed: every pull would
+// refuse it.
+//
 // Each file is written atomically (0644, directories 0755). Files that already hold the same
 // bytes are left alone, so publishing twice is a no-op. A version- or hash-named file holding
 // different bytes, or a published role newer than the home's, is ErrorCode::refused (exit 5)
@@ -53,6 +60,7 @@ struct PublishReport final {
     tuf::Dialect dialect = tuf::Dialect::notary;
     std::vector<File> files;
     std::map<tuf::RoleName, tuf::Version> versions;  // role -> version published
+    std::vector<std::string> warnings;               // e.g. an expiry policy left out
 };
 
 core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, const PublishRequest& request);

@@ -21,12 +21,18 @@
 // Only after everything verified is anything written, as one HomeTransaction: byte-exact files in
 // tuf/<GUN>/metadata/, each root of the chain seen in tufkey/<GUN>/roots/, repository.json
 // (dialect, gun, origin) when the home did not manage GUN yet, and a "pull" transcript step.
+// The expiry policy the source publishes (tufkey-policy.json beside timestamp.json) comes along
+// when present: verified against the root the pull ended up trusting, for GUN, not older than
+// the home's (policy_document.h); it is stored and applied to repository.json in the same
+// transaction. A policy that fails is a trust failure and nothing changes; none at the source
+// keeps the home's.
 // Trust failures are ErrorCode::trust, unreachable sources ErrorCode::remote.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +59,7 @@ struct PullReport final {
     enum class Anchor { pinned, home, first_use } anchor = Anchor::home;
     std::map<tuf::RoleName, tuf::Version> versions;  // role -> version now in the home
     std::vector<std::filesystem::path> files_written;
+    std::optional<std::uint64_t> policy_version;  // the expiry policy version applied (nullopt: none new)
 };
 
 core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& request);

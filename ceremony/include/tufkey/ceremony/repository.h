@@ -8,6 +8,8 @@
 //   <home>/tufkey/<GUN>/roots/<N>.root.json    every root version ever signed (the chain that
 //                                             clients walk; published with the repository)
 //   <home>/tufkey/<GUN>/transcript.jsonl       the ceremony transcript (transcript.h)
+//   <home>/tufkey/<GUN>/policy.json            the signed expiry policy (policy.h), whose
+//                                             lifetimes repository.json `expires`/`warn` apply
 //   <home>/tufkey/<GUN>/staged-root.json       a root rotation still collecting signatures
 //
 // repository.json (canonical JSON, written atomically):
@@ -82,6 +84,8 @@ public:
     [[nodiscard]] bool exists() const;
     // Reads repository.json. Missing: unknown_repository().
     [[nodiscard]] core::Result<RepositoryConfig> load_config() const;
+    // repository.json as it will be once `tx` commits (what `tx` staged, else the file).
+    [[nodiscard]] core::Result<RepositoryConfig> load_config(const keystore::HomeTransaction& tx) const;
     // The one refusal for a GUN this home does not hold, in every command: ErrorCode::usage
     // (exit 2; the fix is `tufkey pull` or `tufkey init`), naming the GUN and both commands.
     [[nodiscard]] core::Error unknown_repository() const;
@@ -102,6 +106,8 @@ public:
     [[nodiscard]] core::Result<std::string> read_root_version(std::uint64_t version) const;
 
 private:
+    [[nodiscard]] core::Result<RepositoryConfig> parse_config(std::string_view bytes) const;
+
     std::filesystem::path m_home;
     std::string m_gun;
 };

@@ -54,7 +54,8 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
 // The new root is signed by a threshold of the OLD root keys and a threshold of its own, with
 // every root token in this room (absent tokens are skipped before any PIN is asked).
 //   - both thresholds met here: the new root replaces the old one at once, snapshot and
-//     timestamp are re-signed, everything commits as one HomeTransaction;
+//     timestamp are re-signed, the expiry policy is signed again (version + 1) by the new root
+//     keys here (ceremony/src/policy_document.h), everything commits as one HomeTransaction;
 //   - not met: without --stage, ErrorCode::token naming what is missing, nothing changed; with
 //     --stage, the partly signed root is staged as tufkey/<GUN>/staged-root.json, to be carried
 //     in a bundle to the other rooms (`tufkey root sign`) and brought back (`bundle import`).
