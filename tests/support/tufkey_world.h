@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,18 @@ inline std::map<std::string, std::string> file_tree(const std::filesystem::path&
             files[std::filesystem::relative(e.path(), dir).string()] = read_text(e.path());
     }
     return files;
+}
+
+// The digest `notary list` prints for `tag` (its output: NAME DIGEST SIZE ROLE per line), "" if absent.
+inline std::string notary_tag_digest(const std::string& list, const std::string& tag) {
+    std::istringstream lines(list);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream fields(line);
+        std::string name, digest;
+        fields >> name >> digest;
+        if (name == tag) return digest;
+    }
+    return {};
 }
 
 class TufkeyWorld final {

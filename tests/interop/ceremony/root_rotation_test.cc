@@ -47,17 +47,6 @@ std::string only_signatures(const fs::path& file, const std::function<bool(const
     return doc.dump();
 }
 
-std::string notary_tag_digest(const std::string& list, const std::string& tag) {
-    std::istringstream lines(list);
-    for (std::string line; std::getline(lines, line);) {
-        std::istringstream fields(line);
-        std::string name, digest;
-        fields >> name >> digest;
-        if (name == tag) return digest;
-    }
-    return {};
-}
-
 class RootRotation : public ::testing::TestWithParam<const char*> {
 protected:
     RootRotation() : w({"root-a", "root-b"}, "tufkey-root-rotation") {}

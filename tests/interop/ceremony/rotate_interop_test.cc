@@ -18,17 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kHere = fs::path(TUFKEY_SOURCE_DIR) / "tests/interop/ceremony";
 
-std::string notary_tag_digest(const std::string& list, const std::string& tag) {
-    std::istringstream lines(list);
-    for (std::string line; std::getline(lines, line);) {
-        std::istringstream fields(line);
-        std::string name, digest;
-        fields >> name >> digest;
-        if (name == tag) return digest;
-    }
-    return {};
-}
-
 TEST(RotateInterop, TheNotaryClientHoldingRootV1FollowsATargetsKeyRotation) {
     TufkeyWorld w({"root-a"}, "tufkey-rotate");
     const std::string gun = "registry.example.com/team/rotated";

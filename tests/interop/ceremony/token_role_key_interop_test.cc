@@ -18,17 +18,6 @@ using nlohmann::json;
 
 const std::string kTargetsUri = "pkcs11:token=targets-token;object=targets";
 
-std::string notary_tag_digest(const std::string& list, const std::string& tag) {
-    std::istringstream lines(list);
-    for (std::string line; std::getline(lines, line);) {
-        std::istringstream fields(line);
-        std::string name, digest;
-        fields >> name >> digest;
-        if (name == tag) return digest;
-    }
-    return {};
-}
-
 class TokenTargetsKey : public ::testing::TestWithParam<const char*> {
 protected:
     TokenTargetsKey() : w({"root-a", "targets-token"}, "tufkey-token-role") {
