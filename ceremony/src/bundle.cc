@@ -403,12 +403,22 @@ const char* merge_kind(TranscriptMerge::Kind kind) {
     }
     return "unchanged";
 }
+core::Result<void> record_handed_out(const keystore::TrustHome& home, const keystore::HomeLock& lock,
+                                     const Repository& repo, RepositoryConfig config, const MetadataSet& set) {
+    const auto before = config.synced;
+    TUFKEY_TRY_VOID(detail::record_synced(config, set, false));
+    if (config.synced == before) return core::success();
+    keystore::HomeTransaction tx(home, lock);
+    TUFKEY_TRY_VOID(repo.save_config(tx, config));
+    return tx.commit();
+}
 }  // namespace
 
 core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, const std::string& gun,
                                                const std::filesystem::path& out) {
     TUFKEY_TRY_VOID(check_gun(gun));
     Repository repo(home, gun);
+    TUFKEY_TRY(auto lock, home.lock("tufkey bundle export " + gun));
     TUFKEY_TRY(auto config, repo.load_config());
     TUFKEY_TRY(auto set, detail::read_local_set(repo, config.dialect));
     JsonObject roles;
@@ -435,6 +445,9 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
     TUFKEY_TRY(auto transcript, transcript_member(repo, transcript_lines));
     if (transcript) doc["transcript"] = std::move(*transcript);
     TUFKEY_TRY_VOID(core::write_file_atomic(out, tuf::canonical_json(doc) + "\n", 0644));
+    // The bundle hands these versions to another home: from now on they are shared, not this
+    // home's staged work alone, so the state that comes back built on them replaces them freely.
+    TUFKEY_TRY_VOID(record_handed_out(home, lock, repo, std::move(config), set));
     BundleExportReport report;
     report.file = out;
     TUFKEY_TRY(report.summary, summarize(gun, set));
