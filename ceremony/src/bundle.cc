@@ -294,53 +294,46 @@ core::Result<std::optional<std::string>> merged_staged_policy(const Repository& 
     return std::optional<std::string>(std::move(both));
 }
 
-// The staged policy, when the staged root it travelled with has just been promoted: stored as the
-// repository's policy when it meets the new root's threshold and is newer than the home's.
-// Returns whether it was.
-// (Call it after everything else that stages repository.json: store_policy applies it there.)
-core::Result<bool> promote_staged_policy(const Repository& repo, Dialect dialect, keystore::HomeTransaction& tx,
-                                         const std::string& new_root_bytes) {
-    const auto path = detail::staged_policy_path(repo);
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return false;
-    tx.remove(path);
-    TUFKEY_TRY(auto raw, core::read_file(path, detail::kMaxPolicySize));
-    const std::string bytes = core::to_string(raw);
-    auto checked = detail::check_incoming_policy(repo, dialect, bytes, new_root_bytes);
-    if (!checked || !*checked) return false;
-    TUFKEY_TRY_VOID(detail::store_policy(repo, tx, **checked, "root-promote"));
-    return true;
+// The staged policy, when the staged root it travelled with is promoted in `tx`: stored as the
+// repository's policy when it meets the new root's threshold and is newer than the home's (else
+// the old policy stays, and publish says why). Call it after everything else that stages
+// repository.json: store_policy applies it there.
+core::Result<void> promote_staged_policy(const Repository& repo, Dialect dialect, keystore::HomeTransaction& tx,
+                                         const std::optional<std::string>& policy, const std::string& new_root_bytes) {
+    tx.remove(detail::staged_policy_path(repo));
+    if (!policy) return core::success();
+    auto checked = detail::check_incoming_policy(repo, dialect, *policy, new_root_bytes);
+    if (!checked || !*checked) return core::success();
+    return detail::store_policy(repo, tx, **checked, "root-promote");
 }
 
-// A complete staged root becomes the home's root, in its own transaction after the import,
-// when this home holds the snapshot and timestamp keys that must re-sign over it.
-core::Result<bool> promote_if_complete(KeyAccess& access, const keystore::HomeLock& lock, const std::string& gun) {
-    TUFKEY_TRY(auto state, detail::RepositoryState::load(access.home, gun, true));
-    TUFKEY_TRY(auto staged, detail::load_staged_root(state));
-    if (!staged || !staged->tally.complete()) return false;
+// A complete staged root becomes the home's root in the import's own transaction `tx` (the
+// state as the import staged it), when this home holds the snapshot and timestamp keys that must
+// re-sign over it: one commit, so a kill leaves the home before the import or after the promotion.
+core::Result<bool> promote_if_complete(KeyAccess& access, keystore::HomeTransaction& tx, const std::string& gun,
+                                       const detail::RootProposal& staged,
+                                       const std::optional<std::string>& staged_policy) {
+    if (!staged.tally.complete()) return false;
+    TUFKEY_TRY(auto state, detail::RepositoryState::load(access.home, gun, true, &tx));
     detail::Keyring keyring(access);
     if (!keyring.holds_key_for(state, RoleName::snapshot()) || !keyring.holds_key_for(state, RoleName::timestamp()))
         return false;
-    keystore::HomeTransaction tx(access.home, lock);
-    const tuf::Root old_root = state.root();
-    tuf::JsonObject fields{{"version", static_cast<std::int64_t>(staged->root.version.value())},
-                           {"signed", staged->tally.describe()}};
-    TUFKEY_TRY_VOID(detail::promote_root(state, keyring, tx, *staged, "root-promote", std::move(fields),
+    tuf::JsonObject fields{{"version", static_cast<std::int64_t>(staged.root.version.value())},
+                           {"signed", staged.tally.describe()}};
+    TUFKEY_TRY_VOID(detail::promote_root(state, keyring, tx, staged, "root-promote", std::move(fields),
                                          std::chrono::system_clock::now()));
     RepositoryConfig config = state.config();
     std::erase_if(config.root_keys, [&](const TokenKeyRef& ref) {
-        for (const auto& id : staged->root.root.keyids) {
-            auto it = staged->root.keys.find(id);
-            if (it != staged->root.keys.end() && it->second.public_key() &&
+        for (const auto& id : staged.root.root.keyids) {
+            auto it = staged.root.keys.find(id);
+            if (it != staged.root.keys.end() && it->second.public_key() &&
                 tuf::notary_canonical_key_id(*it->second.public_key()) == ref.key_id)
                 return false;
         }
         return true;
     });
     TUFKEY_TRY_VOID(state.repo().save_config(tx, config));
-    TUFKEY_TRY(const bool policy_promoted, promote_staged_policy(state.repo(), state.dialect(), tx, staged->bytes));
-    (void)policy_promoted;  // when it is not, the old policy stays and publish says why
-    TUFKEY_TRY_VOID(tx.commit());
+    TUFKEY_TRY_VOID(promote_staged_policy(state.repo(), state.dialect(), tx, staged_policy, staged.bytes));
     return true;
 }
 
@@ -558,12 +551,13 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.transcript, merge_transcript(request.file, repo, tx, parsed.transcript, *verified));
     TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, *verified, ""));
+    std::optional<std::string> staged_policy;
     if (staged) {
         tx.write(repo.staged_root_file(), staged->bytes, 0644);
         report.summary.staged_root = staged_summary(*staged, trusted);
-        TUFKEY_TRY(auto staged_policy, merged_staged_policy(repo, request.file, parsed, *staged));
+        TUFKEY_TRY(staged_policy, merged_staged_policy(repo, request.file, parsed, *staged));
         if (staged_policy)
-            tx.write(detail::staged_policy_path(repo), std::move(*staged_policy), 0644);
+            tx.write(detail::staged_policy_path(repo), *staged_policy, 0644);
         else
             tx.remove(detail::staged_policy_path(repo));
     } else {
@@ -586,9 +580,11 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
         report.summary.policy_version = policy->policy.version;
         report.files_written.push_back(detail::policy_path(repo));
     }
+    if (staged) {
+        TUFKEY_TRY(report.summary.staged_root->promoted, promote_if_complete(access, tx, gun, *staged, staged_policy));
+    }
     TUFKEY_TRY_VOID(tx.commit());
     if (report.summary.staged_root) {
-        TUFKEY_TRY(report.summary.staged_root->promoted, promote_if_complete(access, lock, gun));
         if (report.summary.staged_root->promoted) {
             Repository after(access.home, gun);
             TUFKEY_TRY(auto config, after.load_config());

@@ -174,6 +174,12 @@ core::Result<void> Repository::save_config(keystore::HomeTransaction& tx, const 
     return core::success();
 }
 
+core::Result<std::optional<std::string>> Repository::read_metadata(const keystore::HomeTransaction& tx,
+                                                                   tuf::Dialect dialect,
+                                                                   const tuf::RoleName& role) const {
+    return tx.read(metadata_file(dialect, role), 128u << 20);
+}
+
 core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect dialect,
                                                                    const tuf::RoleName& role) const {
     auto path = metadata_file(dialect, role);

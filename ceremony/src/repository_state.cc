@@ -25,8 +25,9 @@ core::Result<RoleFile> parse_file(Dialect dialect, std::string bytes, const Role
     return RoleFile{std::move(bytes), std::move(envelope)};
 }
 
-core::Result<std::optional<RoleFile>> read_role(const Repository& repo, Dialect dialect, const RoleName& role) {
-    TUFKEY_TRY(auto bytes, repo.read_metadata(dialect, role));
+core::Result<std::optional<RoleFile>> read_role(const Repository& repo, Dialect dialect, const RoleName& role,
+                                                const keystore::HomeTransaction* tx) {
+    TUFKEY_TRY(auto bytes, tx != nullptr ? repo.read_metadata(*tx, dialect, role) : repo.read_metadata(dialect, role));
     if (!bytes) return std::optional<RoleFile>();
     TUFKEY_TRY(auto file, parse_file(dialect, std::move(*bytes), role));
     return std::optional<RoleFile>(std::move(file));
@@ -60,33 +61,36 @@ bool is_release_role(Dialect dialect, const RoleName& role) {
 }
 
 core::Result<RepositoryState> RepositoryState::load(const keystore::TrustHome& home, const std::string& gun,
-                                                    bool require_config) {
+                                                    bool require_config, const keystore::HomeTransaction* tx) {
     TUFKEY_TRY_VOID(check_gun(gun));
     Repository repo(home, gun);
     RepositoryConfig config;
-    if (require_config || repo.exists()) {
+    if (tx != nullptr) {
+        TUFKEY_TRY(config, repo.load_config(*tx));
+    } else if (require_config || repo.exists()) {
         TUFKEY_TRY(config, repo.load_config());
     } else {
         TUFKEY_TRY(config, config_from_root(repo));
     }
-    RepositoryState state(std::move(repo), std::move(config));
+    RepositoryState state(std::move(repo), std::move(config), tx);
     TUFKEY_TRY_VOID(state.load_top_level());
     TUFKEY_TRY_VOID(state.load_targets_tree());
+    state.m_tx = nullptr;  // loaded: the state no longer refers to the transaction
     return state;
 }
 
 core::Result<void> RepositoryState::load_top_level() {
     const Dialect d = dialect();
-    TUFKEY_TRY(auto root, read_role(m_repo, d, RoleName::root()));
+    TUFKEY_TRY(auto root, read_role(m_repo, d, RoleName::root(), m_tx));
     if (!root) return missing(m_repo, RoleName::root());
     m_root_file = std::move(*root);
     TUFKEY_TRY(m_root, tuf::decode_root(d, m_root_file.envelope.signed_part));
-    TUFKEY_TRY(m_snapshot_file, read_role(m_repo, d, RoleName::snapshot()));
+    TUFKEY_TRY(m_snapshot_file, read_role(m_repo, d, RoleName::snapshot(), m_tx));
     if (m_snapshot_file) {
         TUFKEY_TRY(auto snapshot, tuf::decode_snapshot(d, m_snapshot_file->envelope.signed_part));
         m_snapshot = std::move(snapshot);
     }
-    TUFKEY_TRY(m_timestamp_file, read_role(m_repo, d, RoleName::timestamp()));
+    TUFKEY_TRY(m_timestamp_file, read_role(m_repo, d, RoleName::timestamp(), m_tx));
     if (m_timestamp_file) {
         TUFKEY_TRY(auto timestamp, tuf::decode_timestamp(d, m_timestamp_file->envelope.signed_part));
         m_timestamp = std::move(timestamp);
@@ -96,7 +100,7 @@ core::Result<void> RepositoryState::load_top_level() {
 
 core::Result<void> RepositoryState::load_targets_tree() {
     const Dialect d = dialect();
-    TUFKEY_TRY(auto top, read_role(m_repo, d, RoleName::targets()));
+    TUFKEY_TRY(auto top, read_role(m_repo, d, RoleName::targets(), m_tx));
     if (!top) return missing(m_repo, RoleName::targets());
     std::set<std::string> seen{"targets"};
     std::vector<TargetsRole> pending;
@@ -113,7 +117,7 @@ core::Result<void> RepositoryState::load_targets_tree() {
         if (role.targets && role.targets->delegations) {
             for (const auto& delegated : role.targets->delegations->roles) {
                 if (!seen.insert(delegated.name.str()).second) continue;
-                TUFKEY_TRY(auto file, read_role(m_repo, d, delegated.name));
+                TUFKEY_TRY(auto file, read_role(m_repo, d, delegated.name, m_tx));
                 children.push_back(TargetsRole{delegated.name, role.name, std::move(file), std::nullopt});
             }
         }

@@ -54,8 +54,10 @@ public:
     // snapshot and timestamp. With `require_config` a GUN without repository.json is the
     // usage error of Repository::load_config; without it the dialect is read from root.json's
     // `_type` (a Notary or docker trust directory that tufkey did not create).
+    // With `tx`, the state as it will be once `tx` commits (what it staged, else the files): a
+    // command that changes the home twice in one transaction (bundle import promoting a root).
     static core::Result<RepositoryState> load(const keystore::TrustHome& home, const std::string& gun,
-                                              bool require_config);
+                                              bool require_config, const keystore::HomeTransaction* tx = nullptr);
 
     [[nodiscard]] const Repository& repo() const noexcept { return m_repo; }
     [[nodiscard]] const RepositoryConfig& config() const noexcept { return m_config; }
@@ -78,12 +80,14 @@ public:
     [[nodiscard]] core::Result<Authority> authority(const tuf::RoleName& role) const;
 
 private:
-    RepositoryState(Repository repo, RepositoryConfig config) : m_repo(std::move(repo)), m_config(std::move(config)) {}
+    RepositoryState(Repository repo, RepositoryConfig config, const keystore::HomeTransaction* tx)
+        : m_repo(std::move(repo)), m_config(std::move(config)), m_tx(tx) {}
     [[nodiscard]] core::Result<void> load_top_level();
     [[nodiscard]] core::Result<void> load_targets_tree();
 
     Repository m_repo;
     RepositoryConfig m_config;
+    const keystore::HomeTransaction* m_tx = nullptr;  // during load() only: read through it
     RoleFile m_root_file;
     tuf::Root m_root;
     std::vector<TargetsRole> m_targets;

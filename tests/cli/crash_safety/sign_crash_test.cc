@@ -1,7 +1,6 @@
-// sign, unsign, refresh, policy and rotate under fault injection (crash_harness.h), in both dialects:
-// the before home holds tags t1 and t2, signed by the real binary. `rotate GUN root` renews the
-// root on its token (root v2, new certificates in the notary dialect, snapshot and timestamp
-// re-signed).
+// sign, unsign, refresh, policy, rotate targets and rotate root under fault injection (crash_harness.h), in both
+// dialects: the before home holds tags t1 and t2, signed by the real binary. `rotate GUN root` renews the root on its
+// token (root v2, new certificates in the notary dialect, snapshot and timestamp re-signed).
 #include <gtest/gtest.h>
 
 #include "crash_harness.h"
@@ -44,6 +43,11 @@ TEST_P(LocalCommandCrash, Policy) {
 TEST_P(LocalCommandCrash, RenewRoot) {
     run("rotate-root", {"rotate", kGun, "root", "-y", "--pin-file", m_world.pin_file().string()},
         GetParam() == tuf::Dialect::notary);
+}
+
+// A new targets key file replaces the old one (archived), root re-signed on its token.
+TEST_P(LocalCommandCrash, RotateTargets) {
+    run("rotate-targets", {"rotate", kGun, "targets", "-y", "--pin-file", m_world.pin_file().string()}, true);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, LocalCommandCrash, ::testing::ValuesIn(both_dialects()), dialect_test_name);

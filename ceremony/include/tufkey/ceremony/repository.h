@@ -95,6 +95,10 @@ public:
     // The current file bytes of a role, or nullopt when the role has no file.
     [[nodiscard]] core::Result<std::optional<std::string>> read_metadata(tuf::Dialect dialect,
                                                                          const tuf::RoleName& role) const;
+    // The same as it will be once `tx` commits (what `tx` staged, else the file).
+    [[nodiscard]] core::Result<std::optional<std::string>> read_metadata(const keystore::HomeTransaction& tx,
+                                                                         tuf::Dialect dialect,
+                                                                         const tuf::RoleName& role) const;
     // Stages a role's file (0600) in `tx`.
     void write_metadata(keystore::HomeTransaction& tx, tuf::Dialect dialect, const tuf::RoleName& role,
                         std::string_view bytes) const;
