@@ -1,5 +1,7 @@
 // tufkey entry point: global options, command dispatch, error printing and exit codes.
 #include <fmt/core.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <exception>
@@ -54,9 +56,19 @@ bool is_conformance_client(int argc, char** argv) {
     return false;
 }
 
+// A core dump of tufkey could hold a passphrase, a PIN or a decrypted key: none is ever
+// written (RLIMIT_CORE 0, and not dumpable, which also keeps other processes of the same user
+// from reading this one's memory through /proc or ptrace).
+void forbid_core_dumps() {
+    const rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    forbid_core_dumps();
     tufkey::cli::Interaction interaction;
     GlobalOptions globals(interaction);
     CLI::App app{"tufkey: hardware-rooted keys and ceremonies for TUF and Notary v1 (Docker Content Trust)"};

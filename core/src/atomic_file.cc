@@ -107,8 +107,10 @@ std::size_t remove_stale_temporaries(const std::filesystem::path& dir) {
     return removed;
 }
 
-Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+Result<int> open_regular_file(const std::filesystem::path& path) {
+    // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer that never comes; only
+    // regular files are read, and those never block.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) return io_error("read", path, errno);
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
@@ -116,9 +118,23 @@ Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size)
         ::close(fd);
         return io_error("read", path, err);
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (!S_ISREG(st.st_mode)) {
         ::close(fd);
-        return Error(ErrorCode::io, "cannot read " + path.string() + ": it is a directory");
+        return Error(ErrorCode::io, "cannot read " + path.string() + ": " +
+                                        (S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file"));
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
+Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size) {
+    TUFKEY_TRY(int fd, open_regular_file(path));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        return io_error("read", path, err);
     }
     if (static_cast<std::size_t>(st.st_size) > max_size) {
         ::close(fd);
@@ -146,6 +162,13 @@ Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size)
     }
     ::close(fd);
     return out;
+}
+
+Result<std::optional<Bytes>> read_file_if_exists(const std::filesystem::path& path, std::size_t max_size) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) return std::optional<Bytes>();
+    TUFKEY_TRY(auto bytes, read_file(path, max_size));
+    return std::optional<Bytes>(std::move(bytes));
 }
 
 Result<void> make_directories(const std::filesystem::path& path, mode_t mode) {

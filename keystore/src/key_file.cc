@@ -115,6 +115,13 @@ Result<PrivateKeyBlock> PrivateKeyBlock::from_pem(KeyPemBlock block, std::string
             ERR_clear_error();
             return corrupt(origin, "the encrypted key is not a valid PKCS#8 EncryptedPrivateKeyInfo");
         }
+        // A file may ask for any work factor; one far above what any writer uses would hold the
+        // home lock for minutes or hours (2^31-1 rounds: about 20 minutes) before failing.
+        if (protection.iterations > kMaxKdfIterations)
+            return Error(ErrorCode::key, origin + " asks for " + std::to_string(protection.iterations) +
+                                             " PBKDF2 iterations, more than the " + std::to_string(kMaxKdfIterations) +
+                                             " tufkey accepts (it writes 600,000; Notary 2,048): a damaged or "
+                                             "hostile key file; restore it from a backup");
         return PrivateKeyBlock(std::move(block), std::move(protection), std::move(origin));
     }
     if (block.type != "PRIVATE KEY" && block.type != "EC PRIVATE KEY" && block.type != "RSA PRIVATE KEY") {

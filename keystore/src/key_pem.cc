@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "tufkey/core/atomic_file.h"
 #include "tufkey/keystore/key_file.h"
 
 namespace tufkey::keystore {
@@ -20,8 +21,7 @@ core::Result<std::vector<KeyPemBlock>> parse_key_pem(const SecretBytes& secret_t
 }
 
 core::Result<SecretBytes> read_secret_file(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Error(ErrorCode::io, "cannot read " + path.string() + ": " + std::strerror(errno));
+    TUFKEY_TRY(int fd, core::open_regular_file(path));  // never blocks on a FIFO
     SecretBytes data;
     struct stat st {};
     if (::fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < (16 << 20))

@@ -9,6 +9,9 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <string>
+
+#include "tufkey/core/atomic_file.h"
 
 namespace tufkey::pkcs11 {
 namespace {
@@ -41,9 +44,16 @@ Error no_pin(const TokenInfo& token) {
 }  // namespace
 
 core::Result<SecretBytes> read_pin_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return Error(ErrorCode::io, fmt::format("cannot read PIN file {}: {}", path, std::strerror(errno)));
+    // Never blocks on a FIFO; and like a key file, a PIN file others can read is refused.
+    auto opened = core::open_regular_file(path);
+    if (!opened) return Error(ErrorCode::io, "PIN file: " + opened.error().message);
+    const int fd = *opened;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
+        ::close(fd);
+        return Error(ErrorCode::refused, fmt::format("PIN file {} is readable or writable by others; run 'chmod 600 "
+                                                     "{}' and retry",
+                                                     path, path));
     }
     SecretBytes pin(k_max_pin + 1);
     std::size_t got = 0;

@@ -4,8 +4,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <mutex>
+
+#include "tufkey/core/atomic_file.h"
 
 namespace tufkey::remote {
 namespace {
@@ -42,21 +43,11 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
 
 core::Result<std::optional<std::string>> read_local(std::string_view url, const std::string& path,
                                                     std::size_t max_bytes) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::string>();
-        return failure(url, std::strerror(errno));
-    }
-    std::string body;
-    char buffer[65536];
-    while (in) {
-        in.read(buffer, sizeof buffer);
-        const auto got = static_cast<std::size_t>(in.gcount());
-        if (body.size() + got > max_bytes) return failure(url, too_large(max_bytes));
-        body.append(buffer, got);
-    }
-    if (in.bad()) return failure(url, "read error");
-    return std::optional<std::string>(std::move(body));
+    // A FIFO or device in a directory repository is refused, never waited on (read_file).
+    auto bytes = core::read_file_if_exists(path, max_bytes);
+    if (!bytes) return failure(url, bytes.error().message);
+    if (!*bytes) return std::optional<std::string>();
+    return std::optional<std::string>(core::to_string(**bytes));
 }
 
 void set_transfer_options(CURL* curl, const DownloadOptions& options) {

@@ -36,4 +36,9 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
     out << text;
 }
 
+void write_secret_text(const std::filesystem::path& path, const std::string& text) {
+    write_text(path, text);
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 }  // namespace tufkey::testing

@@ -22,5 +22,7 @@ private:
 // Whole-file helpers for tests.
 std::string read_text(const std::filesystem::path& path);
 void write_text(const std::filesystem::path& path, const std::string& text);
+// The same, then mode 0600: for PIN files, which tufkey refuses when others can read them.
+void write_secret_text(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace tufkey::testing

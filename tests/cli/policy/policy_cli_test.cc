@@ -253,8 +253,7 @@ TEST_P(Policy, ChangingThePolicyNeedsTheRootTokensAndGoodInput) {
     EXPECT_NE(pulled.err.find("root tokens are"), std::string::npos) << pulled.err;
     EXPECT_EQ(pulled.err.find('\n'), pulled.err.size() - 1) << "one line: " << pulled.err;
 
-    write_text(w / "wrong.pin", "99999999\n");
-    ::chmod((w / "wrong.pin").c_str(), 0600);
+    write_secret_text(w / "wrong.pin", "99999999\n");
     const ProcessResult wrong = change(a(), {"--expires", "timestamp=2d"}, w / "wrong.pin");
     EXPECT_EQ(wrong.exit_code, 3) << wrong.err;
 

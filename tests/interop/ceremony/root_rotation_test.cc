@@ -162,8 +162,7 @@ TEST_P(RootRotation, WithoutTheOldRootTokenOrWithAWrongPinNothingChanges) {
     EXPECT_NE(absent.err.find("--stage"), std::string::npos) << absent.err;
     EXPECT_EQ(file_tree(w / "home"), before);
 
-    write_text(w / "wrong.pin", "99999999\n");
-    ::chmod((w / "wrong.pin").c_str(), 0600);
+    write_secret_text(w / "wrong.pin", "99999999\n");
     const ProcessResult wrong = w.tufkey(
         w / "home", {"rotate", gun, "root", "--key", uri("root-b"), "--pin-file", (w / "wrong.pin").string(), "-y"});
     EXPECT_EQ(wrong.exit_code, 3) << wrong.err;

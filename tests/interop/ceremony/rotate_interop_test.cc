@@ -106,8 +106,7 @@ TEST_P(RotateRefusals, RemoveKeyRevokesOneKeyAndNeverGoesBelowTheThreshold) {
     EXPECT_EQ(file_tree(w / "home"), before);
 
     // A wrong PIN is never retried and changes nothing.
-    write_text(w / "wrong.pin", "99999999\n");
-    ::chmod((w / "wrong.pin").c_str(), 0600);
+    write_secret_text(w / "wrong.pin", "99999999\n");
     const ProcessResult wrong =
         w.tufkey(w / "home", {"rotate", gun, "targets", "--pin-file", (w / "wrong.pin").string()});
     EXPECT_EQ(wrong.exit_code, 3) << wrong.err;

@@ -96,8 +96,7 @@ TEST_P(TokenTargetsKey, EveryLaterCeremonySignsTargetsOnTheToken) {
 }
 
 TEST_P(TokenTargetsKey, AWrongPinForTheTargetsTokenChangesNothing) {
-    write_text(w / "wrong.pin", "99999999\n");
-    ::chmod((w / "wrong.pin").c_str(), 0600);
+    write_secret_text(w / "wrong.pin", "99999999\n");
     const std::vector<std::string> pins{"--pin-file", "root-a=" + w.pin_file().string(), "--pin-file",
                                         "targets-token=" + (w / "wrong.pin").string()};
     std::vector<std::string> rotate{"-y", "rotate", gun, "targets", "--key", kTargetsUri};

@@ -22,8 +22,8 @@ protected:
 };
 
 TEST_F(PinSourceTest, LabelledFileWinsOverPlainFileAndEnvironment) {
-    write_text(dir / "a.pin", "1111-a\n");
-    write_text(dir / "any.pin", "2222-any\r\n");
+    write_secret_text(dir / "a.pin", "1111-a\n");
+    write_secret_text(dir / "any.pin", "2222-any\r\n");
     auto pins = pkcs11::CliPinSource::create({"alpha=" + (dir / "a.pin").string(), (dir / "any.pin").string()},
                                              no_terminal, env_of({{"TUFKEY_PKCS11_PIN", "3333-env"}}));
     ASSERT_TRUE(pins.ok());
@@ -69,7 +69,7 @@ TEST_F(PinSourceTest, PromptsOnTheTerminalItIsGivenNamingTheToken) {
 TEST_F(PinSourceTest, BadSpecsAndFilesAreErrorsThatDoNotShowThePin) {
     EXPECT_FALSE(pkcs11::CliPinSource::create({"a=x", "a=y"}, no_terminal, env_of({})).ok());
     EXPECT_FALSE(pkcs11::CliPinSource::create({"x", "y"}, no_terminal, env_of({})).ok());
-    write_text(dir / "empty.pin", "\n");
+    write_secret_text(dir / "empty.pin", "\n");
     EXPECT_FALSE(pkcs11::read_pin_file((dir / "empty.pin").string()).ok());
     auto missing = pkcs11::read_pin_file((dir / "missing.pin").string());
     ASSERT_FALSE(missing.ok());

@@ -1,6 +1,9 @@
 // Reading keys: round trips for every key type, other KDF parameters, legacy and plain forms
 // made by the openssl command line, wrong passphrases and damaged files.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "process.h"
 #include "temp_dir.h"
@@ -201,6 +204,44 @@ TEST(KeyRead, PlainNotaryEd25519Pkcs8IsRead) {
     auto tampered = der->clone();
     tampered.reveal_mutable()[20] ^= 0x01;
     EXPECT_FALSE(keystore::parse_private_key_der(tampered, "tampered").ok());
+}
+
+}  // namespace
+
+namespace {
+
+// An "ENCRYPTED PRIVATE KEY" block whose PBES2 parameters ask for `iterations` PBKDF2 rounds,
+// over junk ciphertext: only its header is read before the work factor is checked, and making it
+// costs no key derivation.
+std::string encrypted_block_asking_for(int iterations) {
+    X509_ALGOR* pbe = PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), iterations, nullptr, 16, nullptr, NID_hmacWithSHA256);
+    X509_SIG* sig = X509_SIG_new();
+    X509_ALGOR* sig_alg = nullptr;
+    ASN1_OCTET_STRING* digest = nullptr;
+    X509_SIG_getm(sig, &sig_alg, &digest);
+    X509_ALGOR_copy(sig_alg, pbe);
+    const unsigned char junk[64] = {1, 2, 3};
+    ASN1_OCTET_STRING_set(digest, junk, sizeof junk);
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PKCS8(bio, sig);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio, &data);
+    std::string pem(data, static_cast<std::size_t>(len));
+    BIO_free(bio);
+    X509_SIG_free(sig);
+    X509_ALGOR_free(pbe);
+    return pem;
+}
+
+TEST(KeyRead, AKeyFileAskingForAHugeKdfWorkFactorIsRefusedBeforeAnyDerivation) {
+    auto hostile = block_of(encrypted_block_asking_for(2147483647));
+    ASSERT_FALSE(hostile.ok());
+    EXPECT_EQ(hostile.error().code, core::ErrorCode::key);
+    EXPECT_NE(hostile.error().message.find("2147483647 PBKDF2 iterations"), std::string::npos)
+        << hostile.error().message;
+    // At the bound and below, the header is accepted (the passphrase decides later).
+    EXPECT_TRUE(block_of(encrypted_block_asking_for(static_cast<int>(keystore::kMaxKdfIterations))).ok());
+    EXPECT_TRUE(block_of(encrypted_block_asking_for(2048)).ok());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -30,8 +31,13 @@ void fsync_directory(const std::filesystem::path& dir);
 // The ErrorCode::io error of every file operation: "cannot WHAT PATH: strerror", with a hint
 // for a full disk, a permission problem or a read-only file system.
 Error io_error(const std::string& what, const std::filesystem::path& path, int err);
-// Reads a whole file, refusing files larger than `max_size`.
+// Opens a regular file for reading without ever blocking: a FIFO, a device or a directory is
+// refused (ErrorCode::io), where open() would wait for a writer. Returns the descriptor.
+Result<int> open_regular_file(const std::filesystem::path& path);
+// Reads a whole regular file (open_regular_file), refusing files larger than `max_size`.
 Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size = 64u << 20);
+// The same, nullopt when nothing exists at `path` (ENOENT, ENOTDIR).
+Result<std::optional<Bytes>> read_file_if_exists(const std::filesystem::path& path, std::size_t max_size);
 // Creates a directory (and parents) with the given mode.
 Result<void> make_directories(const std::filesystem::path& path, mode_t mode = 0700);
 

@@ -38,6 +38,9 @@ namespace tufkey::keystore {
 
 // Tufkey never writes fewer PBKDF2 iterations than this (Notary itself writes 2048).
 inline constexpr std::uint32_t kMinimumIterations = 600000;
+// Reading refuses key files that ask for more (ErrorCode::key): far above any writer, far below
+// the 2^31-1 a hostile file may ask for.
+inline constexpr std::uint64_t kMaxKdfIterations = 10'000'000;
 
 // One PEM block of a key file. The body is kept as a secret because it may be a plain key.
 using KeyPemBlock = core::SecretPemBlock;
