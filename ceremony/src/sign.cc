@@ -40,29 +40,13 @@ core::Result<std::uint64_t> parse_size(std::string_view text) {
     return value;
 }
 
-// A tag as an error message may show it: control characters as \xNN, on one line.
-std::string printable(std::string_view tag) {
-    std::string out;
-    for (char c : tag) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x20 && byte != 0x7f) {
-            out.push_back(c);
-        } else {
-            out += "\\x";
-            out.push_back(core::hex_digit(byte >> 4));
-            out.push_back(core::hex_digit(byte));
-        }
-    }
-    return out;
-}
-
 core::Result<void> check_tags(Dialect dialect, const std::vector<std::string>& tags) {
     std::set<std::string_view> seen;
     for (const auto& tag : tags) {
         if (auto r = tuf::check_target_path(dialect, tag); !r)
-            return usage("cannot sign tag \"" + printable(tag) + "\" in the " + std::string(tuf::to_string(dialect)) +
-                         " dialect: " + r.error().message);
-        if (!seen.insert(tag).second) return usage("tag \"" + printable(tag) + "\" is named twice");
+            return usage("cannot sign tag \"" + core::printable(tag) + "\" in the " +
+                         std::string(tuf::to_string(dialect)) + " dialect: " + r.error().message);
+        if (!seen.insert(tag).second) return usage("tag \"" + core::printable(tag) + "\" is named twice");
     }
     return core::success();
 }

@@ -23,11 +23,7 @@ std::string role_url(const std::string& base, const TrustedSet& trusted, const R
 core::Result<bool> load_one(TrustedSet& trusted, Fetcher& fetcher, MetadataStore* store, const std::string& base,
                             const Visit& visit, const UpdaterLimits& limits) {
     const MetaFile* meta = trusted.role_meta(visit.role);
-    if (meta == nullptr) {
-        if (!DialectProfile::of(trusted.dialect()).snapshot_lists_every_role()) return false;
-        return core::Error(core::TrustReason::not_listed, visit.role.str() + ": delegated by " + visit.delegator.str() +
-                                                              " but not listed in the trusted snapshot");
-    }
+    if (meta == nullptr) return false;  // delegated, not signed yet (see role_walk.h)
     const std::string url = role_url(base, trusted, visit.role, *meta);
     TUFKEY_TRY(auto body, fetcher.fetch(url, meta->length.value_or(limits.targets_max_length)));
     if (!body) return core::Error(core::ErrorCode::remote, url + ": not found on the repository");

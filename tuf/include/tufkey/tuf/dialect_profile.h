@@ -12,8 +12,6 @@
 //   metadata_key()         Key::notary (bare public key)       Key::tuf (PEM/hex with a scheme)
 //   expiry()               nanosecond precision                whole seconds
 //   snapshot_lists_root    yes                                 no
-//   every role listed      no: a delegation's file appears     yes: a delegated role the snapshot
-//                          once signed (unlisted: skipped)     does not list is refused
 //   root versions          any greater version                 exactly trusted + 1
 //   root certificates      x509, checked as the notary client  bare keys
 // Pure: no I/O.
@@ -69,8 +67,6 @@ public:
     [[nodiscard]] Expiry expiry(Instant when) const;
 
     [[nodiscard]] bool snapshot_lists_root() const noexcept { return m_notary; }
-    // Whether the snapshot lists every delegated role (tuf) or only those signed so far (notary).
-    [[nodiscard]] bool snapshot_lists_every_role() const noexcept { return !m_notary; }
     // Whether a root update must be exactly the next version (tuf) or any greater one (notary).
     [[nodiscard]] bool root_versions_consecutive() const noexcept { return !m_notary; }
     // Whether root keys are x509 certificates the notary client checks (CN = GUN, dates, ...).
