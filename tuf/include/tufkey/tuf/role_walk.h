@@ -16,6 +16,10 @@
 // tuf-js and python-tuf do), so this only lets a whole-repository check (`verify GUN`, publish,
 // pull, bundle import) pass a repository whose new delegations are not signed yet
 // (docs/delegation.md, "Delegations nobody has signed yet").
+// A delegated role the trusted snapshot lists but no trusted role delegates to (a removed
+// delegation: its file stays listed, since TUF clients refuse a snapshot that drops a file) is
+// fetched, held to the snapshot's length and hashes, stored, and reported in `retired`; it is
+// never trusted as a role (its signatures are not checked, no target in it is found).
 // Errors are those of update_targets (ErrorCode::trust, "<role>: <problem>") or the fetcher's.
 #pragma once
 
@@ -32,6 +36,7 @@ namespace tufkey::tuf {
 struct RoleWalk final {
     std::vector<RoleName> verified;  // delegated roles loaded, in visiting order
     std::vector<RoleName> unlisted;  // delegated to, but not in the snapshot (not signed yet)
+    std::vector<RoleName> retired;   // in the snapshot, but delegated by no trusted role (see above)
 };
 
 // `trusted` must hold a trusted top-level targets (after Updater::refresh()). With a `store`,
