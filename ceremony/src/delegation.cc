@@ -211,15 +211,26 @@ core::Result<DelegationReport> change_delegations(
     for (const auto& entry : parents) {
         TUFKEY_TRY(keys[entry.first], keyring.keys_for(state, entry.first));
     }
-    TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
-    TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+    // A delegate changing its own delegations signs only its role, as `sign` does there (sign.h).
+    const bool owner = parents.contains(RoleName::targets()) || (keyring.holds_key_for(state, RoleName::snapshot()) &&
+                                                                 keyring.holds_key_for(state, RoleName::timestamp()));
+    if (owner) {
+        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
+        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+    }
     const tuf::Instant now = std::chrono::system_clock::now();
-    std::vector<RoleUpdate> changed;
+    std::vector<RoleUpdate> updates;
     for (auto& [role, targets] : parents) {
         TUFKEY_TRY(auto update, sign_targets_role(state, role, std::move(targets), keys.at(role), now));
-        changed.push_back(std::move(update));
+        updates.push_back(std::move(update));
+        if (!owner)
+            report.warnings.push_back("this home holds no snapshot key for " + gun + ": only " + role.str() +
+                                      " was signed; hand it to the repository owner ('tufkey bundle export " + gun +
+                                      " -o FILE', there 'tufkey bundle import FILE' and 'tufkey publish " + gun + "')");
     }
-    TUFKEY_TRY(auto updates, resign_snapshot_timestamp(state, keyring, std::move(changed), {}, now));
+    if (owner) {
+        TUFKEY_TRY(updates, resign_snapshot_timestamp(state, keyring, std::move(updates), {}, now));
+    }
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written, write_updates(state, tx, updates, step, transcript_fields(report.changes)));
     TUFKEY_TRY_VOID(tx.commit());
