@@ -1,4 +1,4 @@
-// sign, unsign, refresh, policy and rotate under fault injection (crash_harness.h), in both dialects:
+// sign, unsign, refresh, policy, rotate and signer add under fault injection (crash_harness.h), in both dialects:
 // the before home holds tags t1 and t2, signed by the real binary. `rotate GUN root` renews the
 // root on its token (root v2, new certificates in the notary dialect, snapshot and timestamp
 // re-signed).
@@ -44,6 +44,13 @@ TEST_P(LocalCommandCrash, Policy) {
 TEST_P(LocalCommandCrash, RenewRoot) {
     run("rotate-root", {"rotate", kGun, "root", "-y", "--pin-file", m_world.pin_file().string()},
         GetParam() == tuf::Dialect::notary);
+}
+
+TEST_P(LocalCommandCrash, SignerAdd) {
+    const auto keys = m_world.scratch() / "keys";
+    std::filesystem::create_directories(keys);
+    must_run(m_world, m_world.scratch() / "alice", {"key", "generate", "alice", "--dir", keys.string()});
+    run("signer-add", {"signer", "add", "alice", kGun, "--key", (keys / "alice.pub").string()});
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, LocalCommandCrash, ::testing::ValuesIn(both_dialects()), dialect_test_name);

@@ -138,6 +138,27 @@ TEST_P(DelegationCli, SignerRemoveKeepsReleasesWhileAnotherSignerHoldsIt) {
     EXPECT_EQ(run(admin, {"signer", "remove", "alice", gun()}).exit_code, 2);  // no such signer
 }
 
+// A delegation nobody has signed yet, listed before the role that holds a tag: the notary
+// client skips it, TUF clients (tuf-js, python-tuf) fail the lookup that reaches it, and
+// `verify GUN:TAG` does what the dialect's clients do.
+TEST_P(DelegationCli, AnUnsignedDelegationBeforeTheTagIsSkippedOnlyInNotary) {
+    init(admin);
+    generate(w / "bob", "bob");
+    generate(admin, "alice");
+    ok(admin, {"signer", "add", "bob", gun(), "--key", pub("bob")});
+    ok(admin, {"signer", "add", "alice", gun(), "--key", pub("alice")});  // after bob and releases
+    sign(admin, "v4", "only in alice's role", {"--role", "targets/alice"});
+    const ProcessResult looked_up = run(admin, {"verify", gun() + ":v4"});
+    if (notary()) {
+        EXPECT_EQ(looked_up.exit_code, 0) << looked_up.err;
+        EXPECT_NE(looked_up.out.find(sha256_hex("only in alice's role")), std::string::npos);
+    } else {
+        EXPECT_EQ(looked_up.exit_code, 1);
+        EXPECT_NE(looked_up.err.find("targets/bob"), std::string::npos) << looked_up.err;
+    }
+    ok(admin, {"verify", gun()});  // the whole repository verifies either way
+}
+
 TEST_P(DelegationCli, UnsafeRoleNamesAreRefusedAndTheHomeIsUnchanged) {
     init(admin);
     generate(admin, "team");
