@@ -1,6 +1,7 @@
 // tufkey delegation add GUN ROLE --key FILE... [--paths P...|--all-paths|--hash-prefixes H...]
 //                       [--threshold N] [--terminating]
 // tufkey delegation remove GUN ROLE [--key ID...] | delegation list GUN
+// tufkey delegation export GUN ROLE -o FILE | delegation import FILE [--gun GUN]
 // tufkey signer add NAME GUN --key FILE.pub... | signer remove NAME GUN
 #include <fmt/core.h>
 
@@ -23,6 +24,8 @@ struct DelegationOptions final {
     std::vector<std::string> hash_prefixes;
     std::uint32_t threshold = 0;
     bool terminating = false;
+    std::string output;
+    std::string file;
 };
 
 JsonValue to_json(const ceremony::DelegationReport& r) {
@@ -150,6 +153,38 @@ void register_delegation(CLI::App& app, CommandSet& commands) {
         TUFKEY_TRY(auto context, CeremonyContext::create(g));
         TUFKEY_TRY(auto roles, ceremony::list_delegations(context->access(), o->gun));
         print_list(g, o->gun, roles);
+        return 0;
+    });
+
+    CLI::App* exp = add_command(*group, "export",
+                                "Write a public package of a delegation: role, keys, paths, threshold and the "
+                                "delegating role's signed file",
+                                "tufkey delegation export registry.example.com/team/app targets/qa -o qa.delegation");
+    exp->add_option("gun", o->gun, "Repository name (GUN)")->required();
+    exp->add_option("role", o->role, "Role name")->required();
+    exp->add_option("-o,--output", o->output, "Package file to write")->required();
+    commands.on(exp, [o, &g]() -> core::Result<int> {
+        keystore::TrustHome home(g.resolved_home());
+        TUFKEY_TRY(auto report, ceremony::export_delegation(home, o->gun, o->role, o->output));
+        if (g.json) {
+            print_json(
+                JsonValue::object().set("file", report.file.string()).set("delegation", to_json(report.delegation)));
+        } else {
+            fmt::print("Wrote {} ({} as {} signs it)\n", report.file.string(), report.delegation.role.str(),
+                       report.delegation.parent.str());
+        }
+        return 0;
+    });
+
+    CLI::App* imp = add_command(*group, "import",
+                                "Verify a delegation package against this home's trusted metadata, show it, add it",
+                                "tufkey delegation import qa.delegation --gun registry.example.com/team/other -y");
+    imp->add_option("file", o->file, "Package written by 'tufkey delegation export'")->required();
+    imp->add_option("--gun", o->gun, "Repository to add it to (default: the package's)");
+    commands.on(imp, [o, &g]() -> core::Result<int> {
+        TUFKEY_TRY(auto context, CeremonyContext::create(g));
+        TUFKEY_TRY(auto report, ceremony::import_delegation(context->access(), {o->file, o->gun}));
+        print_report(g, report);
         return 0;
     });
 }

@@ -6,11 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "process.h"
+#include "tufkey/core/encoding.h"
 #include "tufkey/core/software_signer.h"
 #include "tufkey/tuf/codec.h"
 #include "tufkey/tuf/dialect_profile.h"
@@ -305,6 +307,64 @@ TEST_P(DelegationCli, SignStaysInsideTheRolesPaths) {
     ok(admin, {"delegation", "remove", gun(), "targets/team"});
     EXPECT_EQ(run(admin, {"verify", gun() + ":team-1"}).exit_code, 1);
     ok(admin, {"verify", gun()});  // the retired role's file stays listed, nothing trusts it
+}
+
+TEST_P(DelegationCli, ExportedDelegationImportsIntoAnotherRepositoryAndATamperedOneIsRefused) {
+    init(admin);
+    const std::string other = gun() + "-other";
+    w.init(admin, other, {"root-a"}, tuf::to_string(dialect()));
+    const std::string qa = generate(w / "qa", "qa");
+    ok(admin, {"delegation", "add", gun(), "targets/qa", "--key", pub("qa"), "--paths", "qa-"});
+    const fs::path package = w / "qa.delegation";
+    ok(admin, {"delegation", "export", gun(), "targets/qa", "-o", package.string()});
+    const json doc = json::parse(read_text(package));
+    EXPECT_EQ(doc["role"], "targets/qa");
+    EXPECT_EQ(doc["keys"], json::array({qa}));
+    EXPECT_EQ(doc["paths"], json::array({"qa-"}));
+    EXPECT_EQ(doc["threshold"], 1);
+
+    // Tampered: a path added to the plain members, or the signed file changed.
+    auto tampered = [&](const std::function<void(json&)>& change) {
+        json copy = doc;
+        change(copy);
+        const fs::path file = w / "tampered.delegation";
+        write_text(file, copy.dump());
+        return file;
+    };
+    const auto before = file_tree(admin);
+    const fs::path wider = tampered([](json& j) { j["paths"] = json::array({""}); });
+    EXPECT_EQ(run(admin, {"delegation", "import", wider.string(), "--gun", other, "-y"}).exit_code, 1);
+    std::string bytes = std::string(doc["parent_file"]["bytes"]);
+    auto decoded = core::base64_decode(bytes);
+    ASSERT_TRUE(decoded.ok());
+    std::string parent = core::to_string(*decoded);
+    const auto at = parent.find("qa-");
+    ASSERT_NE(at, std::string::npos);
+    parent.replace(at, 3, "qa_");  // the signed paths, changed
+    const fs::path resigned = tampered([&](json& j) {
+        j["parent_file"]["bytes"] = core::base64_encode(core::as_bytes(parent));
+        j["parent_file"]["sha256"] = sha256_hex(parent);
+        j["parent_file"]["length"] = parent.size();
+        j["paths"] = json::array({"qa_"});
+    });
+    const ProcessResult forged_import = run(admin, {"delegation", "import", resigned.string(), "--gun", other, "-y"});
+    EXPECT_EQ(forged_import.exit_code, 1) << forged_import.err;
+    EXPECT_NE(forged_import.err.find("threshold"), std::string::npos) << forged_import.err;
+    EXPECT_EQ(file_tree(admin), before);
+
+    // Without a terminal, the import needs -y; with it, the role lands in the other repository.
+    EXPECT_EQ(run(admin, {"delegation", "import", package.string(), "--gun", other}).exit_code, 2);
+    EXPECT_EQ(file_tree(admin), before);
+    const ProcessResult imported = ok(admin, {"delegation", "import", package.string(), "--gun", other, "-y"});
+    EXPECT_NE(imported.err.find("key " + qa), std::string::npos) << imported.err;
+    const json listed = json::parse(ok(admin, {"--json", "delegation", "list", other}).out);
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0]["role"], "targets/qa");
+    EXPECT_EQ(listed[0]["keys"], json::array({qa}));
+    EXPECT_EQ(listed[0]["paths"], json::array({"qa-"}));
+    ok(admin, {"verify", other});
+    // Once there, a second import is a usage error.
+    EXPECT_EQ(run(admin, {"delegation", "import", package.string(), "--gun", other, "-y"}).exit_code, 2);
 }
 
 TEST(DelegationCliTuf, ThresholdOfTwoIsSignedByTwoKeysAndNeedsTwoDistinctOnes) {

@@ -117,4 +117,30 @@ core::Result<DelegationReport> add_signer(KeyAccess& access, const SignerAddRequ
 // Asks (access.confirm) before leaving targets/releases without keys; "no" is ErrorCode::refused.
 core::Result<DelegationReport> remove_signer(KeyAccess& access, const SignerRemoveRequest& request);
 
+// `delegation export GUN ROLE -o FILE`: a public package (canonical JSON, no secret):
+//   {"format":"tufkey-delegation/1","gun":GUN,"dialect":D,"role":ROLE,"parent":PARENT,
+//    "keys":[canonical key IDs],"paths":[...]|"path_hash_prefixes":[...],"threshold":N,
+//    "terminating":bool,"parent_file":{"bytes":base64,"length":N,"sha256":hex}}
+// `parent_file` is the delegating role's signed file: its signature covers the delegation; the
+// other members say in plain words what it holds. The role must be delegated in the home.
+struct DelegationExportReport final {
+    std::filesystem::path file;
+    DelegationInfo delegation;
+};
+core::Result<DelegationExportReport> export_delegation(const keystore::TrustHome& home, const std::string& gun,
+                                                       const std::string& role, const std::filesystem::path& out);
+
+// `delegation import FILE [--gun GUN]`: the package's delegating file must verify against what
+// this home trusts for the package's GUN (its root for targets, the trusted parent's
+// delegation for a delegated parent) and be no older than the home's copy; the plain members
+// must say exactly what the signed delegation holds. Then it shows what it adds (access.show),
+// asks (access.confirm; -y), and adds the role to GUN (default: the package's) with its keys,
+// paths, threshold and terminating flag as `delegation add` does (same dialect only). A package
+// that fails any check is ErrorCode::trust (exit 1) and nothing changes.
+struct DelegationImportRequest final {
+    std::filesystem::path file;
+    std::string gun;  // "": the package's GUN
+};
+core::Result<DelegationReport> import_delegation(KeyAccess& access, const DelegationImportRequest& request);
+
 }  // namespace tufkey::ceremony
