@@ -367,6 +367,34 @@ TEST_P(DelegationCli, ExportedDelegationImportsIntoAnotherRepositoryAndATampered
     EXPECT_EQ(run(admin, {"delegation", "import", package.string(), "--gun", other, "-y"}).exit_code, 2);
 }
 
+// Removing the key that signed a role's current file is refused until a remaining delegate
+// re-signs it in their own home (`refresh --role`, no snapshot key there) and the owner imports it.
+TEST_P(DelegationCli, ARemainingDelegateReSignsBeforeTheSigningKeyGoes) {
+    init(admin);
+    const fs::path alice = w / "alice", bob = w / "bob", site = w / "site";
+    const std::string alice_id = generate(alice, "alice");
+    generate(bob, "bob");
+    ok(admin, {"delegation", "add", gun(), "targets/team", "--key", pub("alice"), "--key", pub("bob"), "--all-paths"});
+    ok(admin, {"publish", gun(), "--to", site.string()});
+    ok(alice, {"pull", gun(), "--from", site.string(), "--yes"});
+    sign(alice, "v1", "alice's build", {"--role", "targets/team"});
+    ok(alice, {"bundle", "export", gun(), "-o", (w / "alice.bundle").string()});
+    ok(admin, {"bundle", "import", (w / "alice.bundle").string()});
+    const auto before = file_tree(admin);
+    const ProcessResult refused = run(admin, {"delegation", "remove", gun(), "targets/team", "--key", alice_id});
+    EXPECT_EQ(refused.exit_code, 5) << refused.err;
+    EXPECT_EQ(file_tree(admin), before);
+
+    ok(admin, {"publish", gun(), "--to", site.string()});
+    ok(bob, {"pull", gun(), "--from", site.string(), "--yes"});
+    ok(bob, {"refresh", gun(), "--role", "targets/team"});
+    ok(bob, {"bundle", "export", gun(), "-o", (w / "bob.bundle").string()});
+    ok(admin, {"bundle", "import", (w / "bob.bundle").string()});
+    ok(admin, {"delegation", "remove", gun(), "targets/team", "--key", alice_id});
+    const ProcessResult still = ok(admin, {"verify", gun() + ":v1"});  // bob's signature carries it now
+    EXPECT_NE(still.out.find(sha256_hex("alice's build")), std::string::npos) << still.out;
+}
+
 TEST(DelegationCliTuf, ThresholdOfTwoIsSignedByTwoKeysAndNeedsTwoDistinctOnes) {
     TufkeyWorld w({"root-a"}, "tufkey-delegation");
     const std::string gun = "tuf.example/app";
