@@ -307,6 +307,14 @@ TEST_P(DelegationCli, SignStaysInsideTheRolesPaths) {
     ok(admin, {"delegation", "remove", gun(), "targets/team"});
     EXPECT_EQ(run(admin, {"verify", gun() + ":team-1"}).exit_code, 1);
     ok(admin, {"verify", gun()});  // the retired role's file stays listed, nothing trusts it
+    // Delegated again with other paths, its signed file lists team-1 outside them: clients do
+    // not take it from there. Once the paths cover it again, it verifies.
+    ok(admin,
+       {"delegation", "add", gun(), "targets/team", "--key", pub("team"), "--paths", notary() ? "other-" : "other-*"});
+    ok(admin, {"verify", gun()});
+    EXPECT_EQ(run(admin, {"verify", gun() + ":team-1"}).exit_code, 1);
+    ok(admin, {"delegation", "add", gun(), "targets/team", "--paths", notary() ? "team-" : "team-*"});
+    ok(admin, {"verify", gun() + ":team-1"});
 }
 
 TEST_P(DelegationCli, ExportedDelegationImportsIntoAnotherRepositoryAndATamperedOneIsRefused) {
