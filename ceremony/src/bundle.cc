@@ -133,11 +133,12 @@ core::Result<std::optional<std::string>> read_transcript_member(const std::files
     return std::optional<std::string>(std::move(bytes));
 }
 
-// The optional member "policy": an ENTRY holding the expiry policy (policy_document.h), checked
-// like the others against its length, sha256 and version. Trust comes later, on import.
+// The optional members "policy" and "staged_policy": an ENTRY holding an expiry policy
+// (policy_document.h), checked like the others against its length, sha256 and version. Trust
+// comes later, on import.
 core::Result<std::optional<std::string>> read_policy(const std::filesystem::path& file, const Json& doc,
-                                                     Dialect dialect) {
-    const Json* entry = doc.find("policy");
+                                                     Dialect dialect, const std::string& member) {
+    const Json* entry = doc.find(member);
     if (entry == nullptr) return std::optional<std::string>();
     const Json* b = entry->find("bytes");
     const Json* length = entry->find("length");
@@ -145,16 +146,16 @@ core::Result<std::optional<std::string>> read_policy(const std::filesystem::path
     const Json* v = entry->find("version");
     if (!entry->is_object() || b == nullptr || !b->is_string() || length == nullptr || !length->is_int() ||
         sha == nullptr || !sha->is_string() || v == nullptr || !v->is_int())
-        return damaged(file, "policy: an entry needs bytes, length, sha256 and version");
+        return damaged(file, member + ": an entry needs bytes, length, sha256 and version");
     auto decoded = core::base64_decode(b->as_string());
-    if (!decoded) return damaged(file, "policy: bytes are not base64");
+    if (!decoded) return damaged(file, member + ": bytes are not base64");
     std::string bytes = core::to_string(*decoded);
     if (static_cast<std::int64_t>(bytes.size()) != length->as_int() || detail::sha256_hex(bytes) != sha->as_string())
-        return damaged(file, "policy: length or sha256 does not match (damaged or altered in transit)");
+        return damaged(file, member + ": length or sha256 does not match (damaged or altered in transit)");
     auto policy = detail::decode_policy(dialect, bytes);
     if (!policy) return damaged(file, policy.error().message);
     if (static_cast<std::int64_t>(policy->version) != v->as_int())
-        return damaged(file, "policy: the listed version is not the document's version");
+        return damaged(file, member + ": the listed version is not the document's version");
     return std::optional<std::string>(std::move(bytes));
 }
 
@@ -187,9 +188,10 @@ core::Result<std::optional<detail::VerifiedPolicy>> accept_policy(const std::fil
 struct ParsedBundle final {
     std::string gun;
     MetadataSet set;
-    std::optional<std::string> staged_root;  // member "staged_root": bytes, checked as an entry
-    std::optional<std::string> transcript;   // member "transcript": the exporting home's transcript.jsonl
-    std::optional<std::string> policy;       // member "policy": bytes, checked as an entry
+    std::optional<std::string> staged_root;    // member "staged_root": bytes, checked as an entry
+    std::optional<std::string> transcript;     // member "transcript": the exporting home's transcript.jsonl
+    std::optional<std::string> policy;         // member "policy": bytes, checked as an entry
+    std::optional<std::string> staged_policy;  // member "staged_policy": travels with staged_root
     Json doc;
 };
 
@@ -220,7 +222,9 @@ core::Result<ParsedBundle> read_bundle(const std::filesystem::path& file) {
     TUFKEY_TRY_VOID(read_chain(file, *doc, out.set));
     TUFKEY_TRY(out.staged_root, read_staged_root(file, *doc, *dialect));
     TUFKEY_TRY(out.transcript, read_transcript_member(file, *doc));
-    TUFKEY_TRY(out.policy, read_policy(file, *doc, *dialect));
+    TUFKEY_TRY(out.policy, read_policy(file, *doc, *dialect, "policy"));
+    TUFKEY_TRY(out.staged_policy, read_policy(file, *doc, *dialect, "staged_policy"));
+    if (out.staged_policy && !out.staged_root) return damaged(file, "staged_policy: there is no staged_root");
     out.doc = std::move(*doc);
     return out;
 }
@@ -267,6 +271,48 @@ core::Result<std::optional<detail::RootProposal>> merged_staged_root(const Repos
     return std::optional<detail::RootProposal>(std::move(both));
 }
 
+// The staged policy after an import, beside `staged` (the merged staged root): the bundle's and
+// the home's copies, each checked against the staged root, signatures merged. nullopt when
+// neither carries one (a rotation staged by an older tufkey).
+core::Result<std::optional<std::string>> merged_staged_policy(const Repository& repo, const std::filesystem::path& file,
+                                                              const ParsedBundle& bundle,
+                                                              const detail::RootProposal& staged) {
+    const Dialect d = bundle.set.dialect;
+    const std::string source = "bundle " + file.string();
+    std::optional<std::string> merged;
+    if (bundle.staged_policy) {
+        TUFKEY_TRY_VOID(detail::check_staged_policy(d, *bundle.staged_policy, staged.root, repo.gun(), source));
+        merged = *bundle.staged_policy;
+    }
+    std::error_code ec;
+    if (!std::filesystem::exists(detail::staged_policy_path(repo), ec)) return merged;
+    TUFKEY_TRY(auto raw, core::read_file(detail::staged_policy_path(repo), detail::kMaxPolicySize));
+    std::string home = core::to_string(raw);
+    // A home copy that does not belong to this proposal (another rotation) gives way.
+    if (!detail::check_staged_policy(d, home, staged.root, repo.gun(), "this home")) return merged;
+    if (!merged) return std::optional<std::string>(std::move(home));
+    TUFKEY_TRY(auto both, detail::merge_policy_signatures(d, home, *merged, source));
+    return std::optional<std::string>(std::move(both));
+}
+
+// The staged policy, when the staged root it travelled with has just been promoted: stored as the
+// repository's policy when it meets the new root's threshold and is newer than the home's.
+// Returns whether it was.
+// (Call it after everything else that stages repository.json: store_policy applies it there.)
+core::Result<bool> promote_staged_policy(const Repository& repo, Dialect dialect, keystore::HomeTransaction& tx,
+                                         const std::string& new_root_bytes) {
+    const auto path = detail::staged_policy_path(repo);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return false;
+    tx.remove(path);
+    TUFKEY_TRY(auto raw, core::read_file(path, detail::kMaxPolicySize));
+    const std::string bytes = core::to_string(raw);
+    auto checked = detail::check_incoming_policy(repo, dialect, bytes, new_root_bytes);
+    if (!checked || !*checked) return false;
+    TUFKEY_TRY_VOID(detail::store_policy(repo, tx, **checked, "root-promote"));
+    return true;
+}
+
 // A complete staged root becomes the home's root, in its own transaction after the import,
 // when this home holds the snapshot and timestamp keys that must re-sign over it.
 core::Result<bool> promote_if_complete(KeyAccess& access, const keystore::HomeLock& lock, const std::string& gun) {
@@ -293,6 +339,8 @@ core::Result<bool> promote_if_complete(KeyAccess& access, const keystore::HomeLo
         return true;
     });
     TUFKEY_TRY_VOID(state.repo().save_config(tx, config));
+    TUFKEY_TRY(const bool policy_promoted, promote_staged_policy(state.repo(), state.dialect(), tx, staged->bytes));
+    (void)policy_promoted;  // when it is not, the old policy stays and publish says why
     TUFKEY_TRY_VOID(tx.commit());
     return true;
 }
@@ -303,9 +351,6 @@ struct Anchor final {
     std::optional<tuf::RootPin> pin;  // --root over a home that already trusts a root
 };
 
-std::string trusted_root_name(const Repository& repo) { return "the root this home trusts for " + repo.gun(); }
-std::string start_over_hint() { return "import into a new home (--home DIR)"; }
-
 core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest& request, const Repository& repo,
                                    const MetadataSet& set) {
     TUFKEY_TRY(auto home_root, repo.read_current_root());
@@ -313,7 +358,7 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest&
         TUFKEY_TRY(auto bytes, core::read_file(request.root_file, 512000));
         if (!home_root) return Anchor{core::to_string(bytes), false, std::nullopt};
         TUFKEY_TRY(auto pin, tuf::compare_root_pin(set.dialect, *home_root, core::to_string(bytes),
-                                                   trusted_root_name(repo), start_over_hint()));
+                                                   detail::trusted_root_name(repo), detail::start_over_hint("import")));
         return Anchor{std::move(*home_root), false, std::move(pin)};
     }
     if (home_root) return Anchor{std::move(*home_root), false, std::nullopt};
@@ -350,6 +395,17 @@ core::Result<std::optional<Json>> staged_root_entry(const Repository& repo, Dial
     std::string bytes = core::to_string(raw);
     TUFKEY_TRY(auto version, detail::file_version(dialect, RoleName::root(), bytes));
     return std::optional<Json>(entry_json(bytes, version));
+}
+
+// The policy staged with the home's staged root, as a bundle entry, if there is one.
+core::Result<std::optional<Json>> staged_policy_entry(const Repository& repo) {
+    std::error_code ec;
+    if (!std::filesystem::exists(detail::staged_policy_path(repo), ec)) return std::optional<Json>();
+    TUFKEY_TRY(auto config, repo.load_config());
+    TUFKEY_TRY(auto raw, core::read_file(detail::staged_policy_path(repo), detail::kMaxPolicySize));
+    std::string bytes = core::to_string(raw);
+    TUFKEY_TRY(auto policy, detail::decode_policy(config.dialect, bytes));
+    return std::optional<Json>(entry_json(bytes, policy.version));
 }
 
 // The home's transcript as the bundle's "transcript" member (nullopt: the home has none).
@@ -404,12 +460,22 @@ const char* merge_kind(TranscriptMerge::Kind kind) {
     }
     return "unchanged";
 }
+core::Result<void> record_handed_out(const keystore::TrustHome& home, const keystore::HomeLock& lock,
+                                     const Repository& repo, RepositoryConfig config, const MetadataSet& set) {
+    const auto before = config.synced;
+    TUFKEY_TRY_VOID(detail::record_synced(config, set, false));
+    if (config.synced == before) return core::success();
+    keystore::HomeTransaction tx(home, lock);
+    TUFKEY_TRY_VOID(repo.save_config(tx, config));
+    return tx.commit();
+}
 }  // namespace
 
 core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, const std::string& gun,
                                                const std::filesystem::path& out) {
     TUFKEY_TRY_VOID(check_gun(gun));
     Repository repo(home, gun);
+    TUFKEY_TRY(auto lock, home.lock("tufkey bundle export " + gun));
     TUFKEY_TRY(auto config, repo.load_config());
     TUFKEY_TRY(auto set, detail::read_local_set(repo, config.dialect));
     JsonObject roles;
@@ -430,12 +496,19 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
                         .to_string()},
         {"roles", std::move(roles)},
         {"root_chain", std::move(chain)}};
-    if (staged) doc.emplace("staged_root", std::move(*staged));
+    if (staged) {
+        doc.emplace("staged_root", std::move(*staged));
+        TUFKEY_TRY(auto staged_policy, staged_policy_entry(repo));
+        if (staged_policy) doc.emplace("staged_policy", std::move(*staged_policy));
+    }
     if (policy) doc.emplace("policy", std::move(*policy));
     std::size_t transcript_lines = 0;
     TUFKEY_TRY(auto transcript, transcript_member(repo, transcript_lines));
     if (transcript) doc["transcript"] = std::move(*transcript);
     TUFKEY_TRY_VOID(core::write_file_atomic(out, tuf::canonical_json(doc) + "\n", 0644));
+    // The bundle hands these versions to another home: from now on they are shared, not this
+    // home's staged work alone, so the state that comes back built on them replaces them freely.
+    TUFKEY_TRY_VOID(record_handed_out(home, lock, repo, std::move(config), set));
     BundleExportReport report;
     report.file = out;
     TUFKEY_TRY(report.summary, summarize(gun, set));
@@ -477,7 +550,7 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
     TUFKEY_TRY_VOID(check_all_accepted(request.file, bundle, *verified, anchor.root));
     if (anchor.pin)
         TUFKEY_TRY_VOID(tuf::check_pin_reached(bundle.dialect, *anchor.pin, verified->root_chain,
-                                               trusted_root_name(repo), start_over_hint()));
+                                               detail::trusted_root_name(repo), detail::start_over_hint("import")));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, *verified));
     TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, *verified, request.discard_staged, "bundle import"));
     TUFKEY_TRY(auto policy, accept_policy(request.file, repo, parsed.policy, *verified));
@@ -493,8 +566,14 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
     if (staged) {
         tx.write(repo.staged_root_file(), staged->bytes, 0644);
         report.summary.staged_root = staged_summary(*staged, trusted);
+        TUFKEY_TRY(auto staged_policy, merged_staged_policy(repo, request.file, parsed, *staged));
+        if (staged_policy)
+            tx.write(detail::staged_policy_path(repo), std::move(*staged_policy), 0644);
+        else
+            tx.remove(detail::staged_policy_path(repo));
     } else {
         tx.remove(repo.staged_root_file());
+        tx.remove(detail::staged_policy_path(repo));
     }
     tuf::JsonObject files;
     for (const auto& [role, bytes] : verified->roles) files[role.str()] = detail::sha256_hex(bytes);
@@ -551,6 +630,9 @@ core::Result<StagedRootSummary> sign_bundle_root(KeyAccess& access, const RootSi
     }
     TUFKEY_TRY(auto proposal,
                detail::read_root_proposal(d, trusted, *parsed.staged_root, "bundle " + request.file.string()));
+    if (parsed.staged_policy)
+        TUFKEY_TRY_VOID(detail::check_staged_policy(d, *parsed.staged_policy, proposal.root, parsed.gun,
+                                                    "bundle " + request.file.string()));
     TUFKEY_TRY(auto key, open_token_key(access, TokenKeyRequest{request.key_uri, false, {}, true}));
     std::vector<tuf::SigningKey> signing;
     for (const tuf::Root* root : {&trusted, static_cast<const tuf::Root*>(&proposal.root)}) {
@@ -579,6 +661,11 @@ core::Result<StagedRootSummary> sign_bundle_root(KeyAccess& access, const RootSi
     Json doc = parsed.doc;
     doc.as_object()["staged_root"] =
         entry_json(signed_proposal.bytes, static_cast<std::uint64_t>(signed_proposal.root.version.value()));
+    if (parsed.staged_policy) {
+        TUFKEY_TRY(auto policy, detail::add_policy_signatures(d, *parsed.staged_policy, proposal.root, signing));
+        TUFKEY_TRY(auto decoded, detail::decode_policy(d, policy));
+        doc.as_object()["staged_policy"] = entry_json(policy, decoded.version);
+    }
     TUFKEY_TRY_VOID(core::write_file_atomic(request.file, tuf::canonical_json(doc) + "\n", 0644));
     return staged_summary(signed_proposal, trusted);
 }

@@ -230,4 +230,8 @@ core::Result<std::vector<std::filesystem::path>> store_set(const Repository& rep
     return written;
 }
 
+std::string trusted_root_name(const Repository& repo) { return "the root this home trusts for " + repo.gun(); }
+
+std::string start_over_hint(std::string_view verb) { return std::string(verb) + " into a new home (--home DIR)"; }
+
 }  // namespace tufkey::ceremony::detail

@@ -56,6 +56,11 @@ core::Result<std::map<std::string, std::string>> local_baseline(const Repository
 // and, where it differs, the canonical key ID. ErrorCode::trust if the root does not parse.
 core::Result<std::vector<std::string>> describe_root(tuf::Dialect dialect, std::string_view root_bytes);
 
+// How pins and root checks name the root a home trusts ("the root this home trusts for GUN"),
+// and the way out they offer when that root cannot be reached (`verb`: "pull", "import").
+std::string trusted_root_name(const Repository& repo);
+std::string start_over_hint(std::string_view verb);
+
 // Trust on first use: shows the root's version and keys (access.passphrases' terminal) and asks;
 // -y answers yes. Without a terminal and without -y: ErrorCode::usage naming --yes and --root.
 core::Result<void> confirm_first_use(KeyAccess& access, const std::string& gun, const std::string& source,

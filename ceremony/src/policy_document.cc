@@ -62,6 +62,16 @@ core::Result<ExpiryPolicy> policy_from_signed(const Json& signed_part) {
     return policy;
 }
 
+// Those of `keys` that `root` lists as root keys.
+std::vector<tuf::SigningKey> new_root_keys_among(const tuf::Root& root, std::span<const tuf::SigningKey> keys) {
+    std::vector<tuf::SigningKey> out;
+    for (const auto& k : keys) {
+        const auto id = k.key.id();
+        if (std::find(root.root.keyids.begin(), root.root.keyids.end(), id) != root.root.keyids.end()) out.push_back(k);
+    }
+    return out;
+}
+
 bool same_content(const ExpiryPolicy& a, const ExpiryPolicy& b) {
     return a.gun == b.gun && a.version == b.version && a.expires.entries() == b.expires.entries() &&
            a.warn.entries() == b.warn.entries();
@@ -162,20 +172,72 @@ core::Result<void> store_policy(const Repository& repo, keystore::HomeTransactio
 
 core::Result<VerifiedPolicy> resign_policy_for_root(const Repository& repo, const RepositoryConfig& config,
                                                     const tuf::Root& new_root, std::span<const tuf::SigningKey> keys) {
-    std::vector<tuf::SigningKey> root_keys;
-    for (const auto& k : keys) {
-        const auto id = k.key.id();
-        if (std::find(new_root.root.keyids.begin(), new_root.root.keyids.end(), id) != new_root.root.keyids.end())
-            root_keys.push_back(k);
-    }
+    TUFKEY_TRY(auto signed_bytes, sign_next_policy(repo, config, new_root, keys));
+    return verify_policy(config.dialect, signed_bytes, new_root, repo.gun());
+}
+
+std::filesystem::path staged_policy_path(const Repository& repo) { return repo.state_dir() / "staged-policy.json"; }
+
+core::Result<std::string> sign_next_policy(const Repository& repo, const RepositoryConfig& config,
+                                           const tuf::Root& new_root, std::span<const tuf::SigningKey> keys) {
     std::uint64_t version = 0;
     TUFKEY_TRY(auto bytes, read_home_policy(repo));
     if (bytes) {
         if (auto old = decode_policy(config.dialect, *bytes)) version = old->version;
     }
     const ExpiryPolicy policy{repo.gun(), version + 1, config.expires, config.warn};
-    TUFKEY_TRY(auto signed_bytes, sign_policy(config.dialect, policy, root_keys, new_root.keys));
-    return verify_policy(config.dialect, signed_bytes, new_root, repo.gun());
+    return sign_policy(config.dialect, policy, new_root_keys_among(new_root, keys), new_root.keys);
+}
+
+core::Result<void> check_staged_policy(tuf::Dialect dialect, std::string_view bytes, const tuf::Root& new_root,
+                                       std::string_view gun, std::string_view source) {
+    auto refused = [&](const std::string& what) {
+        return core::Error(core::TrustReason::malformed,
+                           std::string(source) + ": the " + kContext + " staged with the new root " + what);
+    };
+    TUFKEY_TRY(auto envelope, tuf::parse_envelope(dialect, bytes, kContext, tuf::JsonLimits{kMaxPolicySize, 8}));
+    TUFKEY_TRY(auto policy, policy_from_signed(envelope.signed_part));
+    if (policy.gun != gun) return refused("names repository " + policy.gun + ", not " + std::string(gun));
+    const std::string message = envelope.signing_bytes();
+    for (const auto& signature : envelope.signatures) {
+        auto id = tuf::KeyId::parse(signature.keyid);
+        const bool listed = id && std::find(new_root.root.keyids.begin(), new_root.root.keyids.end(), *id) !=
+                                      new_root.root.keyids.end();
+        auto key = id ? new_root.keys.find(*id) : new_root.keys.end();
+        if (!listed || key == new_root.keys.end())
+            return refused("carries a signature by key " + signature.keyid.substr(0, 16) +
+                           "..., which is not a root key of root version " + std::to_string(new_root.version.value()));
+        if (!tuf::signature_verifies(dialect, key->second, signature, message))
+            return refused("carries a signature by key " + signature.keyid.substr(0, 16) +
+                           "... that does not verify (its body was changed after signing)");
+    }
+    return core::success();
+}
+
+core::Result<std::string> add_policy_signatures(tuf::Dialect dialect, std::string_view bytes, const tuf::Root& new_root,
+                                                std::span<const tuf::SigningKey> keys) {
+    const auto root_keys = new_root_keys_among(new_root, keys);
+    if (root_keys.empty()) return std::string(bytes);
+    TUFKEY_TRY(auto envelope, tuf::parse_envelope(dialect, bytes, kContext, tuf::JsonLimits{kMaxPolicySize, 8}));
+    return sign_role(dialect, envelope.signed_part, root_keys, new_root.keys, &envelope);
+}
+
+core::Result<std::string> merge_policy_signatures(tuf::Dialect dialect, std::string_view into, std::string_view from,
+                                                  std::string_view source) {
+    TUFKEY_TRY(auto mine, tuf::parse_envelope(dialect, into, kContext, tuf::JsonLimits{kMaxPolicySize, 8}));
+    TUFKEY_TRY(auto theirs, tuf::parse_envelope(dialect, from, kContext, tuf::JsonLimits{kMaxPolicySize, 8}));
+    if (mine.signing_bytes() != theirs.signing_bytes())
+        return core::Error(core::TrustReason::malformed,
+                           std::string(source) + ": its " + kContext +
+                               " staged with the new root differs from the one staged here: a proposal may not "
+                               "change while it collects signatures (start over with 'tufkey rotate GUN root "
+                               "--discard-staged')");
+    for (const auto& s : theirs.signatures) {
+        const bool have = std::any_of(mine.signatures.begin(), mine.signatures.end(),
+                                      [&](const tuf::Signature& m) { return m.keyid == s.keyid; });
+        if (!have) mine.signatures.push_back(s);
+    }
+    return tuf::serialize_envelope(dialect, mine);
 }
 
 tuf::JsonObject policy_fields(const VerifiedPolicy& verified) {

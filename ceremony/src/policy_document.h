@@ -100,6 +100,34 @@ core::Result<void> store_policy(const Repository& repo, keystore::HomeTransactio
 core::Result<VerifiedPolicy> resign_policy_for_root(const Repository& repo, const RepositoryConfig& config,
                                                     const tuf::Root& new_root, std::span<const tuf::SigningKey> keys);
 
+// The policy a root rotation staged across rooms brings (ceremony/src/root_rotation.h): the next
+// version, signed by the new root's keys as they sign the staged root, room by room. It lives
+// beside the staged root as tufkey/<GUN>/staged-policy.json and travels in bundles as the member
+// "staged_policy"; when the staged root is promoted and the policy meets the new root's
+// threshold, it becomes the repository's policy (else the old one stays, and publish says so).
+std::filesystem::path staged_policy_path(const Repository& repo);
+
+// The policy in effect (repository.json `expires`/`warn`) as the home's version + 1, signed by
+// those of `keys` that `new_root` lists as root keys (possibly none: a document with no
+// signature yet). No threshold is required.
+core::Result<std::string> sign_next_policy(const Repository& repo, const RepositoryConfig& config,
+                                           const tuf::Root& new_root, std::span<const tuf::SigningKey> keys);
+
+// Checks a staged policy against the staged root `new_root`: a policy naming `gun`, every
+// signature valid and by a root key of `new_root` (a signature by any other key, or over another
+// body, is refused, never dropped: ErrorCode::trust naming `source`).
+core::Result<void> check_staged_policy(tuf::Dialect dialect, std::string_view bytes, const tuf::Root& new_root,
+                                       std::string_view gun, std::string_view source);
+
+// Adds signatures by those of `keys` that `new_root` lists as root keys (nothing when none is).
+core::Result<std::string> add_policy_signatures(tuf::Dialect dialect, std::string_view bytes, const tuf::Root& new_root,
+                                                std::span<const tuf::SigningKey> keys);
+
+// The union of the signatures of two copies of one staged policy (by key ID; `into`'s kept). A
+// different body is refused (ErrorCode::trust naming `source`).
+core::Result<std::string> merge_policy_signatures(tuf::Dialect dialect, std::string_view into, std::string_view from,
+                                                  std::string_view source);
+
 // The transcript fields that record an applied policy (version, sha256, lifetimes), for a step
 // that records it itself (store_policy with an empty `via`).
 tuf::JsonObject policy_fields(const VerifiedPolicy& verified);

@@ -28,9 +28,6 @@ struct Anchor final {
     std::optional<tuf::RootPin> pin;  // --root over a home that already trusts a root
 };
 
-std::string trusted_root_name(const Repository& repo) { return "the root this home trusts for " + repo.gun(); }
-std::string start_over_hint() { return "pull into a new home (--home DIR)"; }
-
 // Trust on first use: the current root the source serves, shown and confirmed.
 core::Result<Anchor> first_use_anchor(KeyAccess& access, tuf::Fetcher& fetcher, const PullRequest& request,
                                       const std::string& source) {
@@ -64,8 +61,8 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, con
         // The home's root stays the anchor: a pin may confirm it or a later version of its
         // chain, never replace it (tuf/root_forward.h).
         TUFKEY_TRY(const DialectProfile* home_profile, DialectProfile::detect(*home_root));
-        TUFKEY_TRY(auto pin, tuf::compare_root_pin(home_profile->dialect(), *home_root, root, trusted_root_name(repo),
-                                                   start_over_hint()));
+        TUFKEY_TRY(auto pin, tuf::compare_root_pin(home_profile->dialect(), *home_root, root,
+                                                   detail::trusted_root_name(repo), detail::start_over_hint("pull")));
         return Anchor{std::move(*home_root), home_profile, PullReport::Anchor::pinned, std::move(pin)};
     }
     if (home_root) {
@@ -142,8 +139,8 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     TUFKEY_TRY(auto baseline, detail::rollback_baseline(repo, dialect));
     TUFKEY_TRY(auto set, detail::verify_set(fetcher, pipeline, std::move(baseline)));
     if (anchor.pin)
-        TUFKEY_TRY_VOID(
-            tuf::check_pin_reached(dialect, *anchor.pin, set.root_chain, trusted_root_name(repo), start_over_hint()));
+        TUFKEY_TRY_VOID(tuf::check_pin_reached(dialect, *anchor.pin, set.root_chain, detail::trusted_root_name(repo),
+                                               detail::start_over_hint("pull")));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, set));
     TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, set, request.discard_staged, "pull"));
     TUFKEY_TRY(auto policy, fetch_policy(fetcher, repo, *anchor.profile, source, set));

@@ -9,7 +9,9 @@
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/rotate.h"
 #include "tufkey/ceremony/transcript.h"
+#include "tufkey/core/atomic_file.h"
 #include "tufkey/core/certificate.h"
+#include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
 #include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/key_id.h"
@@ -47,13 +49,69 @@ core::Result<CurrentKey> find_current(const std::vector<CurrentKey>& current, co
     return usage("key " + prefix + " is not a root key of this repository (see 'tufkey status')");
 }
 
-// Which root keys the new root lists: kept current keys and new token keys.
+// A new root key whose token is in another room, introduced by the certificate that
+// `tufkey root certificate` made there (or, in the tuf dialect, by its PEM public key).
+struct FileKey final {
+    std::filesystem::path file;
+    tuf::Key key;
+    std::string canonical;
+};
+
+// Reads and checks --key FILE. A certificate must be self-signed by its key (so whoever made it
+// holds the key), name the repository (CN = GUN), and be valid now and for at least a day.
+core::Result<FileKey> read_file_key(tuf::Dialect dialect, const std::string& gun, const std::filesystem::path& file,
+                                    tuf::Instant now) {
+    const std::string name = "--key " + file.string();
+    auto bytes = core::read_file(file, 64u << 10);
+    if (!bytes) return usage(name + ": " + bytes.error().message);
+    const std::string pem = core::to_string(*bytes);
+    const tuf::DialectProfile& profile = tuf::DialectProfile::of(dialect);
+    const std::string make_one = "make one where the token is: 'tufkey root certificate " + gun + " --key URI -o FILE'";
+    if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+        if (profile.root_keys_are_certificates())
+            return usage(name + " is not an X.509 certificate, and Notary's root keys are certificates: " + make_one);
+        auto key = core::PublicKey::from_pem(pem);
+        if (!key) return usage(name + " is neither a certificate nor a PEM public key: " + make_one);
+        return FileKey{file, profile.metadata_key(*key), tuf::notary_canonical_key_id(*key)};
+    }
+    if (core::count_certificates_pem(pem) != 1)
+        return usage(name + " holds " + std::to_string(core::count_certificates_pem(pem)) +
+                     " certificates; give one root certificate per --key");
+    auto info = core::parse_certificate_pem(pem);
+    if (!info) return usage(name + ": " + info.error().message);
+    if (auto self = core::verify_self_signed(pem); !self)
+        return usage(name +
+                     " is not signed by its own key, so it does not prove that its key holder made it: " + make_one);
+    if (info->common_name != gun)
+        return usage(name + " is made for '" + info->common_name + "', not for " + gun + ": " + make_one);
+    if (info->is_ca) return usage(name + " is a CA certificate; a root key certificate is not: " + make_one);
+    if (tuf::Instant(info->not_before) > now + std::chrono::minutes(5))
+        return usage(name + " is not valid before " + tuf::Expiry::at_seconds(info->not_before).to_string() +
+                     " (check this machine's clock)");
+    if (tuf::Instant(info->not_after) < now + std::chrono::hours(24))
+        return usage(name + " has expired or expires within a day: " + make_one);
+    const std::string canonical = tuf::notary_canonical_key_id(info->public_key);
+    if (profile.root_keys_are_certificates()) {
+        auto key = tuf::Key::notary_x509(pem);
+        if (!key) return usage(name + ": " + key.error().message);
+        return FileKey{file, std::move(*key), canonical};
+    }
+    return FileKey{file, profile.metadata_key(info->public_key), canonical};
+}
+
+// Which root keys the new root lists: kept current keys, new token keys, and keys of tokens in
+// other rooms (files).
 struct Selection final {
     std::vector<CurrentKey> kept;
     std::vector<std::string> new_uris;
+    std::vector<FileKey> files;
+
+    [[nodiscard]] std::size_t count() const noexcept { return kept.size() + new_uris.size() + files.size(); }
 };
 
-core::Result<Selection> select_keys(const std::vector<CurrentKey>& current, const RootRotateRequest& request) {
+core::Result<Selection> select_keys(tuf::Dialect dialect, const std::string& gun,
+                                    const std::vector<CurrentKey>& current, const RootRotateRequest& request,
+                                    tuf::Instant now) {
     Selection s;
     auto keep = [&](const CurrentKey& k) {
         for (const auto& have : s.kept)
@@ -70,6 +128,19 @@ core::Result<Selection> select_keys(const std::vector<CurrentKey>& current, cons
             s.new_uris.push_back(k);
             continue;
         }
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(k, ec)) {
+            TUFKEY_TRY(auto file, read_file_key(dialect, gun, k, now));
+            for (const auto& c : current)
+                if (c.canonical == file.canonical)
+                    return usage("--key " + k + " is the current root key " + c.canonical.substr(0, 16) +
+                                 "...: keep it by its ID instead");
+            for (const auto& other : s.files)
+                if (other.canonical == file.canonical)
+                    return usage("--key " + k + " names the same key as --key " + other.file.string());
+            s.files.push_back(std::move(file));
+            continue;
+        }
         TUFKEY_TRY(auto found, find_current(current, k));
         keep(found);
     }
@@ -77,7 +148,7 @@ core::Result<Selection> select_keys(const std::vector<CurrentKey>& current, cons
         TUFKEY_TRY(auto found, find_current(current, prefix));
         std::erase_if(s.kept, [&](const CurrentKey& k) { return k.canonical == found.canonical; });
     }
-    if (s.kept.empty() && s.new_uris.empty()) return usage("the new root would have no root key: give --key URI");
+    if (s.count() == 0) return usage("the new root would have no root key: give --key URI");
     return s;
 }
 
@@ -141,11 +212,23 @@ tuf::Instant certificate_end(const tuf::Key& key) {
 }
 
 struct NewRootKeys final {
-    std::vector<tuf::Key> keys;            // in order: kept, then added
+    std::vector<tuf::Key> keys;            // in order: kept, then added, then files
     std::vector<tuf::SigningKey> signing;  // old and new metadata keys with the signers here
     std::vector<core::Signer*> signers;    // distinct token signers here (transcript head)
     tuf::Instant expires{};
+    tuf::Dialect dialect = tuf::Dialect::tuf;
 };
+
+// Notary: the new root may not outlive the certificate of a root key that cannot be renewed here.
+void cap_at_certificate(const tuf::Key& key, const std::string& canonical, const std::string& why, NewRootKeys& out,
+                        std::vector<std::string>& warnings) {
+    const tuf::Instant end = certificate_end(key);
+    if (end >= out.expires) return;
+    out.expires = end - std::chrono::seconds(1);
+    warnings.push_back("the new root expires " +
+                       detail::expiry_after(out.dialect, out.expires, Duration(0)).to_string() +
+                       ", with the certificate of root key " + canonical.substr(0, 16) + "..., " + why);
+}
 
 core::Result<NewRootKeys> new_root_keys(const detail::RepositoryState& state, const std::vector<CurrentKey>& current,
                                         const Selection& selection, Room& room, tuf::Instant now,
@@ -155,6 +238,7 @@ core::Result<NewRootKeys> new_root_keys(const detail::RepositoryState& state, co
     const Duration lifetime = state.config().expires.for_role("root");
     NewRootKeys out;
     out.expires = now + lifetime;
+    out.dialect = d;
     std::vector<std::pair<tuf::Key, core::Signer*>> listed;
     for (const auto& k : selection.kept) {
         auto here = room.current.find(k.canonical);
@@ -165,19 +249,13 @@ core::Result<NewRootKeys> new_root_keys(const detail::RepositoryState& state, co
             continue;
         }
         if (certificates) {
-            const tuf::Instant end = certificate_end(k.key);
-            if (end < now + std::chrono::hours(24))
+            if (certificate_end(k.key) < now + std::chrono::hours(24))
                 return core::Error(core::ErrorCode::token,
                                    "the certificate of root key " + k.canonical.substr(0, 16) +
                                        "... has expired or expires within a day, and its token is not here to make "
                                        "a new one: plug it in");
-            if (end < out.expires) {
-                out.expires = end - std::chrono::seconds(1);
-                warnings.push_back("the new root expires " +
-                                   detail::expiry_after(d, out.expires, Duration(0)).to_string() +
-                                   ", with the certificate of root key " + k.canonical.substr(0, 16) +
-                                   "..., whose token is not here; renew it where that token is");
-            }
+            cap_at_certificate(k.key, k.canonical, "whose token is not here; renew it where that token is", out,
+                               warnings);
         }
         listed.emplace_back(k.key, signer);
     }
@@ -189,6 +267,10 @@ core::Result<NewRootKeys> new_root_keys(const detail::RepositoryState& state, co
     for (auto& key : room.added) {
         TUFKEY_TRY(auto metadata, detail::root_metadata_key(d, state.repo().gun(), *key.signer, now, lifetime));
         listed.emplace_back(std::move(metadata), key.signer.get());
+    }
+    for (const auto& file : selection.files) {
+        if (certificates) cap_at_certificate(file.key, file.canonical, "its token is in another room", out, warnings);
+        listed.emplace_back(file.key, nullptr);
     }
     for (const auto& [key, signer] : listed) out.keys.push_back(key);
     // Signing keys: first the old root keys here (the old threshold), then the new ones.
@@ -299,12 +381,16 @@ core::Result<RootRotateReport> rotate(KeyAccess& access, const RootRotateRequest
         // The expiry policy must be signed by the new root keys, or pulls would refuse it.
         TUFKEY_TRY(auto policy, detail::resign_policy_for_root(repo, config, proposal.root, keys.signing));
         TUFKEY_TRY_VOID(detail::store_policy(repo, tx, policy, "rotate-root"));
+        tx.remove(detail::staged_policy_path(repo));  // of a rotation this one replaces
     } else {
         if (!request.stage)  // check_room_suffices made sure of this; never publish a half-signed root
             return core::Error(core::ErrorCode::token, "the new root is signed by " + proposal.tally.describe());
         report.staged = true;
         report.staged_file = repo.staged_root_file();
         tx.write(report.staged_file, proposal.bytes, 0644);
+        // The policy travels with it, signed by the new root keys as they sign the root.
+        TUFKEY_TRY(auto policy, detail::sign_next_policy(repo, config, proposal.root, keys.signing));
+        tx.write(detail::staged_policy_path(repo), std::move(policy), 0644);
         TUFKEY_TRY_VOID(transcript.append(tx, "rotate-root-staged", transcript_fields(proposal, report.change)));
         config.root_keys = root_key_refs(config, room, old_root, proposal.root, true);
     }
@@ -329,8 +415,9 @@ core::Result<RootRotateReport> rotate_root(KeyAccess& access, const RootRotateRe
                                "): finish it by importing the bundle that carries the other signatures "
                                "('tufkey bundle import FILE'), or replace it with --discard-staged");
     const auto current = current_root_keys(state.root());
-    TUFKEY_TRY(auto selection, select_keys(current, request));
-    const std::size_t count = selection.kept.size() + selection.new_uris.size();
+    TUFKEY_TRY(auto selection,
+               select_keys(state.dialect(), request.gun, current, request, std::chrono::system_clock::now()));
+    const std::size_t count = selection.count();
     const std::uint32_t threshold = request.threshold != 0 ? request.threshold : state.root().root.threshold;
     if (threshold < 1 || threshold > count)
         return usage("the new root would have " + std::to_string(count) + " root key(s) and threshold " +

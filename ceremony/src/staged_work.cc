@@ -31,7 +31,8 @@ std::optional<tuf::Targets> decode(tuf::Dialect dialect, const RoleName& role, c
     return std::move(*targets);
 }
 
-// The tags of the local role that the incoming one lacks or lists with other content.
+// The tags of the local role that the incoming one lacks or lists with other content, then the
+// tags only the incoming one lists (an unsign made here would be undone by it).
 std::vector<std::string> lost_tags(tuf::Dialect dialect, const RoleName& role, const std::string& local,
                                    const std::string* incoming) {
     std::vector<std::string> lost;
@@ -47,7 +48,7 @@ std::vector<std::string> lost_tags(tuf::Dialect dialect, const RoleName& role, c
     }
     if (theirs) {
         for (const auto& [path, file] : theirs->targets) {
-            if (!mine->targets.contains(path)) lost.push_back(path + " (removed here)");
+            if (!mine->targets.contains(path)) lost.push_back(path + " (not here; the incoming copy has it)");
         }
     }
     return lost;

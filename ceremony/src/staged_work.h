@@ -1,8 +1,9 @@
 // Internal: no staged change is ever discarded silently.
 //
 // A home's own staged work is every targets-type role (and root) whose current version is
-// above both the version last published and the version last brought in from elsewhere
-// (repository.json `published` and `synced`): what sign, unsign or a root ceremony made here.
+// above both the version last published and the version last shared with another place
+// (repository.json `published` and `synced`: brought in by pull or bundle import, or handed
+// out by bundle export): what sign, unsign or a root ceremony made here and nobody else holds.
 // `pull` and `bundle import` replace the home's files with a verified set; before they do,
 // check_staged_work_kept() refuses (ErrorCode::refused) when the set would replace such a
 // role with other bytes, naming the roles, their versions and the tags that would be lost,
@@ -32,8 +33,9 @@ core::Result<void> check_not_rolled_back(const Repository& repo, const MetadataS
 core::Result<void> check_staged_work_kept(const Repository& repo, const MetadataSet& incoming, bool discard_staged,
                                           std::string_view command);
 
-// Records in `config` that the home now holds `set` as brought in from elsewhere (`synced`),
-// and, when `published` (pull: the source serves it), as published too.
+// Records in `config` that the home now holds `set` as shared with another place (`synced`:
+// brought in, or handed out in a bundle), and, when `published` (pull: the source serves it),
+// as published too.
 core::Result<void> record_synced(RepositoryConfig& config, const MetadataSet& set, bool published);
 
 }  // namespace tufkey::ceremony::detail

@@ -116,10 +116,12 @@ void register_rotate(CLI::App& app, CommandSet& commands) {
         "  tufkey rotate registry.example.com/team/app root  (renew: same root keys, new expiry)");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
     cmd->add_option("role", o->role, "root, targets, snapshot or timestamp")->required();
-    cmd->add_option("--key", o->keys,
-                    "targets/snapshot/timestamp: a pkcs11: URI of a token key (generated after confirmation if "
-                    "missing) or the ID of a key in the home (default: a new key file); root (repeatable): a "
-                    "pkcs11: URI or the ID of a root key to keep");
+    cmd->add_option(
+        "--key", o->keys,
+        "targets/snapshot/timestamp: a pkcs11: URI of a token key (generated after confirmation if "
+        "missing) or the ID of a key in the home (default: a new key file); root (repeatable): a "
+        "pkcs11: URI, the ID of a root key to keep, or a certificate file from 'tufkey root certificate' (a token "
+        "in another room)");
     cmd->add_option("--remove-key", o->remove_keys, "Revoke only this key (repeatable); the others stay");
     cmd->add_option("--root-threshold", o->root_threshold, "root: signatures the new root needs (default: as now)")
         ->check(CLI::Range(1u, 64u));

@@ -12,17 +12,6 @@
 namespace tufkey::core {
 namespace {
 
-Error io_error(const std::string& what, const std::filesystem::path& path, int err) {
-    std::string hint;
-    if (err == ENOSPC)
-        hint = " (the disk is full: free space and retry)";
-    else if (err == EACCES || err == EPERM)
-        hint = " (permission denied: check the owner and mode)";
-    else if (err == EROFS)
-        hint = " (read-only file system)";
-    return Error(ErrorCode::io, "cannot " + what + " " + path.string() + ": " + std::strerror(err) + hint);
-}
-
 bool write_all(int fd, ByteView data) {
     std::size_t done = 0;
     while (done < data.size()) {
@@ -37,6 +26,39 @@ bool write_all(int fd, ByteView data) {
 }
 
 }  // namespace
+
+Error io_error(const std::string& what, const std::filesystem::path& path, int err) {
+    std::string hint;
+    if (err == ENOSPC)
+        hint = " (the disk is full: free space and retry)";
+    else if (err == EACCES || err == EPERM)
+        hint = " (permission denied: check the owner and mode)";
+    else if (err == EROFS)
+        hint = " (read-only file system)";
+    return Error(ErrorCode::io, "cannot " + what + " " + path.string() + ": " + std::strerror(err) + hint);
+}
+
+void fsync_directory(const std::filesystem::path& dir) {
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return;
+    ::fsync(dfd);
+    ::close(dfd);
+}
+
+Result<void> write_new_file_durably(const std::filesystem::path& path, ByteView data, mode_t mode) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
+    if (fd < 0) return io_error("create", path, errno);
+    auto fail = [&](const char* what) {
+        const int err = errno;
+        ::close(fd);
+        return io_error(what, path, err);
+    };
+    if (::fchmod(fd, mode & 0777) != 0) return fail("set the mode of");
+    if (!write_all(fd, data)) return fail("write");
+    if (::fsync(fd) != 0) return fail("flush");
+    if (::close(fd) != 0) return io_error("close", path, errno);
+    return success();
+}
 
 Result<void> write_file_atomic(const std::filesystem::path& path, ByteView data, mode_t mode) {
     std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
@@ -64,11 +86,7 @@ Result<void> write_file_atomic(const std::filesystem::path& path, ByteView data,
         ::unlink(tmp_path.c_str());
         return io_error("replace", path, err);
     }
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    fsync_directory(dir);
     return success();
 }
 

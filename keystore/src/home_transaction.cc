@@ -24,42 +24,7 @@ constexpr std::string_view kManifest = "manifest";
 constexpr std::size_t kManifestMax = 64u << 20;
 constexpr std::size_t kFileMax = 1u << 30;
 
-Error io_error(const std::string& what, const fs::path& path, int err) {
-    std::string hint = err == ENOSPC ? " (the disk is full: free space and retry)" : "";
-    return Error(ErrorCode::io, "cannot " + what + " " + path.string() + ": " + std::strerror(err) + hint);
-}
-
 std::string sha256_hex(std::string_view bytes) { return core::hex_encode(core::sha256(core::as_bytes(bytes))); }
-
-void fsync_dir(const fs::path& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);  // durability only: the journal already decides what the home holds
-    ::close(fd);
-}
-
-Result<void> write_data_file(const fs::path& path, std::string_view bytes, mode_t mode) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
-    if (fd < 0) return io_error("create", path, errno);
-    auto fail = [&](const char* what) {
-        const int err = errno;
-        ::close(fd);
-        return io_error(what, path, err);
-    };
-    if (::fchmod(fd, mode & 0777) != 0) return fail("set the mode of");
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail("write");
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) return fail("flush");
-    if (::close(fd) != 0) return io_error("close", path, errno);
-    return core::success();
-}
 
 struct JournalOp final {
     bool remove = false;
@@ -119,15 +84,15 @@ Result<void> apply_journal(const fs::path& home, const fs::path& journal, const 
     for (const auto& op : ops) {
         const fs::path target = home / op.target;
         if (op.remove) {
-            if (::unlink(target.c_str()) != 0 && errno != ENOENT) return io_error("remove", target, errno);
-            fsync_dir(target.parent_path());
+            if (::unlink(target.c_str()) != 0 && errno != ENOENT) return core::io_error("remove", target, errno);
+            core::fsync_directory(target.parent_path());
             continue;
         }
         const fs::path data = journal / op.data;
         if (::access(data.c_str(), F_OK) == 0) {
             TUFKEY_TRY_VOID(core::make_directories(target.parent_path(), 0700));
-            if (::rename(data.c_str(), target.c_str()) != 0) return io_error("replace", target, errno);
-            fsync_dir(target.parent_path());
+            if (::rename(data.c_str(), target.c_str()) != 0) return core::io_error("replace", target, errno);
+            core::fsync_directory(target.parent_path());
             continue;
         }
         auto current = core::read_file(target, kFileMax);
@@ -135,10 +100,10 @@ Result<void> apply_journal(const fs::path& home, const fs::path& journal, const 
             return damaged(journal, "the data for " + op.target.string() + " is missing");
     }
     if (::unlink((journal / kManifest).c_str()) != 0 && errno != ENOENT)
-        return io_error("remove", journal / kManifest, errno);
+        return core::io_error("remove", journal / kManifest, errno);
     std::error_code ec;
     fs::remove_all(journal, ec);
-    fsync_dir(home);
+    core::fsync_directory(home);
     return core::success();
 }
 
@@ -155,14 +120,14 @@ Result<void> check_applicable(const fs::path& target) {
     if (!fs::is_directory(dir, ec))
         return Error(ErrorCode::io, "cannot create directory " + target.parent_path().string() + ": " + dir.string() +
                                         " is a file in the way; move it aside and retry");
-    if (::access(dir.c_str(), W_OK | X_OK) != 0) return io_error("write in", dir, errno);
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) return core::io_error("write in", dir, errno);
     return core::success();
 }
 
 void discard_journal(const fs::path& home, const fs::path& journal) {
     std::error_code ec;
     fs::remove_all(journal, ec);
-    fsync_dir(home);
+    core::fsync_directory(home);
 }
 
 }  // namespace
@@ -221,13 +186,13 @@ Result<void> HomeTransaction::commit() {
                 continue;
             }
             const std::string data = std::to_string(n++) + ".data";
-            TUFKEY_TRY_VOID(write_data_file(journal / data, op.bytes, op.mode));
+            TUFKEY_TRY_VOID(core::write_new_file_durably(journal / data, core::as_bytes(op.bytes), op.mode));
             const std::string hash = sha256_hex(op.bytes);
             manifest_ops.push_back(
                 tuf::JsonObject{{"data", data}, {"op", "write"}, {"path", rel.string()}, {"sha256", hash}});
             ops.push_back(JournalOp{false, rel, data, hash});
         }
-        fsync_dir(journal);
+        core::fsync_directory(journal);
         tuf::JsonObject manifest{{"ops", manifest_ops}, {"version", 1}};
         return core::write_file_atomic(journal / kManifest, tuf::canonical_json(tuf::Json(std::move(manifest))), 0600);
     };

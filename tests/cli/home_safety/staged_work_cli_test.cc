@@ -61,6 +61,31 @@ TEST_P(StagedWork, BundleImportRefusesToDropAnUnpublishedTagUntilToldTo) {
     w.ok(w / "a", {"verify", gun + ":b1"});
 }
 
+TEST_P(StagedWork, WhatThisHomeHandedOutInABundleComesBackBuiltOnWithoutDiscarding) {
+    // A hands its unpublished a1 to C (keys carried too); C signs c1 on top and hands it back.
+    w.ok(w / "a", {"bundle", "export", gun, "-o", (w / "a.bundle").string()});
+    w.ok(w / "c", {"bundle", "import", (w / "a.bundle").string(), "--yes"});
+    w.ok(w / "a", {"key", "export", "--gun", gun, "-o", (w / "keys.pem").string()});
+    w.ok(w / "c", {"key", "import", (w / "keys.pem").string()});
+    w.sign(w / "c", gun + ":c1", "built on a1");
+    w.ok(w / "c", {"bundle", "export", gun, "-o", (w / "c.bundle").string()});
+    w.ok(w / "a", {"bundle", "import", (w / "c.bundle").string()});
+    w.ok(w / "a", {"verify", gun + ":a1"});
+    w.ok(w / "a", {"verify", gun + ":c1"});
+
+    // What A signs after that is its own again: C's next state would drop a2, and it says which
+    // tag C has that A lacks.
+    w.sign(w / "a", gun + ":a2", "signed after the hand-over");
+    w.sign(w / "c", gun + ":c2", "signed meanwhile on c");
+    w.ok(w / "c", {"bundle", "export", gun, "-o", (w / "c2.bundle").string()});
+    const auto before = file_tree(w / "a");
+    const ProcessResult r = w.tufkey(w / "a", {"bundle", "import", (w / "c2.bundle").string()});
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_NE(r.err.find("a2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("c2 (not here; the incoming copy has it)"), std::string::npos) << r.err;
+    EXPECT_EQ(file_tree(w / "a"), before);
+}
+
 TEST_P(StagedWork, AHomeWithoutLocalChangesTakesTheNewStateAsBefore) {
     w.ok(w / "b", {"pull", gun, "--from", site()});
     fs::copy(w / "b", w / "c", fs::copy_options::recursive);

@@ -49,12 +49,10 @@ protected:
         w.ok(home(name), {"bundle", "export", kGun, "-o", (w / bundle).string()});
         return read_text(w / bundle);
     }
-    // (A fresh init's targets v1 counts as this home's unpublished work, which an import refuses
-    // to replace without --discard-staged; the test's root home has nothing else staged.)
-    json import_into(const std::string& name, const std::string& bundle, bool discard_staged = false) const {
-        std::vector<std::string> args{"-y", "--json", "bundle", "import", (w / bundle).string()};
-        if (discard_staged) args.push_back("--discard-staged");
-        return json::parse(w.ok(home(name), args).out);
+    // (Each home hands out its state before it takes another's back, so no import needs
+    // --discard-staged: what comes back is built on what left.)
+    json import_into(const std::string& name, const std::string& bundle) const {
+        return json::parse(w.ok(home(name), {"-y", "--json", "bundle", "import", (w / bundle).string()}).out);
     }
     // The targets, snapshot and timestamp key files go along too (as they would on a USB stick).
     void carry_keys(const std::string& from, const std::string& to) const {
@@ -89,7 +87,7 @@ TEST_P(TranscriptTravel, LinesAppendedElsewhereComeBackAndAreHeadSignedByTheNext
     ASSERT_EQ(b_lines.size(), a_lines.size() + 2) << "b: a's lines, its bundle-import and its sign";
     export_from("b", "b1.bundle");
 
-    EXPECT_EQ(import_into("a", "b1.bundle", true).at("transcript").at("merge"), "appended");
+    EXPECT_EQ(import_into("a", "b1.bundle").at("transcript").at("merge"), "appended");
     const auto merged = lines_of(read_text(transcript("a")));
     ASSERT_EQ(merged.size(), b_lines.size() + 1);
     EXPECT_TRUE(std::equal(b_lines.begin(), b_lines.end(), merged.begin())) << "b's lines, unchanged, chained";
@@ -134,7 +132,7 @@ TEST_P(TranscriptTravel, LinesAddedOnBothSidesAreKeptInOneMergeLineAndSignedOnTh
     EXPECT_EQ(lines_of(read_text(transcript("c"))).size(), c_lines.size() + 1);
 
     export_from("c", "c1.bundle");
-    EXPECT_EQ(import_into("a", "c1.bundle", true).at("transcript").at("merge"), "appended");
+    EXPECT_EQ(import_into("a", "c1.bundle").at("transcript").at("merge"), "appended");
     EXPECT_EQ(transcript_verify("a").at("not_yet_signed").size(), c_lines.size() + 2 - 2);
     w.ok(home("a"), {"rotate", kGun, "timestamp", "--pin-file", w.pin_file().string()});
     EXPECT_TRUE(transcript_verify("a").at("not_yet_signed").empty());
@@ -167,8 +165,7 @@ protected:
     void expect_refused(const std::string& text, const std::string& why, const std::string& message) {
         write_text(w / "changed.bundle", text);
         const auto before = file_tree(home("a"));
-        const ProcessResult r =
-            w.tufkey(home("a"), {"bundle", "import", (w / "changed.bundle").string(), "--discard-staged"});
+        const ProcessResult r = w.tufkey(home("a"), {"bundle", "import", (w / "changed.bundle").string()});
         EXPECT_EQ(r.exit_code, 1) << why << "\n" << r.out << r.err;
         EXPECT_NE(r.err.find("transcript"), std::string::npos) << why << ": " << r.err;
         EXPECT_NE(r.err.find(message), std::string::npos) << why << ": " << r.err;
@@ -226,9 +223,9 @@ TEST_P(CarriedTranscriptRefusals, ATamperedLineARemovedLineOrAForeignHistoryChan
     json old = json::parse(bundle);
     old.erase("transcript");
     write_text(w / "old.bundle", old.dump());
-    const json imported = import_into("a", "old.bundle", true);
+    const json imported = import_into("a", "old.bundle");
     EXPECT_EQ(imported.at("transcript").at("merge"), "unchanged");
-    EXPECT_EQ(import_into("a", "b1.bundle", true).at("transcript").at("merge"), "merged");
+    EXPECT_EQ(import_into("a", "b1.bundle").at("transcript").at("merge"), "merged");
 }
 
 }  // namespace

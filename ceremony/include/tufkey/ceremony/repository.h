@@ -59,8 +59,9 @@ struct RepositoryConfig final {
     RolePolicy expires = RolePolicy::default_expiry();
     RolePolicy warn = RolePolicy::default_warning();
     std::map<std::string, std::uint64_t> published;  // role -> version last published
-    // role -> version last brought in from elsewhere (pull, bundle import). A targets-type
-    // role or root above both maps is this home's own staged work (staged_work.h).
+    // role -> version last shared with another place: brought in (pull, bundle import) or
+    // handed out (bundle export). A targets-type role or root above both maps is this home's
+    // own staged work (staged_work.h).
     std::map<std::string, std::uint64_t> synced;
     std::string origin;  // pulled repositories: where `tufkey pull` fetched them from ("" otherwise)
 };

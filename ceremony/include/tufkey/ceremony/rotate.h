@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "tufkey/ceremony/duration.h"
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/result.h"
 #include "tufkey/tuf/role_name.h"
@@ -46,9 +47,10 @@ struct RotateReport final {
 
 core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& request);
 
-// `tufkey rotate GUN root [--key URI|ID]... [--remove-key ID]... [--root-threshold N] [--stage]`:
+// `tufkey rotate GUN root [--key URI|ID|FILE]... [--remove-key ID]... [--root-threshold N] [--stage]`:
 // a new root version whose root keys are the --key list (a pkcs11: URI names a token key,
-// generated after confirmation when missing; a key ID keeps a current root key), or, without
+// generated after confirmation when missing; a key ID keeps a current root key; a FILE is the
+// certificate of a token key in another room, see make_root_certificate), or, without
 // --key, the current root keys minus any --remove-key (no --key and no --remove-key renews the
 // root: same keys, a new expiry from the policy, and in the notary dialect new certificates).
 // The new root is signed by a threshold of the OLD root keys and a threshold of its own, with
@@ -84,5 +86,31 @@ struct RootRotateReport final {
 };
 
 core::Result<RootRotateReport> rotate_root(KeyAccess& access, const RootRotateRequest& request);
+
+// `tufkey root certificate GUN --key URI -o FILE [--expires DURATION]`: the other room's half of
+// adding a root key whose token cannot travel. It writes the self-signed X.509 certificate
+// (CN = GUN, made on the token, so it proves the key holder made it) that `rotate GUN root --key
+// FILE` accepts in the room where the rotation is started, in either dialect (Notary's root keys
+// are such certificates; the tuf dialect lists the bare public key). The key is generated on
+// the token after confirmation when it is missing. Ed25519 keys cannot sign an X.509
+// certificate here, so for them the file is the PEM public key (tuf dialect only).
+// Nothing in the home changes; the home needs no repository for GUN.
+struct RootCertificateRequest final {
+    std::string gun;
+    std::string key_uri;
+    std::filesystem::path out;
+    Duration lifetime{};  // the certificate's validity (a Notary root expires no later)
+};
+
+struct RootCertificateReport final {
+    std::filesystem::path file;
+    std::string key_id;  // canonical ID of the public key
+    std::string uri;
+    bool generated = false;
+    bool certificate = true;  // false: a PEM public key (Ed25519)
+    std::string not_after;    // certificates only
+};
+
+core::Result<RootCertificateReport> make_root_certificate(KeyAccess& access, const RootCertificateRequest& request);
 
 }  // namespace tufkey::ceremony

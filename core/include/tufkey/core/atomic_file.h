@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 #include <sys/types.h>
 
@@ -21,6 +22,14 @@ inline Result<void> write_file_atomic(const std::filesystem::path& path, std::st
 // `dir` (symbolic links are not followed). Call it only while no other writer can be writing
 // there (under the home lock). Returns how many were removed.
 std::size_t remove_stale_temporaries(const std::filesystem::path& dir);
+// Creates `path` (which must not exist) holding `data` with `mode`, and fsyncs it: the data
+// files of a journal (keystore/home_transaction.h), which a rename later puts in place.
+Result<void> write_new_file_durably(const std::filesystem::path& path, ByteView data, mode_t mode = 0600);
+// fsyncs a directory, so renames and unlinks in it are durable (best effort: no error).
+void fsync_directory(const std::filesystem::path& dir);
+// The ErrorCode::io error of every file operation: "cannot WHAT PATH: strerror", with a hint
+// for a full disk, a permission problem or a read-only file system.
+Error io_error(const std::string& what, const std::filesystem::path& path, int err);
 // Reads a whole file, refusing files larger than `max_size`.
 Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_size = 64u << 20);
 // Creates a directory (and parents) with the given mode.
