@@ -6,6 +6,7 @@
 #include "policy_document.h"
 #include "repository_state.h"
 #include "root_rotation.h"
+#include "delegate_work.h"
 #include "staged_work.h"
 #include "tufkey/tuf/root_forward.h"
 #include "pipeline.h"
@@ -523,6 +524,10 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
     }
     TUFKEY_TRY(auto lock, access.home.lock("tufkey bundle import " + gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, request, repo, bundle));
+    TUFKEY_TRY(auto adopted, detail::adopt_delegate_work(access, repo, std::move(bundle)));  // delegate_work.h
+    bundle = std::move(adopted.set);
+    for (const auto& role : adopted.adopted)
+        access.show("Taking in " + role.str() + " as its delegate signed it; snapshot and timestamp re-signed here");
     const detail::PipelineRequest pipeline{{&DialectProfile::of(bundle.dialect), ""},
                                            anchor.root,
                                            gun,

@@ -73,6 +73,36 @@ core::Result<std::map<RoleName, tuf::Version>> role_versions(const MetadataSet& 
     return versions;
 }
 
+namespace {
+
+// Delegated roles whose file this home holds but the snapshot does not list yet (a delegate's
+// `sign` in a home without the snapshot key), found through the delegations of the roles read.
+core::Result<void> add_unlisted_roles(const Repository& repo, MetadataSet& set) {
+    std::vector<RoleName> pending;
+    for (const auto& [role, bytes] : set.roles) {
+        if (role.kind() == tuf::RoleKind::targets || role.is_delegated()) pending.push_back(role);
+    }
+    std::size_t visited = 0;
+    while (!pending.empty() && visited++ < 4096) {
+        const RoleName role = pending.back();
+        pending.pop_back();
+        auto envelope = tuf::parse_envelope(set.dialect, set.roles.at(role), role.str());
+        if (!envelope) continue;  // the pipeline reports it
+        auto targets = tuf::decode_targets(set.dialect, envelope->signed_part);
+        if (!targets || !targets->delegations) continue;
+        for (const auto& child : targets->delegations->roles) {
+            if (set.roles.contains(child.name)) continue;
+            TUFKEY_TRY(auto bytes, repo.read_metadata(set.dialect, child.name));
+            if (!bytes) continue;
+            set.roles[child.name] = std::move(*bytes);
+            pending.push_back(child.name);
+        }
+    }
+    return core::success();
+}
+
+}  // namespace
+
 core::Result<MetadataSet> read_local_set(const Repository& repo, Dialect dialect) {
     MetadataSet set;
     set.dialect = dialect;
@@ -86,6 +116,7 @@ core::Result<MetadataSet> read_local_set(const Repository& repo, Dialect dialect
         if (!role || set.roles.contains(*role)) continue;
         TUFKEY_TRY(set.roles[*role], required_file(repo, dialect, *role));
     }
+    TUFKEY_TRY_VOID(add_unlisted_roles(repo, set));
     TUFKEY_TRY(auto versions, repo.root_versions());
     for (auto v : versions) {
         TUFKEY_TRY(set.root_chain[v], repo.read_root_version(v));

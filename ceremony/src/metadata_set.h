@@ -38,7 +38,9 @@ core::Result<std::uint64_t> file_version(tuf::Dialect dialect, const tuf::RoleNa
 core::Result<std::map<tuf::RoleName, tuf::Version>> role_versions(const MetadataSet& set);
 
 // The home's current metadata of `repo`: the four top-level files, every role the snapshot
-// lists, and the kept root chain (plus the current root). A missing file is ErrorCode::usage.
+// lists, delegated roles signed here that the snapshot does not list yet (a delegate's work,
+// delegate_work.h), and the kept root chain (plus the current root). A missing file is
+// ErrorCode::usage.
 core::Result<MetadataSet> read_local_set(const Repository& repo, tuf::Dialect dialect);
 
 // The home's files of `repo` as they are, for `verify`: the kept root chain (not the current

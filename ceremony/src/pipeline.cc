@@ -39,6 +39,7 @@ core::Result<MetadataSet> trusted_files(const PipelineRequest& request, const Ve
     for (const auto& [version, bytes] : store.roots()) out.root_chain[version] = bytes;
     std::vector<RoleName> roles{RoleName::root(), RoleName::timestamp(), RoleName::snapshot(), RoleName::targets()};
     roles.insert(roles.end(), verified.walk.verified.begin(), verified.walk.verified.end());
+    roles.insert(roles.end(), verified.walk.retired.begin(), verified.walk.retired.end());
     for (const auto& role : roles) {
         TUFKEY_TRY(auto bytes, store.load(tuf::metadata_file_name(role)));
         if (!bytes) return core::Error(core::ErrorCode::internal, role.str() + ": missing after a successful refresh");

@@ -61,7 +61,8 @@ struct Verified final {
 core::Result<Verified> run_pipeline(const PipelineRequest& request, tuf::Fetcher& fetcher, tuf::MetadataStore& store);
 
 // The files a finished pipeline trusted, from its MemoryStore: the four top-level roles, every
-// walked role, and the root chain from the anchor to the final root.
+// walked role, the retired roles the snapshot pins (tuf/role_walk.h), and the root chain from
+// the anchor to the final root.
 core::Result<MetadataSet> trusted_files(const PipelineRequest& request, const Verified& verified, MemoryStore& store);
 
 // run_pipeline() over a MetadataSet held in memory (the home's files, a bundle), served by a

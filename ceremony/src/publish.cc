@@ -78,10 +78,18 @@ Layout tuf_layout(const MetadataSet& set, const std::map<RoleName, std::uint64_t
         out.immutable.push_back({std::to_string(version) + ".root.json", &bytes, {}});
     for (const auto& role : current_order(set)) {
         const std::string& bytes = set.roles.at(role);
-        const std::string name = role.quoted() + ".json";
         const bool always_current = role.kind() == tuf::RoleKind::root || role.kind() == tuf::RoleKind::timestamp;
-        if (!always_current) out.immutable.push_back({std::to_string(versions.at(role)) + "." + name, &bytes, {}});
-        if (always_current || !consistent) out.current.push_back({name, &bytes, role});
+        // Clients ask for "targets%2Fa.json"; most web servers (nginx, python's http.server)
+        // decode that to "targets/a.json" before they look for the file, so a delegated name that
+        // percent-encoding changes is written under both names (only names `delegation add`
+        // accepts, whose decoded form stays inside the destination).
+        std::vector<std::string> names{role.quoted() + ".json"};
+        if (role.is_delegated() && role.quoted() != role.str() && RoleName::new_delegated(set.dialect, role.str()).ok())
+            names.push_back(role.str() + ".json");
+        for (const auto& name : names) {
+            if (!always_current) out.immutable.push_back({std::to_string(versions.at(role)) + "." + name, &bytes, {}});
+            if (always_current || !consistent) out.current.push_back({name, &bytes, role});
+        }
     }
     return out;
 }

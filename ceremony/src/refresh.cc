@@ -1,5 +1,6 @@
 #include "tufkey/ceremony/refresh.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "repository_state.h"
@@ -59,7 +60,19 @@ core::Result<RefreshReport> refresh_repository(KeyAccess& access, const RefreshR
         TUFKEY_TRY(auto update, detail::sign_targets_role(state, role, *state.find_targets(role)->targets, keys, now));
         changed.push_back(std::move(update));
     }
-    TUFKEY_TRY(auto updates, detail::resign_snapshot_timestamp(state, keyring, std::move(changed), plan.resign, now));
+    // A delegate's home (no snapshot key) re-signs its delegated roles only, as `sign` does there.
+    const bool delegate_only = !plan.targets_roles.empty() &&
+                               std::none_of(plan.targets_roles.begin(), plan.targets_roles.end(),
+                                            [](const tuf::RoleName& r) { return !r.is_delegated(); }) &&
+                               (request.roles.size() == plan.targets_roles.size()) &&
+                               !(keyring.holds_key_for(state, tuf::RoleName::snapshot()) &&
+                                 keyring.holds_key_for(state, tuf::RoleName::timestamp()));
+    std::vector<detail::RoleUpdate> updates;
+    if (delegate_only) {
+        updates = std::move(changed);
+    } else {
+        TUFKEY_TRY(updates, detail::resign_snapshot_timestamp(state, keyring, std::move(changed), plan.resign, now));
+    }
     tuf::JsonArray roles;
     for (const auto& u : updates) roles.push_back(u.role.str());
     RefreshReport report;

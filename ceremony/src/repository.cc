@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "tufkey/core/atomic_file.h"
+#include "tufkey/core/encoding.h"
 #include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/json.h"
 
@@ -183,6 +184,12 @@ core::Result<std::optional<std::string>> Repository::read_metadata(const keystor
 core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect dialect,
                                                                    const tuf::RoleName& role) const {
     auto path = metadata_file(dialect, role);
+    // RoleName's rules keep every name inside metadata/; checked again here, where a name read
+    // from a document becomes a path.
+    const auto inside = path.lexically_normal().lexically_relative(metadata_dir().lexically_normal());
+    if (inside.empty() || *inside.begin() == ".." || *inside.begin() == ".")
+        return core::Error(core::TrustReason::malformed,
+                           "role name \"" + core::printable(role.str()) + "\" does not name a file inside the home");
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
     TUFKEY_TRY(auto bytes, core::read_file(path, 128u << 20));

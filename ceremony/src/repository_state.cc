@@ -288,8 +288,15 @@ core::Result<RoleUpdate> sign_snapshot(const RepositoryState& state, Keyring& ke
     if (!state.snapshot()) return missing(state.repo(), RoleName::snapshot());
     tuf::Snapshot snapshot = *state.snapshot();
     tuf::MetaMap meta;
-    if (const tuf::DialectProfile& profile = tuf::DialectProfile::of(d); profile.snapshot_lists_root())
+    const tuf::DialectProfile& profile = tuf::DialectProfile::of(d);
+    if (profile.snapshot_lists_root())
         meta.emplace(profile.meta_key(RoleName::root()), meta_for_file(d, state.root_file().bytes, 0));
+    // A role no longer delegated keeps its entry (and its file stays in the home): TUF clients
+    // refuse a snapshot that drops a file the previous one listed.
+    for (const auto& [name, file] : snapshot.meta) {
+        auto role = profile.role_of_meta_key(name);
+        if (role && role->is_delegated() && state.find_targets(*role) == nullptr) meta.insert_or_assign(name, file);
+    }
     for (const auto& role : state.targets_roles()) {
         const std::string name = meta_name(d, role.name);
         if (auto planned = planned_file(role, changed)) {

@@ -9,6 +9,7 @@
 #include "tufkey/core/digest.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/path_match.h"
 
 namespace tufkey::ceremony {
 namespace {
@@ -40,29 +41,13 @@ core::Result<std::uint64_t> parse_size(std::string_view text) {
     return value;
 }
 
-// A tag as an error message may show it: control characters as \xNN, on one line.
-std::string printable(std::string_view tag) {
-    std::string out;
-    for (char c : tag) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x20 && byte != 0x7f) {
-            out.push_back(c);
-        } else {
-            out += "\\x";
-            out.push_back(core::hex_digit(byte >> 4));
-            out.push_back(core::hex_digit(byte));
-        }
-    }
-    return out;
-}
-
 core::Result<void> check_tags(Dialect dialect, const std::vector<std::string>& tags) {
     std::set<std::string_view> seen;
     for (const auto& tag : tags) {
         if (auto r = tuf::check_target_path(dialect, tag); !r)
-            return usage("cannot sign tag \"" + printable(tag) + "\" in the " + std::string(tuf::to_string(dialect)) +
-                         " dialect: " + r.error().message);
-        if (!seen.insert(tag).second) return usage("tag \"" + printable(tag) + "\" is named twice");
+            return usage("cannot sign tag \"" + core::printable(tag) + "\" in the " +
+                         std::string(tuf::to_string(dialect)) + " dialect: " + r.error().message);
+        if (!seen.insert(tag).second) return usage("tag \"" + core::printable(tag) + "\" is named twice");
     }
     return core::success();
 }
@@ -77,7 +62,7 @@ core::Result<RoleName> choose_role(const detail::RepositoryState& state, const d
             return usage("tags are signed into targets or a delegated role, not " + role.str());
         if (state.find_targets(role) == nullptr)
             return usage("role " + role.str() + " is not delegated in " + state.repo().gun() +
-                         " (see 'tufkey inspect " + state.repo().gun() + "')");
+                         " (see 'tufkey delegation list " + state.repo().gun() + "')");
         return role;
     }
     for (const auto& role : state.targets_roles()) {
@@ -86,6 +71,37 @@ core::Result<RoleName> choose_role(const detail::RepositoryState& state, const d
             return role.name;
     }
     return RoleName::targets();
+}
+
+// Whether every delegation from targets down to `role` is trusted for `tag` (clients search
+// only the roles whose paths cover a target, on the whole chain).
+bool chain_covers(const detail::RepositoryState& state, const RoleName& role, const std::string& tag) {
+    for (const detail::TargetsRole* r = state.find_targets(role); r != nullptr && r->parent;
+         r = state.find_targets(*r->parent)) {
+        const detail::TargetsRole* parent = state.find_targets(*r->parent);
+        const tuf::DelegatedRole* entry = parent->targets->delegations->find(r->name);
+        if (entry == nullptr || !tuf::role_covers_path(state.dialect(), *entry, tag)) return false;
+    }
+    return true;
+}
+
+// Docker signs a tag into every direct delegation of targets it holds a key for whose paths
+// cover it (AddTargetToAllSignableRoles): besides the release role, a signer's own targets/NAME,
+// which is how `inspect` names the tag's signers. Unsign removes it from those that list it.
+std::vector<RoleName> docker_extra_roles(const detail::RepositoryState& state, const detail::Keyring& keyring,
+                                         const RoleName& primary, const SignRequest& request) {
+    std::vector<RoleName> out;
+    if (request.role || !detail::is_release_role(state.dialect(), primary)) return out;
+    for (const auto& role : state.targets_roles()) {
+        if (!role.parent || *role.parent != RoleName::targets() || role.name == primary ||
+            detail::is_release_role(state.dialect(), role.name) || !keyring.holds_key_for(state, role.name))
+            continue;
+        bool fits = true;
+        for (const auto& t : request.targets) fits = fits && chain_covers(state, role.name, t.tag);
+        for (const auto& tag : request.removals) fits = fits && role.targets && role.targets->targets.contains(tag);
+        if (fits) out.push_back(role.name);
+    }
+    return out;
 }
 
 core::Result<void> apply_changes(const SignRequest& request, tuf::Targets& targets, SignReport& report) {
@@ -123,28 +139,62 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
 
     detail::Keyring keyring(access);
     TUFKEY_TRY(auto role, choose_role(state, keyring, request.role));
+    for (const auto& t : request.targets) {
+        if (!chain_covers(state, role, t.tag))
+            return usage("tag \"" + core::printable(t.tag) + "\" is outside the paths " + role.str() +
+                         " is trusted for, so no client would find it there (see 'tufkey delegation list " +
+                         request.gun + "')");
+    }
     SignReport report;
     report.gun = request.gun;
     report.role = role;
-    const detail::TargetsRole* current = state.find_targets(role);
-    tuf::Targets targets = current->targets ? *current->targets : tuf::Targets{};
-    TUFKEY_TRY_VOID(apply_changes(request, targets, report));
+    report.also_signed = docker_extra_roles(state, keyring, role, request);
+    std::vector<RoleName> roles{role};
+    roles.insert(roles.end(), report.also_signed.begin(), report.also_signed.end());
+    std::vector<tuf::Targets> contents;
+    for (const auto& r : roles) {
+        const detail::TargetsRole* current = state.find_targets(r);
+        contents.push_back(current->targets ? *current->targets : tuf::Targets{});
+        SignReport scratch;
+        TUFKEY_TRY_VOID(apply_changes(request, contents.back(), r == role ? report : scratch));
+    }
+    // A delegate's home holds no snapshot key: it signs its role only, and the repository's
+    // owner re-signs snapshot and timestamp when the change comes in by bundle (bundle.h).
+    const bool owner = role == RoleName::targets() || (keyring.holds_key_for(state, RoleName::snapshot()) &&
+                                                       keyring.holds_key_for(state, RoleName::timestamp()));
 
     // Every key is opened before anything is signed: a wrong passphrase costs no work.
-    TUFKEY_TRY(auto keys, keyring.keys_for(state, role));
-    TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
-    TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+    std::vector<std::vector<tuf::SigningKey>> keys;
+    for (const auto& r : roles) {
+        TUFKEY_TRY(keys.emplace_back(), keyring.keys_for(state, r));
+    }
+    if (owner) {
+        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
+        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+    }
     const tuf::Instant now = std::chrono::system_clock::now();
-    TUFKEY_TRY(auto update, detail::sign_targets_role(state, role, std::move(targets), keys, now));
-    std::vector<detail::RoleUpdate> changed;
-    changed.push_back(std::move(update));
-    TUFKEY_TRY(auto updates, detail::resign_snapshot_timestamp(state, keyring, std::move(changed), {}, now));
+    std::vector<detail::RoleUpdate> updates;
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+        TUFKEY_TRY(auto update, detail::sign_targets_role(state, roles[i], std::move(contents[i]), keys[i], now));
+        updates.push_back(std::move(update));
+    }
+    if (owner) {
+        TUFKEY_TRY(updates, detail::resign_snapshot_timestamp(state, keyring, std::move(updates), {}, now));
+    } else {
+        report.warnings.push_back("this home holds no snapshot key for " + request.gun + ": only " + role.str() +
+                                  " was signed; hand it to the repository owner ('tufkey bundle export " + request.gun +
+                                  " -o FILE', there 'tufkey bundle import FILE' and 'tufkey publish " + request.gun +
+                                  "')");
+    }
 
     tuf::JsonArray tag_list;
     for (const auto& t : tags) tag_list.push_back(t);
+    tuf::JsonArray also;
+    for (const auto& r : report.also_signed) also.push_back(r.str());
     keystore::HomeTransaction tx(access.home, lock);
-    TUFKEY_TRY(report.files_written, detail::write_updates(state, tx, updates, step,
-                                                           tuf::JsonObject{{"role", role.str()}, {"tags", tag_list}}));
+    TUFKEY_TRY(report.files_written,
+               detail::write_updates(state, tx, updates, step,
+                                     tuf::JsonObject{{"role", role.str()}, {"also", also}, {"tags", tag_list}}));
     TUFKEY_TRY_VOID(tx.commit());
     for (const auto& u : updates) report.versions[u.role] = u.version;
     return report;

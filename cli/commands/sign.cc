@@ -73,6 +73,12 @@ core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& 
     return out;
 }
 
+std::vector<std::string> also_signed(const ceremony::SignReport& r) {
+    std::vector<std::string> out;
+    for (const auto& role : r.also_signed) out.push_back(role.str());
+    return out;
+}
+
 JsonValue to_json(const ceremony::SignReport& r) {
     JsonValue signed_list = JsonValue::array();
     for (const auto& t : r.signed_targets) {
@@ -89,6 +95,7 @@ JsonValue to_json(const ceremony::SignReport& r) {
     return JsonValue::object()
         .set("gun", r.gun)
         .set("role", r.role)
+        .set("also_signed", JsonValue::strings(also_signed(r)))
         .set("signed", std::move(signed_list))
         .set("removed", JsonValue::strings(r.removed))
         .set("versions", JsonValue::from_map(r.versions))
@@ -99,6 +106,7 @@ void print_sign_report(const GlobalOptions& globals, const ceremony::SignReport&
     print_warnings(r.warnings);
     for (const auto& t : r.signed_targets) fmt::print(stderr, "Successfully signed {}:{}\n", r.gun, t.tag);
     for (const auto& tag : r.removed) fmt::print(stderr, "Successfully deleted signature for {}:{}\n", r.gun, tag);
+    for (const auto& role : r.also_signed) fmt::print(stderr, "  in {} and {}\n", r.role.str(), role.str());
     if (globals.json) print_json(to_json(r));
 }
 

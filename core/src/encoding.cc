@@ -169,4 +169,19 @@ Result<std::string> percent_decode(std::string_view text) {
     return out;
 }
 
+std::string printable(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte != 0x7f) {
+            out.push_back(c);
+        } else {
+            out += "\\x";
+            out.push_back(hex_digit(byte >> 4));
+            out.push_back(hex_digit(byte));
+        }
+    }
+    return out;
+}
+
 }  // namespace tufkey::core

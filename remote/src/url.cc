@@ -48,7 +48,7 @@ core::Result<std::string> file_url_path(std::string_view url) {
         const int lo = i + 2 < rest.size() ? core::hex_value(rest[i + 2]) : -1;
         if (hi < 0 || lo < 0) return refused(url, "malformed percent-encoding");
         const char decoded = static_cast<char>(hi * 16 + lo);
-        if (decoded == '/' || decoded == '\0') return refused(url, "an encoded '/' or NUL in a file:// URL is refused");
+        if (decoded == '\0') return refused(url, "an encoded NUL in a file:// URL is refused");
         path.push_back(decoded);
         i += 2;
     }

@@ -56,6 +56,30 @@ core::Result<RoleName> RoleName::delegated(Dialect dialect, std::string_view nam
     return RoleName(RoleKind::delegated, std::string(name));
 }
 
+core::Result<RoleName> RoleName::new_delegated(Dialect dialect, std::string_view name) {
+    auto refuse = [&](const std::string& problem) {
+        return core::Error(core::ErrorCode::usage, "invalid role name \"" + core::printable(name) + "\": " + problem);
+    };
+    if (name.size() > kMaxNewRoleName) return refuse("longer than " + std::to_string(kMaxNewRoleName) + " characters");
+    for (char c : name) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) return refuse("it contains a control character");
+        if (c == '\\') return refuse("it contains a backslash");
+        if (c == '%') return refuse("it contains \"%\" (percent-encoded names such as %2e are refused)");
+    }
+    if (name.starts_with('/')) return refuse("it is an absolute path");
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t end = std::min(name.find('/', start), name.size());
+        const std::string_view segment = name.substr(start, end - start);
+        if (segment.empty()) return refuse("it has an empty segment (\"//\" or a trailing \"/\")");
+        if (segment == "." || segment == "..") return refuse("it has a \"" + std::string(segment) + "\" segment");
+        if (end == name.size()) break;
+        start = end + 1;
+    }
+    return delegated(dialect, name);
+}
+
 std::string RoleName::quoted() const { return core::percent_encode(m_name); }
 
 const char* type_name(Dialect dialect, RoleKind kind) noexcept {

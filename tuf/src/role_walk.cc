@@ -23,17 +23,37 @@ std::string role_url(const std::string& base, const TrustedSet& trusted, const R
 core::Result<bool> load_one(TrustedSet& trusted, Fetcher& fetcher, MetadataStore* store, const std::string& base,
                             const Visit& visit, const UpdaterLimits& limits) {
     const MetaFile* meta = trusted.role_meta(visit.role);
-    if (meta == nullptr) {
-        if (!DialectProfile::of(trusted.dialect()).snapshot_lists_every_role()) return false;
-        return core::Error(core::TrustReason::not_listed, visit.role.str() + ": delegated by " + visit.delegator.str() +
-                                                              " but not listed in the trusted snapshot");
-    }
+    if (meta == nullptr) return false;  // delegated, not signed yet (see role_walk.h)
     const std::string url = role_url(base, trusted, visit.role, *meta);
     TUFKEY_TRY(auto body, fetcher.fetch(url, meta->length.value_or(limits.targets_max_length)));
     if (!body) return core::Error(core::ErrorCode::remote, url + ": not found on the repository");
     TUFKEY_TRY_VOID(trusted.update_targets(*body, visit.role, visit.delegator));
     if (store != nullptr) TUFKEY_TRY_VOID(store->store(metadata_file_name(visit.role), *body));
     return true;
+}
+
+// Roles the snapshot lists that no trusted role delegates to (any more): their bytes are held
+// to the snapshot's entry, nothing else; they are carried, never trusted.
+core::Result<void> load_retired(const TrustedSet& trusted, Fetcher& fetcher, MetadataStore* store,
+                                const std::string& base, const std::set<RoleName>& visited, const UpdaterLimits& limits,
+                                RoleWalk& walk) {
+    const DialectProfile& profile = DialectProfile::of(trusted.dialect());
+    for (const auto& [name, meta] : trusted.snapshot()->meta) {
+        auto role = profile.role_of_meta_key(name);
+        if (!role || !role->is_delegated() || visited.contains(*role)) continue;
+        if (walk.retired.size() >= limits.max_delegations) {
+            return core::Error(core::TrustReason::delegation, role->str() + ": more than " +
+                                                                  std::to_string(limits.max_delegations) +
+                                                                  " retired roles listed; refusing to walk further");
+        }
+        const std::string url = role_url(base, trusted, *role, meta);
+        TUFKEY_TRY(auto body, fetcher.fetch(url, meta.length.value_or(limits.targets_max_length)));
+        if (!body) return core::Error(core::ErrorCode::remote, url + ": not found on the repository");
+        TUFKEY_TRY_VOID(check_meta_file(role->str(), meta, *body));
+        if (store != nullptr) TUFKEY_TRY_VOID(store->store(metadata_file_name(*role), *body));
+        walk.retired.push_back(*role);
+    }
+    return core::success();
 }
 
 }  // namespace
@@ -70,6 +90,7 @@ core::Result<RoleWalk> load_delegation_tree(TrustedSet& trusted, Fetcher& fetche
         walk.verified.push_back(visit.role);
         push_children(visit.role);
     }
+    TUFKEY_TRY_VOID(load_retired(trusted, fetcher, store, base_url, visited, limits, walk));
     return walk;
 }
 

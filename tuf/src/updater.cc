@@ -155,6 +155,11 @@ core::Result<std::optional<TargetInfo>> Updater::find_target(std::string_view pa
         const Visit visit = stack.back();
         stack.pop_back();
         if (visited.contains(visit.role)) continue;
+        if (visit.role != RoleName::targets() && m_trusted.targets(visit.role) == nullptr &&
+            m_trusted.role_meta(visit.role) == nullptr && m_profile->search_skips_unlisted_roles()) {
+            visited.insert(visit.role);  // notary: delegated, not signed yet
+            continue;
+        }
         TUFKEY_TRY_VOID(load_targets(visit.role, visit.delegator));
         const Targets& targets = *m_trusted.targets(visit.role);
         if (auto it = targets.targets.find(path); it != targets.targets.end()) {

@@ -1,6 +1,6 @@
-// sign, unsign, refresh, policy, rotate targets and rotate root under fault injection (crash_harness.h), in both
-// dialects: the before home holds tags t1 and t2, signed by the real binary. `rotate GUN root` renews the root on its
-// token (root v2, new certificates in the notary dialect, snapshot and timestamp re-signed).
+// sign, unsign, refresh, policy, rotate targets, rotate root and signer add under fault injection (crash_harness.h),
+// in both dialects: the before home holds tags t1 and t2, signed by the real binary. `rotate GUN root` renews the root
+// on its token (root v2, new certificates in the notary dialect, snapshot and timestamp re-signed).
 #include <gtest/gtest.h>
 
 #include "crash_harness.h"
@@ -48,6 +48,13 @@ TEST_P(LocalCommandCrash, RenewRoot) {
 // A new targets key file replaces the old one (archived), root re-signed on its token.
 TEST_P(LocalCommandCrash, RotateTargets) {
     run("rotate-targets", {"rotate", kGun, "targets", "-y", "--pin-file", m_world.pin_file().string()}, true);
+}
+
+TEST_P(LocalCommandCrash, SignerAdd) {
+    const auto keys = m_world.scratch() / "keys";
+    std::filesystem::create_directories(keys);
+    must_run(m_world, m_world.scratch() / "alice", {"key", "generate", "alice", "--dir", keys.string()});
+    run("signer-add", {"signer", "add", "alice", kGun, "--key", (keys / "alice.pub").string()});
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, LocalCommandCrash, ::testing::ValuesIn(both_dialects()), dialect_test_name);

@@ -189,6 +189,32 @@ TEST_P(VerifyTest, DelegatedRoleVerifiesAgainstItsParent) {
     EXPECT_EQ(report.error().reason, core::TrustReason::delegation);
 }
 
+TEST(VerifyTuf, DelegatedThresholdOfTwoMetByOneKeyUnderTwoIdsIsRefused) {
+    // One key listed twice (a second object with an extra member has its own TUF key ID) must
+    // not count as two signers of a role whose delegation asks for two.
+    TestKey a = make_key(Dialect::tuf), b = make_key(Dialect::tuf);
+    Key copy = a.key;
+    copy.set_extra(JsonObject{{"x-tufkey-test", "the same key under a second ID"}});
+    ASSERT_NE(copy.id(), a.key.id());
+    const RoleName name = *RoleName::delegated(Dialect::tuf, "team");
+    Delegations delegations;
+    for (const Key* k : {&a.key, &copy, &b.key}) delegations.keys.emplace(k->id(), *k);
+    delegations.roles.push_back(
+        DelegatedRole{name, {a.key.id(), copy.id(), b.key.id()}, 2, PathPatterns{{"*"}}, false, {}});
+    ASSERT_TRUE(check_delegations(Dialect::tuf, RoleName::targets(), delegations).ok());
+    const Json signed_part = *encode_targets(Dialect::tuf, testing::make_targets(Dialect::tuf));
+    Envelope twice = make_envelope(signed_part);
+    const SigningKey one_key[] = {SigningKey{a.key, *a.signer}, SigningKey{copy, *a.signer}};
+    ASSERT_TRUE(sign_envelope(Dialect::tuf, twice, one_key, delegations.keys).ok());
+    ASSERT_EQ(twice.signatures.size(), 2u);
+    auto refused = verify_delegated(Dialect::tuf, delegations, name, twice);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().reason, core::TrustReason::threshold);
+    EXPECT_EQ(refused.error().message, "team: valid signatures did not meet threshold (1 of 2 distinct keys)");
+    // Two distinct keys do meet it.
+    EXPECT_TRUE(verify_delegated(Dialect::tuf, delegations, name, sign_with(Dialect::tuf, signed_part, {&a, &b})).ok());
+}
+
 TEST(VerifyNotary, DelegationsMustBeDirectChildren) {
     Delegations delegations;
     delegations.roles.push_back(

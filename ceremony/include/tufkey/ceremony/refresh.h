@@ -4,7 +4,9 @@
 // timestamp too; refreshing only timestamp leaves snapshot as it is. `--role targets` (or a
 // delegated role) re-signs that role with the same targets, version + 1 and a fresh expiry
 // (the way back from an expired targets role), then snapshot and timestamp. Roles not named
-// keep their exact bytes. Writes under the home lock (snapshot
+// keep their exact bytes. In a delegate's home, which holds no snapshot or timestamp key,
+// `--role ROLE` for delegated roles only re-signs just those, to be carried to the owner by
+// bundle (docs/delegation.md). Writes under the home lock (snapshot
 // first, timestamp last) and appends a "refresh" transcript step.
 #pragma once
 

@@ -9,7 +9,15 @@
 // tags, the role and the SHA-256 of every file written is appended to the transcript.
 //
 // The role, when none is given: `targets/releases` when the repository delegates it and a key
-// for it is held in the home (docker's behaviour), else `targets`.
+// for it is held in the home (docker's behaviour), else `targets`. With targets/releases, as
+// docker does, the tags also go into (unsign: leave) every other direct delegation of targets
+// whose key the home holds and whose paths cover them (the signer's own targets/NAME), which is
+// how `inspect` names a tag's signers. A tag outside the paths of the role (or of any role on
+// its chain from targets) is ErrorCode::usage: no client would find it there.
+//
+// A delegate's home holds no snapshot and timestamp keys: signing into a delegated role there
+// signs that role only (a warning says so); the owner's `bundle import` re-signs snapshot and
+// timestamp over it (bundle.h).
 //
 // Target entries are what `docker trust sign` writes: the sha256 of the manifest and its
 // length (notary: base64 hash; tuf: hex hash).
@@ -71,6 +79,7 @@ struct SignRequest final {
 struct SignReport final {
     std::string gun;
     tuf::RoleName role = tuf::RoleName::targets();   // the role signed into
+    std::vector<tuf::RoleName> also_signed;          // docker: the signer's other roles (see above)
     std::vector<TargetSpec> signed_targets;          // sign
     std::map<std::string, std::string> replaced;     // tag -> previous sha256 hex (sign)
     std::vector<std::string> removed;                // unsign

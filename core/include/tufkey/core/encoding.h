@@ -30,6 +30,8 @@ Result<SecretBytes> base64_decode_secret(std::string_view text);
 std::string percent_encode(std::string_view text, std::string_view keep = {});
 // Every byte as %XX (PKCS#11 URI ids).
 std::string percent_encode_all(ByteView data);
+// `text` as an error message may show it: control characters (and DEL) as \xNN, on one line.
+std::string printable(std::string_view text);
 // Decodes %XX escapes (either case). A truncated or non-hex escape is ErrorCode::usage.
 Result<std::string> percent_decode(std::string_view text);
 

@@ -56,7 +56,9 @@ std::string redact_url(std::string_view url);
 bool is_http_url(std::string_view source);
 // A file:// URL for a local directory or file path (made absolute, percent-encoded).
 std::string file_url(std::string_view path);
-// The local path of a file:// URL, decoded; refuses "..", an encoded "/" and NUL (ErrorCode::remote).
+// The local path of a file:// URL, decoded as a web server decodes a URL path (an encoded "/"
+// becomes a directory separator: "1.targets%2Fa.json" is "1.targets/a.json", where `publish`
+// writes such files too); refuses a ".." segment (also after decoding) and NUL (ErrorCode::remote).
 core::Result<std::string> file_url_path(std::string_view url);
 
 }  // namespace tufkey::remote

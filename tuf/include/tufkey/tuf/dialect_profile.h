@@ -12,8 +12,8 @@
 //   metadata_key()         Key::notary (bare public key)       Key::tuf (PEM/hex with a scheme)
 //   expiry()               nanosecond precision                whole seconds
 //   snapshot_lists_root    yes                                 no
-//   every role listed      no: a delegation's file appears     yes: a delegated role the snapshot
-//                          once signed (unlisted: skipped)     does not list is refused
+//   unsigned delegation    a target search skips it (the       a target search that reaches it
+//   (not in the snapshot)  notary client's ErrMissingMeta)     fails (tuf-js, python-tuf)
 //   root versions          any greater version                 exactly trusted + 1
 //   root certificates      x509, checked as the notary client  bare keys
 // Pure: no I/O.
@@ -69,8 +69,9 @@ public:
     [[nodiscard]] Expiry expiry(Instant when) const;
 
     [[nodiscard]] bool snapshot_lists_root() const noexcept { return m_notary; }
-    // Whether the snapshot lists every delegated role (tuf) or only those signed so far (notary).
-    [[nodiscard]] bool snapshot_lists_every_role() const noexcept { return !m_notary; }
+    // Whether a target search skips a delegated role the snapshot does not list (notary: its
+    // client treats it as not signed yet) rather than failing (tuf, as TUF clients do).
+    [[nodiscard]] bool search_skips_unlisted_roles() const noexcept { return m_notary; }
     // Whether a root update must be exactly the next version (tuf) or any greater one (notary).
     [[nodiscard]] bool root_versions_consecutive() const noexcept { return !m_notary; }
     // Whether root keys are x509 certificates the notary client checks (CN = GUN, dates, ...).

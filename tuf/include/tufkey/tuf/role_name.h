@@ -17,6 +17,10 @@ namespace tufkey::tuf {
 
 enum class RoleKind { root, targets, snapshot, timestamp, delegated };
 
+// The longest name new_delegated() accepts: its tuf file name, "V." + quoted() + ".json", then
+// fits in one 255-byte file-name component even when every byte is percent-encoded.
+inline constexpr std::size_t kMaxNewRoleName = 70;
+
 class RoleName final {
 public:
     static RoleName root() { return RoleName(RoleKind::root, "root"); }
@@ -28,6 +32,11 @@ public:
     static core::Result<RoleName> parse(Dialect dialect, std::string_view name);
     // Only a delegated name; a top-level name is refused (it is reserved).
     static core::Result<RoleName> delegated(Dialect dialect, std::string_view name);
+    // A name for a NEW delegated role (`delegation add`, `signer add`): delegated()'s rules plus
+    // what keeps every reader's file layout safe whatever the dialect: no empty, "." or ".."
+    // segment (so no leading, trailing or doubled "/"), no "\\", no "%" (so no "%2e"), no
+    // control character, at most kMaxNewRoleName bytes. ErrorCode::usage naming the problem.
+    static core::Result<RoleName> new_delegated(Dialect dialect, std::string_view name);
 
     [[nodiscard]] RoleKind kind() const noexcept { return m_kind; }
     [[nodiscard]] bool is_delegated() const noexcept { return m_kind == RoleKind::delegated; }

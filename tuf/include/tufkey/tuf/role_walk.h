@@ -9,10 +9,17 @@
 // snapshots) and pass TrustedSet::update_targets() (snapshot length/hashes, the delegator's
 // keys and threshold, version, expiry, delegation rules).
 //
-// A role that a parent delegates to but the trusted snapshot does not list:
-//   notary  skipped and reported in `unlisted` (Notary creates a delegation's metadata only
-//           when it is first signed, and its client skips roles the snapshot lacks);
-//   tuf     an error (TUF lists every targets role in the snapshot).
+// A role that a parent delegates to but the trusted snapshot does not list is skipped and
+// reported in `unlisted`, in both dialects: it has no signed metadata yet (a delegation is
+// added before its delegate first signs; Notary's client skips such roles too). Nothing of it
+// is trusted, and a target lookup that reaches it still refuses it (Updater::find_target, as
+// tuf-js and python-tuf do), so this only lets a whole-repository check (`verify GUN`, publish,
+// pull, bundle import) pass a repository whose new delegations are not signed yet
+// (docs/delegation.md, "Delegations nobody has signed yet").
+// A delegated role the trusted snapshot lists but no trusted role delegates to (a removed
+// delegation: its file stays listed, since TUF clients refuse a snapshot that drops a file) is
+// fetched, held to the snapshot's length and hashes, stored, and reported in `retired`; it is
+// never trusted as a role (its signatures are not checked, no target in it is found).
 // Errors are those of update_targets (ErrorCode::trust, "<role>: <problem>") or the fetcher's.
 #pragma once
 
@@ -28,7 +35,8 @@ namespace tufkey::tuf {
 
 struct RoleWalk final {
     std::vector<RoleName> verified;  // delegated roles loaded, in visiting order
-    std::vector<RoleName> unlisted;  // notary: delegated to, but not in the snapshot
+    std::vector<RoleName> unlisted;  // delegated to, but not in the snapshot (not signed yet)
+    std::vector<RoleName> retired;   // in the snapshot, but delegated by no trusted role (see above)
 };
 
 // `trusted` must hold a trusted top-level targets (after Updater::refresh()). With a `store`,

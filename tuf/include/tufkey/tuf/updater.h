@@ -20,9 +20,9 @@
 // so a path must match every delegation on its chain; a role already visited is skipped
 // (cycles), a terminating delegation ends the search after its own subtree, and at most
 // max_delegations roles are visited. A role the snapshot does not list is refused, never
-// fetched. Role names in URLs are the dialect profile's (DialectProfile::url_name(): tuf
-// percent-encodes them, notary nests "targets/releases.json"); in the MetadataStore they are
-// always percent-encoded (metadata_file_name()), so names such as "../x", "a/b", "?" or "#"
+// fetched (tuf), or skipped as not signed yet (notary, as its client does). Role names in URLs are the dialect
+// profile's (DialectProfile::url_name(): tuf percent-encodes them, notary nests "targets/releases.json"); in the
+// MetadataStore they are always percent-encoded (metadata_file_name()), so names such as "../x", "a/b", "?" or "#"
 // never leave the metadata directory.
 //
 // The Updater borrows the Fetcher and the MetadataStore; both must outlive it.
