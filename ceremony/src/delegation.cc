@@ -238,6 +238,28 @@ core::Result<DelegationReport> change_delegations(
     return report;
 }
 
+std::optional<DelegationInfo> describe_delegation(const tuf::Delegations& delegations, const tuf::RoleName& parent,
+                                                  const tuf::RoleName& role) {
+    const tuf::DelegatedRole* entry = delegations.find(role);
+    if (entry == nullptr) return std::nullopt;
+    DelegationInfo info;
+    info.role = role;
+    info.parent = parent;
+    for (const auto& id : entry->keyids) {
+        auto key = delegations.keys.find(id);
+        info.key_ids.push_back(key == delegations.keys.end() ? id.str() : key->second.canonical_id().str());
+    }
+    info.threshold = entry->threshold;
+    if (const auto* prefixes = std::get_if<tuf::PathHashPrefixes>(&entry->paths)) {
+        info.hashed = true;
+        info.paths = prefixes->prefixes;
+    } else {
+        info.paths = std::get<tuf::PathPatterns>(entry->paths).patterns;
+    }
+    info.terminating = entry->terminating;
+    return info;
+}
+
 }  // namespace detail
 
 namespace {
@@ -322,22 +344,9 @@ core::Result<std::vector<DelegationInfo>> list_delegations(KeyAccess& access, co
         if (!role.parent) continue;
         const detail::TargetsRole* parent = state.find_targets(*role.parent);
         const tuf::Delegations& delegations = *parent->targets->delegations;
-        const tuf::DelegatedRole* entry = delegations.find(role.name);
-        DelegationInfo info;
-        info.role = role.name;
-        info.parent = *role.parent;
-        for (const auto& id : entry->keyids) {
-            auto key = delegations.keys.find(id);
-            info.key_ids.push_back(key == delegations.keys.end() ? id.str() : key->second.canonical_id().str());
-        }
-        info.threshold = entry->threshold;
-        if (const auto* prefixes = std::get_if<tuf::PathHashPrefixes>(&entry->paths)) {
-            info.hashed = true;
-            info.paths = prefixes->prefixes;
-        } else {
-            info.paths = std::get<tuf::PathPatterns>(entry->paths).patterns;
-        }
-        info.terminating = entry->terminating;
+        auto described = detail::describe_delegation(delegations, *role.parent, role.name);
+        if (!described) continue;
+        DelegationInfo info = std::move(*described);
         if (role.targets) info.version = role.targets->version;
         info.key_held = keyring.holds_key_for(state, role.name);
         out.push_back(std::move(info));

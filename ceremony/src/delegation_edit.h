@@ -56,4 +56,9 @@ core::Result<DelegationReport> change_delegations(
     const std::function<core::Result<std::vector<RoleEdit>>(const RepositoryState&)>& make_edits, std::string_view step,
     const BeforeSigning& before_signing = {});
 
+// The delegation `role` as `parent`'s `delegations` list it (key IDs canonical), or nullopt when
+// they do not list it. `version` and `key_held` are left for the caller.
+std::optional<DelegationInfo> describe_delegation(const tuf::Delegations& delegations, const tuf::RoleName& parent,
+                                                  const tuf::RoleName& role);
+
 }  // namespace tufkey::ceremony::detail

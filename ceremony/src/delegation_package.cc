@@ -48,25 +48,7 @@ JsonObject describe(const DelegationInfo& d) {
 std::optional<DelegationInfo> info_of(const tuf::Targets& parent_targets, const RoleName& parent,
                                       const RoleName& role) {
     if (!parent_targets.delegations) return std::nullopt;
-    const tuf::DelegatedRole* entry = parent_targets.delegations->find(role);
-    if (entry == nullptr) return std::nullopt;
-    DelegationInfo info;
-    info.role = role;
-    info.parent = parent;
-    for (const auto& id : entry->keyids) {
-        auto key = parent_targets.delegations->keys.find(id);
-        info.key_ids.push_back(key == parent_targets.delegations->keys.end() ? id.str()
-                                                                             : key->second.canonical_id().str());
-    }
-    info.threshold = entry->threshold;
-    if (const auto* prefixes = std::get_if<tuf::PathHashPrefixes>(&entry->paths)) {
-        info.hashed = true;
-        info.paths = prefixes->prefixes;
-    } else {
-        info.paths = std::get<tuf::PathPatterns>(entry->paths).patterns;
-    }
-    info.terminating = entry->terminating;
-    return info;
+    return detail::describe_delegation(*parent_targets.delegations, parent, role);
 }
 
 std::string string_member(const Json& doc, std::string_view name) {
