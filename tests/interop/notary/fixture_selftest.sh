@@ -139,6 +139,22 @@ check "no server started without its signer" test ! -e "$work/srv-nosigner/notar
 check "client auth without TLS is refused" bash -c \
     "! NOTARY_FIXTURE_TLS=0 NOTARY_FIXTURE_CLIENT_AUTH=1 '$notary_fixture/start-notary.sh' '$work/srv-bad'"
 
+# NOTARY_FIXTURE_WATCH_PID: the fixture goes when the process that started it goes.
+sleep 60 & watched=$!
+own_pids+=("$watched")
+NOTARY_FIXTURE_TOPOLOGY=signer NOTARY_FIXTURE_WATCH_PID=$watched "$notary_fixture/start-notary.sh" "$work/srv-watched" \
+    >/dev/null 2>>"$work/log"
+watched_server="$(cat "$work/srv-watched/notary-server.pid" 2>/dev/null)"
+watched_signer="$(cat "$work/srv-watched/notary-signer.pid" 2>/dev/null)"
+check "watched fixture runs while its watched process does" bash -c \
+    "sleep 1.5; source '$notary_fixture/lib.sh'; fixture_process_alive '$watched_server' && fixture_process_alive '$watched_signer'"
+kill "$watched"
+check "watched fixture stops after its watched process ended" bash -c \
+    "source '$notary_fixture/lib.sh'; for i in \$(seq 100); do
+       fixture_process_alive '$watched_server' || fixture_process_alive '$watched_signer' || exit 0; sleep 0.1; done; exit 1"
+check "watched fixture's PID files removed" bash -c \
+    "sleep 0.5; test ! -e '$work/srv-watched/notary-server.pid' && test ! -e '$work/srv-watched/notary-signer.pid'"
+
 # A second server on a port in use fails and leaves nothing behind.
 port="${http_url##*:}"
 check "busy port refused" bash -c "! NOTARY_FIXTURE_TLS=0 NOTARY_FIXTURE_PORT=$port '$notary_fixture/start-notary.sh' '$work/srv-busy'"
