@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,13 +24,19 @@
 
 namespace tufkey::remote {
 
+namespace detail {
+class CurlSession;
+}
+
 struct DownloadOptions final {
     std::chrono::milliseconds connect_timeout{15000};
     std::chrono::milliseconds total_timeout{300000};
     // Abort when fewer than low_speed_bytes arrive per second for low_speed_time (slow retrieval).
     long low_speed_bytes = 1024;
     std::chrono::seconds low_speed_time{30};
-    std::string ca_file{};  // PEM CA bundle for https (a private CA); empty: the system store
+    std::string ca_file{};      // PEM CA bundle for https (a private CA); empty: the system store
+    std::string client_cert{};  // PEM client certificate for TLS client authentication (optional)
+    std::string client_key{};   // its unencrypted PEM private key
     std::string user_agent = "tufkey";
 };
 
@@ -46,8 +53,7 @@ public:
 private:
     core::Result<std::optional<std::string>> get_http(const std::string& url, std::size_t max_bytes);
 
-    DownloadOptions m_options;
-    void* m_curl = nullptr;  // CURL*, kept opaque so that callers need no curl headers
+    std::unique_ptr<detail::CurlSession> m_session;  // kept opaque so that callers need no curl headers
 };
 
 // `url` with any "user:password@" removed, for messages.
