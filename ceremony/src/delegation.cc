@@ -215,8 +215,7 @@ core::Result<DelegationReport> change_delegations(
     const bool owner = parents.contains(RoleName::targets()) || (keyring.holds_key_for(state, RoleName::snapshot()) &&
                                                                  keyring.holds_key_for(state, RoleName::timestamp()));
     if (owner) {
-        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
-        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+        TUFKEY_TRY_VOID(detail::open_resign_keys(state, keyring));
     }
     const tuf::Instant now = std::chrono::system_clock::now();
     std::vector<RoleUpdate> updates;

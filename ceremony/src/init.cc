@@ -14,6 +14,9 @@
 #include "tufkey/tuf/codec.h"
 #include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/key_id.h"
+#include "tufkey/tuf/json.h"
+#include "tufkey/remote/notary_server.h"
+#include "server_settings.h"
 
 namespace tufkey::ceremony {
 namespace {
@@ -39,7 +42,35 @@ core::Result<void> check_request(const InitRequest& request) {
         return core::Error(core::ErrorCode::usage,
                            "Notary needs X.509 root certificates, which tufkey makes only for "
                            "ECDSA or RSA keys: use --root-key-type ecdsa-p256 or --dialect tuf");
+    if (!request.server.empty() && request.dialect != Dialect::notary)
+        return core::Error(core::ErrorCode::usage,
+                           "a Notary server serves the notary dialect: drop --dialect tuf, or publish a tuf "
+                           "repository with 'tufkey publish GUN --to DIR'");
+    if (request.server.empty() && request.server_snapshot)
+        return core::Error(core::ErrorCode::usage, "--server-managed snapshot needs --server URL");
     return core::success();
+}
+
+// The public keys the Notary server holds for this GUN: timestamp always, snapshot on request.
+core::Result<std::map<RoleName, tuf::Key>> fetch_server_keys(const InitRequest& request) {
+    TUFKEY_TRY(auto server,
+               remote::NotaryServer::open(request.server, request.gun, detail::download_options(request.tls)));
+    std::map<RoleName, tuf::Key> keys;
+    std::vector<RoleName> roles{RoleName::timestamp()};
+    if (request.server_snapshot) roles.push_back(RoleName::snapshot());
+    for (const auto& role : roles) {
+        TUFKEY_TRY(auto body, server.fetch_key(role.str()));
+        auto json = tuf::parse_json(body);
+        if (!json)
+            return core::Error(core::ErrorCode::remote, "the " + role.str() + " key from " + request.server +
+                                                            " is not JSON: is this a Notary server?");
+        auto key = tuf::Key::from_json(Dialect::notary, *json);
+        if (!key)
+            return core::Error(core::ErrorCode::remote, "the " + role.str() + " key from " + request.server +
+                                                            " is not a usable public key: " + key.error().message);
+        keys.emplace(role, std::move(*key));
+    }
+    return keys;
 }
 
 // Generates the root keys preflight found missing (the only change to tokens init makes) and
@@ -94,6 +125,10 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
         root.keys.emplace(key.id(), key);
         role_key.emplace(role, key);
     }
+    for (const auto& [role, key] : request.server_keys) {
+        root.keys.emplace(key.id(), key);
+        role_key.emplace(role, key);
+    }
     root.targets = role_keys({role_key.at(RoleName::targets()).id()}, 1);
     root.snapshot = role_keys({role_key.at(RoleName::snapshot()).id()}, 1);
     root.timestamp = role_keys({role_key.at(RoleName::timestamp()).id()}, 1);
@@ -112,6 +147,7 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
     tuf::SigningKey targets_signer{role_key.at(RoleName::targets()), *file_keys.at(RoleName::targets()).signer};
     TUFKEY_TRY(out.targets, detail::sign_role(d, std::move(targets_json), {&targets_signer, 1}, root.keys));
 
+    if (!file_keys.contains(RoleName::snapshot())) return out;  // the server signs snapshot and timestamp
     tuf::Snapshot snapshot;
     snapshot.version = v1;
     snapshot.expires = detail::expiry_after(d, now, request.expires.for_role("snapshot"));
@@ -122,6 +158,7 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
     tuf::SigningKey snapshot_signer{role_key.at(RoleName::snapshot()), *file_keys.at(RoleName::snapshot()).signer};
     TUFKEY_TRY(out.snapshot, detail::sign_role(d, std::move(snapshot_json), {&snapshot_signer, 1}, root.keys));
 
+    if (!file_keys.contains(RoleName::timestamp())) return out;  // the server signs the timestamp
     tuf::Timestamp timestamp;
     timestamp.version = v1;
     timestamp.expires = detail::expiry_after(d, now, request.expires.for_role("timestamp"));
@@ -147,10 +184,9 @@ core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransa
     }
     tuf::JsonObject role_keys;
     for (const auto& [role, id] : report.role_key_ids) role_keys[role.str()] = id;
-    tuf::JsonObject written{{"root.json", sha256_hex(files.root)},
-                            {"targets.json", sha256_hex(files.targets)},
-                            {"snapshot.json", sha256_hex(files.snapshot)},
-                            {"timestamp.json", sha256_hex(files.timestamp)}};
+    tuf::JsonObject written{{"root.json", sha256_hex(files.root)}, {"targets.json", sha256_hex(files.targets)}};
+    if (!files.snapshot.empty()) written["snapshot.json"] = sha256_hex(files.snapshot);
+    if (!files.timestamp.empty()) written["timestamp.json"] = sha256_hex(files.timestamp);
     TUFKEY_TRY_VOID(transcript.append(
         tx, "init",
         tuf::JsonObject{{"dialect", std::string(tuf::to_string(request.dialect))},
@@ -186,6 +222,7 @@ core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& 
                                     tuf::notary_canonical_key_id(r.token_key.signer->public_key()),
                                     r.metadata_key.id().str(), r.token_key.generated});
     }
+    for (const auto& [role, key] : request.server_keys) report.server_key_ids[role] = key.canonical_id().str();
     keystore::HomeTransaction tx(access.home, lock);
     std::map<RoleName, FileKey> file_keys;
     for (auto& [role, prepared] : preflight.role_keys) {
@@ -198,17 +235,32 @@ core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& 
     const Dialect d = request.dialect;
     repo.keep_root_version(tx, 1, files.root);
     repo.write_metadata(tx, d, RoleName::root(), files.root);
-    repo.write_metadata(tx, d, RoleName::targets(), files.targets);
-    repo.write_metadata(tx, d, RoleName::snapshot(), files.snapshot);
-    repo.write_metadata(tx, d, RoleName::timestamp(), files.timestamp);
-    for (const auto& role : {RoleName::root(), RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()})
-        report.files_written.push_back(repo.metadata_file(d, role));
+    report.files_written.push_back(repo.metadata_file(d, RoleName::root()));
+    // A server repository's first targets and snapshot wait in outgoing/ for the first publish.
+    const bool outgoing = !request.server.empty();
+    for (const auto& [role, bytes] :
+         {std::pair{RoleName::targets(), &files.targets}, std::pair{RoleName::snapshot(), &files.snapshot},
+          std::pair{RoleName::timestamp(), &files.timestamp}}) {
+        if (bytes->empty()) continue;
+        if (outgoing) {
+            repo.write_outgoing(tx, d, role, *bytes);
+            report.files_written.push_back(repo.outgoing_file(d, role));
+        } else {
+            repo.write_metadata(tx, d, role, *bytes);
+            report.files_written.push_back(repo.metadata_file(d, role));
+        }
+    }
 
     RepositoryConfig config;
     config.gun = request.gun;
     config.dialect = d;
     config.expires = request.expires;
     config.warn = request.warn;
+    if (!request.server.empty()) {
+        config.origin = request.server;
+        config.tls = request.tls;
+        for (const auto& [role, key] : request.server_keys) config.server_managed.push_back(role.str());
+    }
     for (const auto& r : roots) {
         config.root_keys.push_back({r.token_key.uri, r.token_key.token.label, r.token_key.token.serial,
                                     tuf::notary_canonical_key_id(r.token_key.signer->public_key())});
@@ -230,8 +282,13 @@ core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& 
 
 }  // namespace
 
-core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& request) {
-    TUFKEY_TRY_VOID(check_request(request));
+core::Result<InitReport> init_repository(KeyAccess& access, const InitRequest& given) {
+    TUFKEY_TRY_VOID(check_request(given));
+    InitRequest request = given;
+    if (!request.server.empty()) {
+        TUFKEY_TRY(request.tls, detail::checked_tls(request.tls));
+        TUFKEY_TRY(request.server_keys, fetch_server_keys(request));  // before any token is touched
+    }
     TUFKEY_TRY_VOID(detail::check_root_uris_unique(request));
     Repository repo(access.home, request.gun);
     TUFKEY_TRY_VOID(detail::check_gun_free(repo));

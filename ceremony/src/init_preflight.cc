@@ -89,6 +89,7 @@ core::Result<InitPreflight> run_init_preflight(KeyAccess& access, const InitRequ
     }
     TUFKEY_TRY_VOID(check_prepared_roots(request, out.root_keys));
     for (const auto& role : {tuf::RoleName::targets(), tuf::RoleName::snapshot(), tuf::RoleName::timestamp()}) {
+        if (request.server_keys.contains(role)) continue;  // the Notary server holds it
         TUFKEY_TRY(auto key, prepare_file_key(access, role.str(), request.gun));
         out.role_keys.emplace(role, std::move(key));
     }

@@ -131,12 +131,12 @@ core::Result<MetadataSet> read_home_set(const Repository& repo, Dialect dialect)
     MetadataSet set;
     set.dialect = dialect;
     for (const auto& role : {RoleName::root(), RoleName::targets(), RoleName::snapshot(), RoleName::timestamp()}) {
-        TUFKEY_TRY(auto bytes, repo.read_metadata(dialect, role));
+        TUFKEY_TRY(auto bytes, repo.read_served(dialect, role));
         if (bytes) set.roles[role] = std::move(*bytes);
     }
     for (const auto& role : listed_roles(dialect, set.find(RoleName::snapshot()))) {
         if (set.roles.contains(role)) continue;
-        TUFKEY_TRY(auto bytes, repo.read_metadata(dialect, role));
+        TUFKEY_TRY(auto bytes, repo.read_served(dialect, role));
         if (bytes) set.roles[role] = std::move(*bytes);
     }
     TUFKEY_TRY(auto versions, repo.root_versions());
@@ -149,7 +149,7 @@ core::Result<MetadataSet> read_home_set(const Repository& repo, Dialect dialect)
 core::Result<std::map<std::string, std::string>> local_baseline(const Repository& repo, Dialect dialect) {
     std::map<std::string, std::string> files;
     for (const auto& role : tuf::DialectProfile::of(dialect).baseline_roles()) {
-        TUFKEY_TRY(auto bytes, repo.read_metadata(dialect, role));
+        TUFKEY_TRY(auto bytes, repo.read_served(dialect, role));
         if (bytes) files[tuf::metadata_file_name(role)] = std::move(*bytes);
     }
     return files;

@@ -61,6 +61,9 @@ core::Result<std::optional<std::string>> LocalFetcher::fetch(const std::string& 
 RemoteFetcher::RemoteFetcher(std::string ca_file)
     : m_downloader(std::make_unique<remote::Downloader>(remote::DownloadOptions{.ca_file = std::move(ca_file)})) {}
 
+RemoteFetcher::RemoteFetcher(const remote::DownloadOptions& options)
+    : m_downloader(std::make_unique<remote::Downloader>(options)) {}
+
 RemoteFetcher::~RemoteFetcher() = default;
 
 core::Result<std::optional<std::string>> RemoteFetcher::fetch(const std::string& url, std::size_t max_length) {

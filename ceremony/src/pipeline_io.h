@@ -26,7 +26,8 @@
 
 namespace tufkey::remote {
 class Downloader;
-}
+struct DownloadOptions;
+}  // namespace tufkey::remote
 
 namespace tufkey::ceremony::detail {
 
@@ -50,6 +51,7 @@ private:
 class RemoteFetcher final : public tuf::Fetcher {
 public:
     explicit RemoteFetcher(std::string ca_file);
+    explicit RemoteFetcher(const remote::DownloadOptions& options);
     ~RemoteFetcher() override;
     core::Result<std::optional<std::string>> fetch(const std::string& url, std::size_t max_length) override;
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "metadata_set.h"
+#include "publish_server.h"
 #include "pipeline.h"
 #include "policy_document.h"
 #include "tufkey/ceremony/repository.h"
@@ -99,9 +100,12 @@ core::Result<fs::path> destination(const std::string& to) {
         return core::Error(core::ErrorCode::usage,
                            "publish needs a destination: --to DIR (a directory any web server can serve)");
     if (remote::is_http_url(to))
-        return core::Error(core::ErrorCode::usage, "publishing to a Notary server (" + remote::redact_url(to) +
-                                                       ") is not supported yet: publish to a directory with --to DIR "
-                                                       "and serve that directory with any web server");
+        return core::Error(core::ErrorCode::usage,
+                           "this repository is published as static files (its timestamp key is in this home), and a "
+                           "Notary server at " +
+                               remote::redact_url(to) +
+                               " signs timestamps itself: publish with --to DIR, or make a server repository with "
+                               "'tufkey init GUN --server URL'");
     if (to.starts_with("file://")) {
         TUFKEY_TRY(auto path, remote::file_url_path(to));
         return fs::path(path);
@@ -270,8 +274,19 @@ core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx,
 
 core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, const PublishRequest& request) {
     TUFKEY_TRY_VOID(check_gun(request.gun));
-    TUFKEY_TRY(const fs::path dir, destination(request.to));
     Repository repo(home, request.gun);
+    if (repo.exists()) {
+        TUFKEY_TRY(auto server_config, repo.load_config());
+        if (server_config.on_server()) {
+            if (!request.to.empty() && request.to != server_config.origin && !request.to_is_default)
+                return core::Error(core::ErrorCode::usage,
+                                   request.gun + " lives on the Notary server " + server_config.origin +
+                                       ", which signs its timestamp: publish it with 'tufkey publish " + request.gun +
+                                       "' (no --to)");
+            return detail::publish_to_server(home, repo, server_config);
+        }
+    }
+    TUFKEY_TRY(const fs::path dir, destination(request.to));
     TUFKEY_TRY(auto config, repo.load_config());
     TUFKEY_TRY(auto lock, home.lock("tufkey publish " + request.gun));
     TUFKEY_TRY(auto set, detail::read_local_set(repo, config.dialect));

@@ -1,15 +1,22 @@
 #include "tufkey/ceremony/pull.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "metadata_set.h"
 #include "pipeline.h"
 #include "policy_document.h"
+#include "repository_state.h"
+#include "server_settings.h"
 #include "staged_work.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/remote/downloader.h"
+#include "tufkey/remote/notary_server.h"
+#include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/json.h"
+#include "tufkey/tuf/key.h"
 #include "tufkey/tuf/root_forward.h"
 #include "tufkey/tuf/notary_root.h"
 #include "tufkey/tuf/trusted_set.h"
@@ -109,6 +116,54 @@ core::Result<std::optional<detail::VerifiedPolicy>> fetch_policy(tuf::Fetcher& f
     return checked;
 }
 
+// The roles whose keys the Notary server at `source` holds, as root lists them: timestamp, and
+// snapshot when this home holds no snapshot key. Empty for anything that is not a Notary server
+// (a static web server answers the key request with 404): asking is best effort.
+std::vector<std::string> server_managed_roles(KeyAccess& access, const Repository& repo,
+                                              const keystore::HomeTransaction& tx, const detail::MetadataSet& set,
+                                              const std::string& source, const TlsSettings& tls,
+                                              const RepositoryConfig& config) {
+    std::vector<std::string> managed;
+    if (set.dialect != tuf::Dialect::notary || !remote::is_http_url(source)) return managed;
+    auto server = remote::NotaryServer::open(source, repo.gun(), detail::download_options(tls));
+    if (!server) return managed;
+    auto root_envelope = tuf::parse_envelope(set.dialect, set.roles.at(tuf::RoleName::root()), "root");
+    if (!root_envelope) return managed;
+    auto root = tuf::decode_root(set.dialect, root_envelope->signed_part);
+    if (!root) return managed;
+    auto lists = [&](const tuf::RoleKeys& role, const std::string& body) {
+        auto json = tuf::parse_json(body);
+        if (!json) return false;
+        auto key = tuf::Key::from_json(tuf::Dialect::notary, *json);
+        if (!key) return false;
+        return std::find(role.keyids.begin(), role.keyids.end(), key->id()) != role.keyids.end();
+    };
+    // The timestamp key is created by the server on the first request; notary clients ask too.
+    auto timestamp = server->fetch_key("timestamp");
+    if (!timestamp || !lists(root->timestamp, *timestamp)) return managed;
+    // Asking for the snapshot key would make the server create one: only when it must be there.
+    auto state = detail::RepositoryState::load(access.home, repo.gun(), false, &tx);
+    detail::Keyring keyring(access);
+    const bool snapshot_here =
+        state && keyring.holds_key_for(*state, tuf::RoleName::snapshot()) && !config.server_manages("snapshot");
+    if (!snapshot_here) {
+        auto snapshot = server->fetch_key("snapshot");
+        if (snapshot && lists(root->snapshot, *snapshot)) managed.push_back("snapshot");
+    }
+    managed.push_back("timestamp");
+    return managed;
+}
+
+// repository.json after a pull: the TLS settings used, and whether the source is the
+// repository's Notary server.
+core::Result<void> remember_server(KeyAccess& access, const Repository& repo, keystore::HomeTransaction& tx,
+                                   const detail::MetadataSet& set, const std::string& source, const TlsSettings& tls) {
+    TUFKEY_TRY(auto config, repo.load_config(tx));
+    config.tls = remote::is_http_url(source) ? tls : TlsSettings{};
+    config.server_managed = server_managed_roles(access, repo, tx, set, source, tls, config);
+    return repo.save_config(tx, config);
+}
+
 }  // namespace
 
 core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& request) {
@@ -119,7 +174,13 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     if (request.offline && remote::is_http_url(source))
         return core::Error(core::ErrorCode::usage, "--offline: pulling from " + remote::redact_url(source) +
                                                        " needs the network; pull from a directory or drop --offline");
-    detail::RemoteFetcher fetcher(request.ca_file);
+    TUFKEY_TRY(const TlsSettings given_tls, detail::checked_tls(request.tls));
+    RepositoryConfig remembered;
+    if (repo.exists()) {
+        TUFKEY_TRY(remembered, repo.load_config());
+    }
+    const TlsSettings tls = detail::tls_or_remembered(given_tls, remembered.tls);
+    detail::RemoteFetcher fetcher(detail::download_options(tls));
     TUFKEY_TRY(auto lock, access.home.lock("tufkey pull " + request.gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, fetcher, request, repo, source));
     const tuf::Dialect dialect = anchor.profile->dialect();
@@ -142,7 +203,14 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
         TUFKEY_TRY_VOID(tuf::check_pin_reached(dialect, *anchor.pin, set.root_chain, detail::trusted_root_name(repo),
                                                detail::start_over_hint("pull")));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, set));
-    TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, set, request.discard_staged, "pull"));
+    const bool outgoing = !repo.outgoing_files().empty();
+    if (outgoing && !request.discard_staged)
+        return core::Error(core::ErrorCode::refused,
+                           "this home has signed changes to " + request.gun + " that wait for 'tufkey publish " +
+                               request.gun + "' (in " + repo.outgoing_dir().string() +
+                               "): publish them first, or pull with --discard-staged to drop them");
+    if (!remembered.on_server())
+        TUFKEY_TRY_VOID(detail::check_staged_work_kept(repo, set, request.discard_staged, "pull"));
     TUFKEY_TRY(auto policy, fetch_policy(fetcher, repo, *anchor.profile, source, set));
 
     PullReport report;
@@ -152,6 +220,8 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     TUFKEY_TRY(report.versions, detail::role_versions(set));
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written, detail::store_set(repo, tx, set, remote::redact_url(source)));
+    if (outgoing) repo.clear_outgoing(tx);
+    TUFKEY_TRY_VOID(remember_server(access, repo, tx, set, source, tls));
     TUFKEY_TRY_VOID(record(repo, tx, report, set, policy));
     if (policy) {
         TUFKEY_TRY_VOID(detail::store_policy(repo, tx, *policy, ""));  // recorded by the pull step

@@ -94,6 +94,14 @@ std::filesystem::path Repository::metadata_file(tuf::Dialect dialect, const tuf:
     return metadata_dir() / tuf::DialectProfile::of(dialect).file_name(role);
 }
 
+std::filesystem::path Repository::outgoing_file(tuf::Dialect dialect, const tuf::RoleName& role) const {
+    return outgoing_dir() / tuf::DialectProfile::of(dialect).file_name(role);
+}
+
+bool RepositoryConfig::server_manages(std::string_view role) const {
+    return std::find(server_managed.begin(), server_managed.end(), role) != server_managed.end();
+}
+
 bool Repository::exists() const {
     std::error_code ec;
     return std::filesystem::exists(config_file(), ec);
@@ -146,6 +154,18 @@ core::Result<RepositoryConfig> Repository::parse_config(std::string_view bytes) 
         }
     }
     config.origin = string_member(json, "origin");
+    if (const Json* tls = json.find("tls"); tls != nullptr && tls->is_object()) {
+        config.tls.ca_file = string_member(*tls, "ca");
+        config.tls.client_cert = string_member(*tls, "client_cert");
+        config.tls.client_key = string_member(*tls, "client_key");
+    }
+    if (const Json* managed = json.find("server_managed"); managed != nullptr && managed->is_array()) {
+        for (const Json& role : managed->as_array()) {
+            if (!role.is_string() || (role.as_string() != "snapshot" && role.as_string() != "timestamp"))
+                return config_error(config_file(), "server_managed names a role other than snapshot or timestamp");
+            config.server_managed.push_back(role.as_string());
+        }
+    }
     return config;
 }
 
@@ -171,6 +191,17 @@ core::Result<void> Repository::save_config(keystore::HomeTransaction& tx, const 
         o["synced"] = std::move(synced);
     }
     if (!config.origin.empty()) o["origin"] = config.origin;
+    JsonObject tls;
+    for (auto [name, value] : {std::pair{"ca", &config.tls.ca_file}, std::pair{"client_cert", &config.tls.client_cert},
+                               std::pair{"client_key", &config.tls.client_key}}) {
+        if (!value->empty()) tls[name] = *value;
+    }
+    if (!tls.empty()) o["tls"] = std::move(tls);
+    if (!config.server_managed.empty()) {
+        JsonArray managed;
+        for (const auto& role : config.server_managed) managed.push_back(role);
+        o["server_managed"] = std::move(managed);
+    }
     tx.write(config_file(), tuf::canonical_json(o) + "\n", 0600);
     return core::success();
 }
@@ -178,15 +209,18 @@ core::Result<void> Repository::save_config(keystore::HomeTransaction& tx, const 
 core::Result<std::optional<std::string>> Repository::read_metadata(const keystore::HomeTransaction& tx,
                                                                    tuf::Dialect dialect,
                                                                    const tuf::RoleName& role) const {
+    TUFKEY_TRY(auto outgoing, tx.read(outgoing_file(dialect, role), 128u << 20));
+    if (outgoing) return outgoing;
     return tx.read(metadata_file(dialect, role), 128u << 20);
 }
 
-core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect dialect,
-                                                                   const tuf::RoleName& role) const {
-    auto path = metadata_file(dialect, role);
-    // RoleName's rules keep every name inside metadata/; checked again here, where a name read
-    // from a document becomes a path.
-    const auto inside = path.lexically_normal().lexically_relative(metadata_dir().lexically_normal());
+namespace {
+
+// RoleName's rules keep every name inside its directory; checked again here, where a name read
+// from a document becomes a path. The file's bytes, or nullopt when there is none.
+core::Result<std::optional<std::string>> read_role_file(const std::filesystem::path& dir,
+                                                        const std::filesystem::path& path, const tuf::RoleName& role) {
+    const auto inside = path.lexically_normal().lexically_relative(dir.lexically_normal());
     if (inside.empty() || *inside.begin() == ".." || *inside.begin() == ".")
         return core::Error(core::TrustReason::malformed,
                            "role name \"" + core::printable(role.str()) + "\" does not name a file inside the home");
@@ -194,6 +228,41 @@ core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect 
     if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
     TUFKEY_TRY(auto bytes, core::read_file(path, 128u << 20));
     return std::optional<std::string>(core::to_string(bytes));
+}
+
+}  // namespace
+
+core::Result<std::optional<std::string>> Repository::read_metadata(tuf::Dialect dialect,
+                                                                   const tuf::RoleName& role) const {
+    TUFKEY_TRY(auto outgoing, read_role_file(outgoing_dir(), outgoing_file(dialect, role), role));
+    if (outgoing) return outgoing;
+    return read_served(dialect, role);
+}
+
+core::Result<std::optional<std::string>> Repository::read_served(tuf::Dialect dialect,
+                                                                 const tuf::RoleName& role) const {
+    return read_role_file(metadata_dir(), metadata_file(dialect, role), role);
+}
+
+void Repository::write_outgoing(keystore::HomeTransaction& tx, tuf::Dialect dialect, const tuf::RoleName& role,
+                                std::string_view bytes) const {
+    tx.write(outgoing_file(dialect, role), std::string(bytes), 0600);
+}
+
+std::vector<std::filesystem::path> Repository::outgoing_files() const {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(outgoing_dir(), ec)) return files;
+    for (auto it = std::filesystem::recursive_directory_iterator(outgoing_dir(), ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".json") files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+void Repository::clear_outgoing(keystore::HomeTransaction& tx) const {
+    for (const auto& file : outgoing_files()) tx.remove(file);
 }
 
 void Repository::write_metadata(keystore::HomeTransaction& tx, tuf::Dialect dialect, const tuf::RoleName& role,

@@ -158,6 +158,7 @@ core::Result<Authority> RepositoryState::authority(const RoleName& role) const {
 }
 
 bool Keyring::holds_key_for(const RepositoryState& state, const RoleName& role) const {
+    if (state.config().server_manages(role.str())) return true;  // the Notary server signs it
     auto authority = state.authority(role);
     if (!authority) return false;
     for (const auto& id : authority->keyids) {
@@ -332,14 +333,26 @@ core::Result<RoleUpdate> sign_timestamp(const RepositoryState& state, Keyring& k
 
 }  // namespace
 
+core::Result<void> open_resign_keys(const RepositoryState& state, Keyring& keyring, ResignPlan plan) {
+    if (plan.snapshot) plan.timestamp = true;
+    if (plan.snapshot && !state.config().server_manages("snapshot"))
+        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
+    if (plan.timestamp && !state.config().server_manages("timestamp"))
+        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+    return core::success();
+}
+
 core::Result<std::vector<RoleUpdate>> resign_snapshot_timestamp(const RepositoryState& state, Keyring& keyring,
                                                                 std::vector<RoleUpdate> changed, ResignPlan plan,
                                                                 tuf::Instant now) {
     if (plan.snapshot) plan.timestamp = true;
+    // On a Notary server repository the server signs what it holds keys for when it takes the
+    // update (publish).
+    if (state.config().server_manages("snapshot")) plan.snapshot = false;
+    if (state.config().server_manages("timestamp")) plan.timestamp = false;
+    if (!plan.snapshot && !plan.timestamp) return changed;
     if (!state.snapshot_file()) return missing(state.repo(), RoleName::snapshot());
-    // Open both keys before signing anything, so a wrong passphrase costs no work.
-    if (plan.snapshot) TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
-    if (plan.timestamp) TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+    TUFKEY_TRY_VOID(open_resign_keys(state, keyring, plan));
     std::string_view snapshot_bytes = state.snapshot_file()->bytes;
     std::int64_t snapshot_version = state.snapshot()->version.value();
     if (plan.snapshot) {
@@ -362,10 +375,18 @@ core::Result<std::vector<std::filesystem::path>> write_updates(const RepositoryS
     const Repository& repo = state.repo();
     std::vector<std::filesystem::path> written;
     tuf::JsonObject hashes;
+    // A server repository's changes wait in outgoing/ until publish (repository.h).
+    const bool outgoing = state.config().on_server();
     for (const auto& u : updates) {
-        repo.write_metadata(tx, state.dialect(), u.role, u.bytes);
-        auto path = repo.metadata_file(state.dialect(), u.role);
-        hashes[std::filesystem::relative(path, repo.metadata_dir()).generic_string()] = sha256_hex(u.bytes);
+        if (outgoing) {
+            repo.write_outgoing(tx, state.dialect(), u.role, u.bytes);
+        } else {
+            repo.write_metadata(tx, state.dialect(), u.role, u.bytes);
+        }
+        auto path =
+            outgoing ? repo.outgoing_file(state.dialect(), u.role) : repo.metadata_file(state.dialect(), u.role);
+        const auto& dir = outgoing ? repo.outgoing_dir() : repo.metadata_dir();
+        hashes[std::filesystem::relative(path, dir).generic_string()] = sha256_hex(u.bytes);
         written.push_back(std::move(path));
     }
     fields["files_written"] = std::move(hashes);

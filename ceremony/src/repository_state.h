@@ -111,7 +111,8 @@ public:
     void adopt(const std::string& canonical_id, std::unique_ptr<core::Signer> signer);
 
     // Whether the home holds at least one key authorised for `role` (a key file, or a token
-    // key repository.json names for the role).
+    // key repository.json names for the role), or the repository's Notary server signs `role`
+    // (repository.json server_managed; resign_snapshot_timestamp() leaves such roles to it).
     [[nodiscard]] bool holds_key_for(const RepositoryState& state, const tuf::RoleName& role) const;
     // Opens (asks the passphrase or PIN of) the held keys authorised for `role`, up to its
     // threshold. None held: ErrorCode::key naming the role and the key IDs it needs.
@@ -157,6 +158,8 @@ struct ResignPlan final {
     bool timestamp = true;
 };
 
+// On a server repository the roles the server manages are left out (it signs them when it
+// takes the update).
 // Re-signs snapshot (meta computed from the files as they will be once `changed` is written:
 // notary root, targets and every delegation; tuf targets.json and every delegation) and
 // timestamp (meta of the new or current snapshot), each version + 1 with a fresh expiry.
@@ -166,8 +169,13 @@ core::Result<std::vector<RoleUpdate>> resign_snapshot_timestamp(const Repository
                                                                 std::vector<RoleUpdate> changed, ResignPlan plan,
                                                                 tuf::Instant now);
 
-// Stages each update in `tx`, in order, and the transcript step naming the SHA-256 of every
-// file written plus `fields`, so both commit together. Returns the paths staged.
+// Opens the snapshot and timestamp keys resign_snapshot_timestamp() will sign with under
+// `plan` (not those the Notary server holds), so that a command can open every key before it
+// signs anything: a wrong passphrase then costs no work.
+core::Result<void> open_resign_keys(const RepositoryState& state, Keyring& keyring, ResignPlan plan = {});
+
+// Stages each update in `tx` (a server repository's in outgoing/), in order, and the transcript step naming the SHA-256
+// of every file written plus `fields`, so both commit together. Returns the paths staged.
 core::Result<std::vector<std::filesystem::path>> write_updates(const RepositoryState& state,
                                                                keystore::HomeTransaction& tx,
                                                                const std::vector<RoleUpdate>& updates,

@@ -169,8 +169,7 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
         TUFKEY_TRY(keys.emplace_back(), keyring.keys_for(state, r));
     }
     if (owner) {
-        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::snapshot()));
-        TUFKEY_TRY_VOID(keyring.keys_for(state, RoleName::timestamp()));
+        TUFKEY_TRY_VOID(detail::open_resign_keys(state, keyring));
     }
     const tuf::Instant now = std::chrono::system_clock::now();
     std::vector<detail::RoleUpdate> updates;

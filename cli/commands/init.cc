@@ -19,10 +19,35 @@ struct InitOptions final {
     std::vector<std::string> expires;
     std::vector<std::string> warn;
     std::string root_key_type = core::to_string(core::kDefaultKeyType);
+    std::vector<std::string> server_managed;
 };
 
-core::Result<ceremony::InitRequest> build_request(const InitOptions& o) {
+bool is_server_url(const std::string& url) { return url.starts_with("https://") || url.starts_with("http://"); }
+
+core::Result<ceremony::InitRequest> build_request(const InitOptions& o, const GlobalOptions& globals) {
     ceremony::InitRequest request;
+    // --server, else $TUFKEY_SERVER or $DOCKER_CONTENT_TRUST_SERVER when it names a server (a
+    // directory there is where static repositories are published, not a Notary server).
+    const std::string server = globals.resolved_server();
+    if (!globals.server.empty() && !is_server_url(server))
+        return core::Error(core::ErrorCode::usage, "--server " + server +
+                                                       ": init takes the https:// URL of a Notary server (publish a "
+                                                       "static repository with 'tufkey publish GUN --to DIR')");
+    if (is_server_url(server)) {
+        if (globals.offline)
+            return core::Error(core::ErrorCode::usage,
+                               "--offline: a repository on a Notary server starts with the server's timestamp key; "
+                               "drop --offline, or init without --server");
+        request.server = server;
+        request.tls = {globals.tls_ca, globals.tls_client_cert, globals.tls_client_key};
+    }
+    for (const auto& role : o.server_managed) {
+        if (role != "snapshot")
+            return core::Error(core::ErrorCode::usage,
+                               "--server-managed " + role +
+                                   ": only snapshot can be handed to the server here (it always signs timestamp)");
+        request.server_snapshot = true;
+    }
     request.gun = o.gun;
     request.root_key_uris = o.root_keys;
     request.root_threshold = o.threshold;
@@ -64,6 +89,10 @@ void print_report(const GlobalOptions& globals, const ceremony::InitRequest& req
         if (k.metadata_id != k.canonical_id) fmt::print("    root.json key ID {}\n", k.metadata_id);
     }
     for (const auto& [role, id] : r.role_key_ids) fmt::print("  {:<9} key {}\n", role.str(), id);
+    for (const auto& [role, id] : r.server_key_ids)
+        fmt::print("  {:<9} key {} (held by the Notary server)\n", role.str(), id);
+    if (!request.server.empty())
+        fmt::print("Nothing is on the server yet: sign tags, then 'tufkey publish {}'\n", request.gun);
 }
 
 void register_init(CLI::App& app, CommandSet& commands) {
@@ -71,7 +100,9 @@ void register_init(CLI::App& app, CommandSet& commands) {
     auto* cmd =
         add_command(app, "init", "The offline root ceremony: root key(s) on token(s), other keys encrypted on disk",
                     "tufkey init registry.example.com/team/app --root-key 'pkcs11:token=ceremony;object=root' "
-                    "--pin-file ceremony=pin.txt");
+                    "--pin-file ceremony=pin.txt\n"
+                    "  tufkey init registry.example.com/team/app --root-key 'pkcs11:token=ceremony;object=root' "
+                    "--server https://notary.example.com:4443 --tls-ca ca.crt");
     cmd->add_option("gun", o->gun, "Repository name (GUN), e.g. registry.example.com/team/app")->required();
     cmd->add_option("--root-key", o->root_keys, "PKCS#11 URI of a root key (repeatable; generated if absent)")
         ->required();
@@ -82,8 +113,10 @@ void register_init(CLI::App& app, CommandSet& commands) {
                     "ROLE=DURATION warning window kept for 'tufkey status', e.g. timestamp=3d; repeatable");
     cmd->add_option("--root-key-type", o->root_key_type,
                     std::string("Type of root keys generated on tokens: ") + core::key_type_help());
+    cmd->add_option("--server-managed", o->server_managed,
+                    "With --server: let the Notary server hold the snapshot key too (snapshot)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
-        TUFKEY_TRY(auto request, build_request(*o));
+        TUFKEY_TRY(auto request, build_request(*o, globals));
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         TUFKEY_TRY(auto report, ceremony::init_repository(context->access(), request));
         print_report(globals, request, report);

@@ -44,15 +44,18 @@ void print_report(const GlobalOptions& globals, const std::string& gun, const ce
 
 void register_publish(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<PublishOptions>();
-    auto* cmd =
-        add_command(app, "publish", "Write the repository's metadata as a static repository any web server can serve",
-                    "tufkey publish registry.example.com/team/app --to /srv/www/trust");
+    auto* cmd = add_command(app, "publish",
+                            "Publish the repository: as static files any web server can serve, or to its Notary server",
+                            "tufkey publish registry.example.com/team/app --to /srv/www/trust\n"
+                            "  tufkey publish registry.example.com/team/app        (a repository on a Notary server)");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
-    cmd->add_option("--to", o->to, "Destination directory or file:// URL (default: --server)");
+    cmd->add_option(
+        "--to", o->to,
+        "Destination directory or file:// URL (default: --server; a repository on a Notary server goes there)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         keystore::TrustHome home(globals.resolved_home());
         const std::string to = o->to.empty() ? globals.resolved_server() : o->to;
-        TUFKEY_TRY(auto report, ceremony::publish_repository(home, {o->gun, to}));
+        TUFKEY_TRY(auto report, ceremony::publish_repository(home, {o->gun, to, o->to.empty()}));
         print_report(globals, o->gun, report);
         return 0;
     });

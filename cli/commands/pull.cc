@@ -66,8 +66,10 @@ void register_pull(CLI::App& app, CommandSet& commands) {
                   "Replace this home's unpublished changes to GUN with the pulled state (they are lost)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
-        ceremony::PullRequest request{o->gun, o->from.empty() ? globals.resolved_server() : o->from, o->root,
-                                      globals.tls_ca};
+        ceremony::PullRequest request{o->gun,
+                                      o->from.empty() ? globals.resolved_server() : o->from,
+                                      o->root,
+                                      {globals.tls_ca, globals.tls_client_cert, globals.tls_client_key}};
         request.offline = globals.offline;
         request.discard_staged = o->discard_staged;
         TUFKEY_TRY(auto report, ceremony::pull_repository(context->access(), request));

@@ -9,6 +9,7 @@
 #include "command.h"
 #include "json.h"
 #include "output.h"
+#include "tufkey/ceremony/publish.h"
 #include "tufkey/ceremony/sign.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/core/atomic_file.h"
@@ -24,7 +25,23 @@ struct SignOptions final {
     std::string file;
     std::string batch;
     std::string role;
+    bool publish = false;
 };
+
+// --publish: the signed change goes out at once. When that fails the change is kept (staged
+// in the home) and the error says how to send it later.
+core::Result<void> publish_after(const GlobalOptions& globals, const keystore::TrustHome& home,
+                                 const std::string& gun) {
+    auto report = ceremony::publish_repository(home, {gun, globals.resolved_server(), true});
+    if (!report) {
+        auto error = report.error();
+        error.message = "signed, but not published (the change is kept; run 'tufkey publish " + gun +
+                        "' when this is fixed): " + error.message;
+        return error;
+    }
+    if (!globals.json) fmt::print(stderr, "Published {} to {}\n", gun, report->directory.string());
+    return core::success();
+}
 
 core::Error usage(std::string message) { return core::Error(core::ErrorCode::usage, std::move(message)); }
 
@@ -117,7 +134,8 @@ void register_sign(CLI::App& app, CommandSet& commands) {
         "tufkey sign registry.example.com/team/app:v1 --manifest manifest.json\n"
         "  tufkey sign registry.example.com/team/app:v1 registry.example.com/team/app:latest "
         "--digest sha256:<64 hex> --size 1234\n"
-        "  tufkey sign registry.example.com/team/app --batch tags.txt   # lines: TAG sha256:HEX SIZE");
+        "  tufkey sign registry.example.com/team/app --batch tags.txt   # lines: TAG sha256:HEX SIZE\n"
+        "  tufkey sign registry.example.com/team/app:v2 --manifest manifest.json --publish   # Notary server");
     cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN), or GUN with --batch")->required();
     cmd->add_option("--digest", o->digest, "sha256:HEX of the manifest (with --size); the same for every tag");
     cmd->add_option("--size", o->size, "Length of the manifest in bytes (with --digest)");
@@ -125,6 +143,8 @@ void register_sign(CLI::App& app, CommandSet& commands) {
     cmd->add_option("--file", o->file, "Any file: digest and size of its bytes");
     cmd->add_option("--batch", o->batch, "File with one 'TAG sha256:HEX SIZE' per line ('#' comments allowed)");
     cmd->add_option("--role", o->role, "Role to sign into (default: targets/releases if held, else targets)");
+    cmd->add_flag("--publish", o->publish,
+                  "Publish right after signing (to the repository's Notary server, or to --server DIR)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto split, split_names(o->names, !o->batch.empty()));
         ceremony::SignRequest request;
@@ -134,6 +154,7 @@ void register_sign(CLI::App& app, CommandSet& commands) {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         TUFKEY_TRY(auto report, ceremony::sign_targets(context->access(), request));
         print_sign_report(globals, report);
+        if (o->publish) TUFKEY_TRY_VOID(publish_after(globals, context->access().home, request.gun));
         return 0;
     });
 }
@@ -145,6 +166,8 @@ void register_unsign(CLI::App& app, CommandSet& commands) {
                     "tufkey unsign registry.example.com/team/app:v1");
     cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN)")->required();
     cmd->add_option("--role", o->role, "Role to remove the tags from (default: as for sign)");
+    cmd->add_flag("--publish", o->publish,
+                  "Publish right after (to the repository's Notary server, or to --server DIR)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         TUFKEY_TRY(auto split, split_names(o->names, false));
         ceremony::SignRequest request;
@@ -154,6 +177,7 @@ void register_unsign(CLI::App& app, CommandSet& commands) {
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         TUFKEY_TRY(auto report, ceremony::unsign_targets(context->access(), request));
         print_sign_report(globals, report);
+        if (o->publish) TUFKEY_TRY_VOID(publish_after(globals, context->access().home, request.gun));
         return 0;
     });
 }

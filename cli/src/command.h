@@ -29,6 +29,8 @@ struct GlobalOptions final {
     std::string home;                    // --home
     std::string server;                  // --server
     std::string tls_ca;                  // --tls-ca
+    std::string tls_client_cert;         // --tls-client-cert
+    std::string tls_client_key;          // --tls-client-key
     std::string module;                  // --module
     std::vector<std::string> pin_files;  // --pin-file [LABEL=]FILE (repeatable)
     bool json = false;                   // --json

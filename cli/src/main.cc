@@ -18,7 +18,9 @@ using tufkey::cli::GlobalOptions;
 void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--home", g.home, "Trust home (default: $TUFKEY_HOME, else ~/.tufkey)");
     app.add_option("--server", g.server, "Notary server URL (default: $TUFKEY_SERVER)");
-    app.add_option("--tls-ca", g.tls_ca, "CA certificate file for a private server CA");
+    app.add_option("--tls-ca", g.tls_ca, "CA certificate file for a private server CA (remembered per repository)");
+    app.add_option("--tls-client-cert", g.tls_client_cert, "PEM client certificate for servers that ask for one");
+    app.add_option("--tls-client-key", g.tls_client_key, "PEM private key file of --tls-client-cert");
     app.add_option("--module", g.module, "PKCS#11 module path (default: $TUFKEY_PKCS11_MODULE)");
     app.add_option("--pin-file", g.pin_files, "[LABEL=]FILE holding a token PIN (repeatable)");
     app.add_flag("--json", g.json, "Machine-readable output");
@@ -47,7 +49,8 @@ const tufkey::cli::Handler* selected_handler(const CommandSet& commands) {
 bool is_conformance_client(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string_view arg(argv[i]);
-        if (arg == "--home" || arg == "--server" || arg == "--tls-ca" || arg == "--module" || arg == "--pin-file") {
+        if (arg == "--home" || arg == "--server" || arg == "--tls-ca" || arg == "--tls-client-cert" ||
+            arg == "--tls-client-key" || arg == "--module" || arg == "--pin-file") {
             ++i;  // skip the option's value
             continue;
         }

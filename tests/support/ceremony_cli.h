@@ -30,10 +30,16 @@ public:
     // tufkey --home HOME ARGS..., optionally behind a wrapper (e.g. {"strace", ...}).
     ProcessResult run(const std::vector<std::string>& args, std::map<std::string, std::optional<std::string>> env = {},
                       const std::vector<std::string>& wrapper = {}) const {
+        return run_in(home(), args, std::move(env), wrapper);
+    }
+    // The same in another trust home (e.g. one the notary client made).
+    ProcessResult run_in(const std::filesystem::path& home_dir, const std::vector<std::string>& args,
+                         std::map<std::string, std::optional<std::string>> env = {},
+                         const std::vector<std::string>& wrapper = {}) const {
         std::vector<std::string> argv = wrapper;
         argv.push_back(tufkey_binary());
         argv.push_back("--home");
-        argv.push_back(home().string());
+        argv.push_back(home_dir.string());
         argv.insert(argv.end(), args.begin(), args.end());
         ProcessOptions po;
         po.env["SOFTHSM2_CONF"] = m_store->conf_path().string();

@@ -29,7 +29,12 @@
 // and nothing is written. Version- and hash-named files go first and timestamp.json last, so a
 // client reading during a publish sees the old repository or the new one.
 // Afterwards repository.json `published` records each role's version and the transcript gets a
-// "publish" step. An http(s):// destination (a Notary server) is ErrorCode::usage for now.
+// "publish" step.
+//
+// A repository on a Notary server (`init --server`, or pulled from one; repository.h) is
+// published to that server instead (ceremony/src/publish_server.h): its outgoing changes are
+// uploaded, and what the server then serves is verified and stored. Another --to is
+// ErrorCode::usage. An http(s):// destination for a static repository is ErrorCode::usage too.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +53,8 @@ namespace tufkey::ceremony {
 
 struct PublishRequest final {
     std::string gun;
-    std::string to;  // directory or file:// URL
+    std::string to;              // directory or file:// URL
+    bool to_is_default = false;  // `to` came from --server/$TUFKEY_SERVER, not --to
 };
 
 struct PublishReport final {

@@ -27,6 +27,15 @@
 // transaction. A policy that fails is a trust failure and nothing changes; none at the source
 // keeps the home's.
 // Trust failures are ErrorCode::trust, unreachable sources ErrorCode::remote.
+//
+// Servers: the TLS settings given (or remembered) are stored in repository.json, so a later
+// `pull GUN` needs none. A notary-dialect http(s) source is asked for the key it holds for
+// timestamp (and for snapshot when this home holds no snapshot key; remote/notary_server.h):
+// when root lists that key for the role, the repository is recorded as living on that Notary
+// server (repository.json server_managed), and `sign` then leaves those roles to the server and
+// `publish` uploads to it. A server repository's changes wait in outgoing/, apart from the
+// files a pull replaces: a pull refuses while outgoing/ holds changes (publish them first), and
+// with --discard-staged drops them.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +46,7 @@
 #include <vector>
 
 #include "tufkey/ceremony/key_access.h"
+#include "tufkey/ceremony/repository.h"
 #include "tufkey/core/result.h"
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/role_name.h"
@@ -48,7 +58,7 @@ struct PullRequest final {
     std::string gun;
     std::string from;             // empty: the origin recorded by an earlier pull
     std::string root_file;        // --root: the pinned trusted root
-    std::string ca_file;          // --tls-ca
+    TlsSettings tls;              // --tls-ca, --tls-client-cert/-key (else what the repository remembers)
     bool offline = false;         // --offline: an http(s) source is refused before any connection
     bool discard_staged = false;  // --discard-staged: replace unpublished local changes on purpose
 };

@@ -16,7 +16,10 @@
 //   {"dialect":"notary"|"tuf","expires":{"root":"10y",...},"gun":"...","published":{...},
 //    "root_keys":[{"key_id","token_label","token_serial","uri"}],"synced":{...},"version":1,
 //    "warn":{...}}
-// plus "origin":URL for a repository the home pulled rather than made (root_keys then empty),
+// plus "origin":URL for a repository the home pulled rather than made (root_keys then empty)
+// or that lives on a Notary server, "tls":{"ca","client_cert","client_key"} (file paths, no
+// secret) for reaching it, and "server_managed":["snapshot","timestamp"] naming the roles whose
+// keys the Notary server at origin holds (a server repository; see outgoing_dir()),
 // and "role_keys":{ROLE:[{"key_id","token_label","token_serial","uri"}]} when a role other than
 // root is signed by a token key (`rotate GUN ROLE --key pkcs11:...`). A role_keys entry is used
 // only while root lists its key for that role; a later rotation drops the entries it replaces.
@@ -51,6 +54,13 @@ struct TokenKeyRef final {
     std::string key_id;  // canonical key ID of its public key
 };
 
+// TLS settings for a repository's server: PEM files, remembered as absolute paths.
+struct TlsSettings final {
+    std::string ca_file;      // --tls-ca: a private CA ("" = the system store)
+    std::string client_cert;  // --tls-client-cert: TLS client authentication
+    std::string client_key;   // --tls-client-key: its (unencrypted) private key file
+};
+
 struct RepositoryConfig final {
     std::string gun;
     tuf::Dialect dialect = tuf::Dialect::notary;
@@ -64,6 +74,13 @@ struct RepositoryConfig final {
     // own staged work (staged_work.h).
     std::map<std::string, std::uint64_t> synced;
     std::string origin;  // pulled repositories: where `tufkey pull` fetched them from ("" otherwise)
+    TlsSettings tls;     // how to reach origin over https (remembered by pull and init --server)
+    // Roles ("snapshot", "timestamp") whose keys the Notary server at `origin` holds. Not empty:
+    // a server repository, whose signed changes wait in outgoing/ until `publish`.
+    std::vector<std::string> server_managed;
+
+    [[nodiscard]] bool on_server() const noexcept { return !server_managed.empty(); }
+    [[nodiscard]] bool server_manages(std::string_view role) const;
 };
 
 class Repository final {
@@ -80,6 +97,13 @@ public:
     [[nodiscard]] std::filesystem::path staged_root_file() const { return state_dir() / "staged-root.json"; }
     // The metadata file of `role` (see the header comment for delegated names).
     [[nodiscard]] std::filesystem::path metadata_file(tuf::Dialect dialect, const tuf::RoleName& role) const;
+    // A server repository's signed changes that wait for `publish` (the server signs the
+    // timestamp, so they cannot join metadata/ before it has): tufkey/<GUN>/outgoing/<role>.json,
+    // named as in metadata/. metadata/ keeps exactly what the server serves, verified, so the
+    // notary client and docker go on using the same trust directory. Reads of a role's current
+    // file (read_metadata) see an outgoing file first; read_served() sees only metadata/.
+    [[nodiscard]] std::filesystem::path outgoing_dir() const { return state_dir() / "outgoing"; }
+    [[nodiscard]] std::filesystem::path outgoing_file(tuf::Dialect dialect, const tuf::RoleName& role) const;
 
     // Whether tufkey manages this GUN (repository.json exists).
     [[nodiscard]] bool exists() const;
@@ -92,9 +116,19 @@ public:
     [[nodiscard]] core::Error unknown_repository() const;
     [[nodiscard]] core::Result<void> save_config(keystore::HomeTransaction& tx, const RepositoryConfig& config) const;
 
-    // The current file bytes of a role, or nullopt when the role has no file.
+    // The current file bytes of a role (an outgoing file first), or nullopt when it has none.
     [[nodiscard]] core::Result<std::optional<std::string>> read_metadata(tuf::Dialect dialect,
                                                                          const tuf::RoleName& role) const;
+    // The role's file in metadata/ only: what was last published or fetched.
+    [[nodiscard]] core::Result<std::optional<std::string>> read_served(tuf::Dialect dialect,
+                                                                       const tuf::RoleName& role) const;
+    // Stages a server repository's signed change of `role` in outgoing/ (0600).
+    void write_outgoing(keystore::HomeTransaction& tx, tuf::Dialect dialect, const tuf::RoleName& role,
+                        std::string_view bytes) const;
+    // The roles with a file in outgoing/, and staging their removal (after a publish, or when a
+    // pull discards them).
+    [[nodiscard]] std::vector<std::filesystem::path> outgoing_files() const;
+    void clear_outgoing(keystore::HomeTransaction& tx) const;
     // The same as it will be once `tx` commits (what `tx` staged, else the file).
     [[nodiscard]] core::Result<std::optional<std::string>> read_metadata(const keystore::HomeTransaction& tx,
                                                                          tuf::Dialect dialect,
