@@ -239,9 +239,10 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     if (owner) {
         TUFKEY_TRY(updates, detail::resign_snapshot_timestamp(state, keyring, std::move(updates), {}, now));
     } else {
-        const std::string what = roles.size() == 1 ? roles.front().str() : std::to_string(roles.size()) + " roles";
+        const std::string what =
+            roles.size() == 1 ? roles.front().str() + " was" : std::to_string(roles.size()) + " delegated roles were";
         report.warnings.push_back("this home holds no snapshot key for " + request.gun + ": only " + what +
-                                  " was signed; hand it to the repository owner ('tufkey bundle export " + request.gun +
+                                  " signed; hand it to the repository owner ('tufkey bundle export " + request.gun +
                                   " -o FILE', there 'tufkey bundle import FILE' and 'tufkey publish " + request.gun +
                                   "')");
     }
