@@ -6,6 +6,7 @@
 
 #include "delegation_edit.h"
 #include "tufkey/tuf/dialect_profile.h"
+#include "tufkey/tuf/hashed_bins.h"
 #include "tufkey/tuf/verify.h"
 
 namespace tufkey::ceremony {
@@ -124,7 +125,7 @@ core::Result<DelegationChange> apply_edit(tuf::Delegations& delegations, const R
     if (const std::size_t n = distinct_keys(delegations, role); n < role.threshold)
         return usage(role.name.str() + " has " + std::to_string(n) + " distinct key(s), fewer than its threshold of " +
                      std::to_string(role.threshold) + " (one key listed under two IDs counts once)");
-    drop_unused_keys(delegations);
+    if (!change.removed_keys.empty()) drop_unused_keys(delegations);  // one pass per removal, not per edit
     return change;
 }
 
@@ -180,7 +181,7 @@ core::Result<RoleName> parent_of(const RepositoryState& state, const RoleName& r
 core::Result<DelegationReport> change_delegations(
     KeyAccess& access, const std::string& gun,
     const std::function<core::Result<std::vector<RoleEdit>>(const RepositoryState&)>& make_edits, std::string_view step,
-    const BeforeSigning& before_signing) {
+    const BeforeSigning& before_signing, const DescribeStep& describe) {
     TUFKEY_TRY_VOID(check_gun(gun));
     TUFKEY_TRY(auto lock, access.home.lock("tufkey " + std::string(step) + " " + gun));
     TUFKEY_TRY(auto state, RepositoryState::load(access.home, gun, true));
@@ -231,7 +232,9 @@ core::Result<DelegationReport> change_delegations(
         TUFKEY_TRY(updates, resign_snapshot_timestamp(state, keyring, std::move(updates), {}, now));
     }
     keystore::HomeTransaction tx(access.home, lock);
-    TUFKEY_TRY(report.files_written, write_updates(state, tx, updates, step, transcript_fields(report.changes)));
+    TUFKEY_TRY(report.files_written,
+               write_updates(state, tx, updates, step,
+                             describe ? describe(report.changes) : transcript_fields(report.changes)));
     TUFKEY_TRY_VOID(tx.commit());
     for (const auto& u : updates) report.versions[u.role] = u.version;
     return report;
@@ -315,6 +318,49 @@ core::Result<DelegationReport> add_delegation(KeyAccess& access, const Delegatio
         return std::vector<detail::RoleEdit>{std::move(edit)};
     };
     return detail::change_delegations(access, request.gun, edits, "delegation-add");
+}
+
+core::Result<DelegationReport> add_hash_bins(KeyAccess& access, const HashBinsAddRequest& request) {
+    auto edits = [&](const detail::RepositoryState& state) -> core::Result<std::vector<detail::RoleEdit>> {
+        const Dialect d = state.dialect();
+        if (d == Dialect::notary)
+            return usage(
+                "hashed bins (--hash-bins) exist only in the tuf dialect; in the notary dialect delegate "
+                "path prefixes with --paths");
+        if (request.key_files.empty()) return usage("hashed bins need at least one --key FILE");
+        TUFKEY_TRY(auto bins, tuf::hashed_bin_layout(request.name, request.count));
+        TUFKEY_TRY(auto keys, detail::read_delegate_keys(d, request.key_files, access));
+        std::vector<detail::RoleEdit> out;
+        out.reserve(bins.size());
+        for (auto& bin : bins) {
+            TUFKEY_TRY(auto role, RoleName::new_delegated(d, bin.name));
+            if (state.find_targets(role) != nullptr)
+                return usage(role.str() + " is already delegated in " + request.gun +
+                             ": choose another name for the bins, or remove the old ones first (see 'tufkey "
+                             "delegation list " +
+                             request.gun + "')");
+            detail::RoleEdit edit;
+            edit.role = std::move(role);
+            edit.add_keys = keys;
+            edit.paths = detail::RolePaths(tuf::PathHashPrefixes{std::move(bin.prefixes)});
+            edit.threshold = request.threshold;
+            out.push_back(std::move(edit));
+        }
+        return out;
+    };
+    // One transcript entry for the layout, not one per bin.
+    auto describe = [&](const std::vector<DelegationChange>& changes) {
+        tuf::JsonArray keys;
+        for (const auto& id : changes.front().added_keys) keys.push_back(id);
+        return tuf::JsonObject{{"hash_bins", static_cast<std::int64_t>(changes.size())},
+                               {"first", changes.front().role.str()},
+                               {"last", changes.back().role.str()},
+                               {"parent", changes.front().parent.str()},
+                               {"added_keys", std::move(keys)}};
+    };
+    TUFKEY_TRY(auto report, detail::change_delegations(access, request.gun, edits, "delegation-add", {}, describe));
+    report.hash_bins = request.count;
+    return report;
 }
 
 core::Result<DelegationReport> remove_delegation(KeyAccess& access, const DelegationRemoveRequest& request) {

@@ -49,12 +49,14 @@ core::Result<tuf::RoleName> parent_of(const RepositoryState& state, const tuf::R
 
 // Runs `edits` (in order) under the home lock: loads the repository, asks `before_signing` (it
 // may refuse, e.g. a confirmation) with the changes worked out, re-signs every parent touched,
-// snapshot and timestamp, and commits with a transcript step named `step`.
+// snapshot and timestamp, and commits with a transcript step named `step`, whose fields are
+// `describe`'s (default: every change, role by role).
 using BeforeSigning = std::function<core::Result<void>(const RepositoryState&, const std::vector<DelegationChange>&)>;
+using DescribeStep = std::function<tuf::JsonObject(const std::vector<DelegationChange>&)>;
 core::Result<DelegationReport> change_delegations(
     KeyAccess& access, const std::string& gun,
     const std::function<core::Result<std::vector<RoleEdit>>(const RepositoryState&)>& make_edits, std::string_view step,
-    const BeforeSigning& before_signing = {});
+    const BeforeSigning& before_signing = {}, const DescribeStep& describe = {});
 
 // The delegation `role` as `parent`'s `delegations` list it (key IDs canonical), or nullopt when
 // they do not list it. `version` and `key_held` are left for the caller.

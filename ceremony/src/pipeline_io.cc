@@ -28,6 +28,14 @@ std::string stem(std::string_view name) {
 
 }  // namespace
 
+LocalFetcher::LocalFetcher(const MetadataSet& set, std::string base, std::string origin)
+    : m_set(set), m_base(std::move(base)), m_origin(std::move(origin)) {
+    const tuf::DialectProfile& profile = tuf::DialectProfile::of(m_set.dialect);
+    for (const auto& entry : m_set.roles) {
+        if (entry.first.kind() != tuf::RoleKind::root) m_by_url_name.try_emplace(profile.url_name(entry.first), &entry);
+    }
+}
+
 core::Result<std::optional<std::string>> LocalFetcher::fetch(const std::string& url, std::size_t max_length) {
     if (!url.starts_with(m_base + "/")) return std::optional<std::string>();
     const std::string_view name = std::string_view(url).substr(m_base.size() + 1);
@@ -37,10 +45,9 @@ core::Result<std::optional<std::string>> LocalFetcher::fetch(const std::string& 
         if (it == m_set.root_chain.end()) return std::optional<std::string>();
         return std::optional<std::string>(it->second);
     }
-    const tuf::DialectProfile& profile = tuf::DialectProfile::of(m_set.dialect);
     const std::string_view unversioned = split ? split->second : name;
-    for (const auto& [role, bytes] : m_set.roles) {
-        if (role.kind() == tuf::RoleKind::root || profile.url_name(role) != unversioned) continue;
+    if (auto found = m_by_url_name.find(unversioned); found != m_by_url_name.end()) {
+        const auto& [role, bytes] = *found->second;
         if (bytes.size() > max_length)
             return core::Error(core::TrustReason::length_mismatch,
                                role.str() + ": " + std::to_string(bytes.size()) + " bytes, more than the " +

@@ -38,14 +38,15 @@ namespace tufkey::ceremony::detail {
 // is TrustReason::version_mismatch (mix-and-match).
 class LocalFetcher final : public tuf::Fetcher {
 public:
-    LocalFetcher(const MetadataSet& set, std::string base, std::string origin)
-        : m_set(set), m_base(std::move(base)), m_origin(std::move(origin)) {}
+    LocalFetcher(const MetadataSet& set, std::string base, std::string origin);
     core::Result<std::optional<std::string>> fetch(const std::string& url, std::size_t max_length) override;
 
 private:
     const MetadataSet& m_set;
     std::string m_base;
     std::string m_origin;
+    std::map<std::string, const std::pair<const tuf::RoleName, std::string>*, std::less<>>
+        m_by_url_name;  // url_name -> entry of m_set.roles (a set may hold 16,384 bins and more)
 };
 
 class RemoteFetcher final : public tuf::Fetcher {

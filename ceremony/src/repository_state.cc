@@ -115,16 +115,18 @@ core::Result<void> RepositoryState::load_targets_tree() {
         }
         std::vector<TargetsRole> children;
         if (role.targets && role.targets->delegations) {
-            for (const auto& delegated : role.targets->delegations->roles) {
-                if (!seen.insert(delegated.name.str()).second) continue;
-                TUFKEY_TRY(auto file, read_role(m_repo, d, delegated.name, m_tx));
-                children.push_back(TargetsRole{delegated.name, role.name, std::move(file), std::nullopt});
+            const auto& delegated = role.targets->delegations->roles;
+            for (std::size_t i = 0; i < delegated.size(); ++i) {
+                if (!seen.insert(delegated[i].name.str()).second) continue;
+                TUFKEY_TRY(auto file, read_role(m_repo, d, delegated[i].name, m_tx));
+                children.push_back(TargetsRole{delegated[i].name, role.name, std::move(file), std::nullopt, i});
             }
         }
         m_targets.push_back(std::move(role));
         // Pre-order: the first child is visited next.
         for (auto it = children.rbegin(); it != children.rend(); ++it) pending.push_back(std::move(*it));
     }
+    for (std::size_t i = 0; i < m_targets.size(); ++i) m_target_index.emplace(m_targets[i].name, i);
     return core::success();
 }
 
@@ -138,10 +140,15 @@ core::Result<void> RepositoryState::replace_root(std::string bytes) {
 }
 
 const TargetsRole* RepositoryState::find_targets(const RoleName& name) const noexcept {
-    for (const auto& role : m_targets) {
-        if (role.name == name) return &role;
-    }
-    return nullptr;
+    auto it = m_target_index.find(name);
+    return it == m_target_index.end() ? nullptr : &m_targets[it->second];
+}
+
+const tuf::DelegatedRole* RepositoryState::delegation_entry(const RoleName& name) const noexcept {
+    const TargetsRole* found = find_targets(name);
+    if (found == nullptr || !found->parent) return nullptr;
+    const TargetsRole* parent = find_targets(*found->parent);
+    return &parent->targets->delegations->roles[found->entry_index];
 }
 
 core::Result<Authority> RepositoryState::authority(const RoleName& role) const {
@@ -151,9 +158,8 @@ core::Result<Authority> RepositoryState::authority(const RoleName& role) const {
     if (found == nullptr || !found->parent)
         return core::Error(core::ErrorCode::usage, "role " + role.str() + " is not delegated in " + m_repo.gun() +
                                                        " (see 'tufkey inspect " + m_repo.gun() + "')");
-    const TargetsRole* parent = find_targets(*found->parent);
-    const tuf::Delegations& delegations = *parent->targets->delegations;
-    const tuf::DelegatedRole* entry = delegations.find(role);
+    const tuf::Delegations& delegations = *find_targets(*found->parent)->targets->delegations;
+    const tuf::DelegatedRole* entry = delegation_entry(role);
     return Authority{&delegations.keys, entry->keyids, entry->threshold};
 }
 
@@ -275,10 +281,9 @@ struct Planned final {
     std::string_view bytes;
     std::int64_t version;
 };
-std::optional<Planned> planned_file(const TargetsRole& role, const std::vector<RoleUpdate>& changed) {
-    for (const auto& u : changed) {
-        if (u.role == role.name) return Planned{u.bytes, u.version.value()};
-    }
+std::optional<Planned> planned_file(const TargetsRole& role, const std::map<RoleName, const RoleUpdate*>& changed) {
+    if (auto it = changed.find(role.name); it != changed.end())
+        return Planned{it->second->bytes, it->second->version.value()};
     if (!role.file) return std::nullopt;
     return Planned{role.file->bytes, role.targets->version.value()};
 }
@@ -298,9 +303,11 @@ core::Result<RoleUpdate> sign_snapshot(const RepositoryState& state, Keyring& ke
         auto role = profile.role_of_meta_key(name);
         if (role && role->is_delegated() && state.find_targets(*role) == nullptr) meta.insert_or_assign(name, file);
     }
+    std::map<RoleName, const RoleUpdate*> by_role;
+    for (const auto& u : changed) by_role.insert_or_assign(u.role, &u);  // the last update of a role wins
     for (const auto& role : state.targets_roles()) {
         const std::string name = meta_name(d, role.name);
-        if (auto planned = planned_file(role, changed)) {
+        if (auto planned = planned_file(role, by_role)) {
             meta.insert_or_assign(name, meta_for_file(d, planned->bytes, static_cast<std::uint64_t>(planned->version)));
         } else if (auto old = snapshot.meta.find(name); old != snapshot.meta.end()) {
             meta.insert_or_assign(name, old->second);  // delegated, file not in this home: keep its entry
@@ -375,6 +382,15 @@ core::Result<std::vector<std::filesystem::path>> write_updates(const RepositoryS
     const Repository& repo = state.repo();
     std::vector<std::filesystem::path> written;
     tuf::JsonObject hashes;
+    // Never write what readers refuse: every reader parses metadata up to JsonLimits' size.
+    for (const auto& u : updates) {
+        if (u.bytes.size() > tuf::JsonLimits{}.max_size)
+            return core::Error(core::ErrorCode::refused,
+                               u.role.str() + " would be " + std::to_string(u.bytes.size() >> 20) +
+                                   " MiB, more than clients read (" + std::to_string(tuf::JsonLimits{}.max_size >> 20) +
+                                   " MiB); spread its targets over hashed bins ('tufkey delegation add " + repo.gun() +
+                                   " NAME --hash-bins N'); nothing was changed");
+    }
     // A server repository's changes wait in outgoing/ until publish (repository.h).
     const bool outgoing = state.config().on_server();
     for (const auto& u : updates) {

@@ -39,6 +39,7 @@ struct TargetsRole final {
     std::optional<tuf::RoleName> parent;  // nullopt for top-level targets
     std::optional<RoleFile> file;         // nullopt: delegated, but no file signed yet
     std::optional<tuf::Targets> targets;  // decoded file
+    std::size_t entry_index = 0;          // delegated: its position in the parent's delegations.roles
 };
 
 // The keys, key IDs and threshold that may sign a role.
@@ -66,6 +67,9 @@ public:
     [[nodiscard]] const tuf::Root& root() const noexcept { return m_root; }
     [[nodiscard]] const std::vector<TargetsRole>& targets_roles() const noexcept { return m_targets; }
     [[nodiscard]] const TargetsRole* find_targets(const tuf::RoleName& name) const noexcept;
+    // The entry of its parent's delegations that delegates `name`, or nullptr (top-level
+    // targets, or not in the tree).
+    [[nodiscard]] const tuf::DelegatedRole* delegation_entry(const tuf::RoleName& name) const noexcept;
     [[nodiscard]] const std::optional<RoleFile>& snapshot_file() const noexcept { return m_snapshot_file; }
     [[nodiscard]] const std::optional<tuf::Snapshot>& snapshot() const noexcept { return m_snapshot; }
     [[nodiscard]] const std::optional<RoleFile>& timestamp_file() const noexcept { return m_timestamp_file; }
@@ -91,6 +95,7 @@ private:
     RoleFile m_root_file;
     tuf::Root m_root;
     std::vector<TargetsRole> m_targets;
+    std::map<tuf::RoleName, std::size_t> m_target_index;  // name -> position in m_targets
     std::optional<RoleFile> m_snapshot_file;
     std::optional<tuf::Snapshot> m_snapshot;
     std::optional<RoleFile> m_timestamp_file;
@@ -174,8 +179,10 @@ core::Result<std::vector<RoleUpdate>> resign_snapshot_timestamp(const Repository
 // signs anything: a wrong passphrase then costs no work.
 core::Result<void> open_resign_keys(const RepositoryState& state, Keyring& keyring, ResignPlan plan = {});
 
-// Stages each update in `tx` (a server repository's in outgoing/), in order, and the transcript step naming the SHA-256
-// of every file written plus `fields`, so both commit together. Returns the paths staged.
+// Stages each update in `tx` (a server repository's in outgoing/), in order, and the transcript
+// step naming the SHA-256 of every file written plus `fields`, so both commit together. Returns
+// the paths staged. A file larger than readers parse (tuf::JsonLimits) is ErrorCode::refused
+// before anything is staged.
 core::Result<std::vector<std::filesystem::path>> write_updates(const RepositoryState& state,
                                                                keystore::HomeTransaction& tx,
                                                                const std::vector<RoleUpdate>& updates,

@@ -1,14 +1,18 @@
 #include "tufkey/ceremony/sign.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <set>
+#include <variant>
 
 #include "repository_state.h"
 #include "tufkey/core/atomic_file.h"
 #include "tufkey/core/digest.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/codec.h"
+#include "tufkey/tuf/hashed_bins.h"
 #include "tufkey/tuf/path_match.h"
 
 namespace tufkey::ceremony {
@@ -74,15 +78,57 @@ core::Result<RoleName> choose_role(const detail::RepositoryState& state, const d
 }
 
 // Whether every delegation from targets down to `role` is trusted for `tag` (clients search
-// only the roles whose paths cover a target, on the whole chain).
-bool chain_covers(const detail::RepositoryState& state, const RoleName& role, const std::string& tag) {
+// only the roles whose paths cover a target, on the whole chain). `tag_hash`: path_hash_hex(tag)
+// when the caller has it, else empty.
+bool chain_covers(const detail::RepositoryState& state, const RoleName& role, const std::string& tag,
+                  std::string_view tag_hash = {}) {
     for (const detail::TargetsRole* r = state.find_targets(role); r != nullptr && r->parent;
          r = state.find_targets(*r->parent)) {
-        const detail::TargetsRole* parent = state.find_targets(*r->parent);
-        const tuf::DelegatedRole* entry = parent->targets->delegations->find(r->name);
-        if (entry == nullptr || !tuf::role_covers_path(state.dialect(), *entry, tag)) return false;
+        const tuf::DelegatedRole* entry = state.delegation_entry(r->name);
+        if (entry == nullptr || !tuf::role_covers_path(state.dialect(), *entry, tag, tag_hash)) return false;
     }
     return true;
+}
+
+// The hashed bins (roles with path_hash_prefixes, anywhere in the tree) this home holds a key for.
+tuf::HashBinIndex held_bins(const detail::RepositoryState& state, const detail::Keyring& keyring) {
+    tuf::HashBinIndex index;
+    for (const auto& role : state.targets_roles()) {
+        const tuf::DelegatedRole* entry = state.delegation_entry(role.name);
+        if (entry != nullptr && std::holds_alternative<tuf::PathHashPrefixes>(entry->paths) &&
+            keyring.holds_key_for(state, role.name))
+            index.add(*entry);
+    }
+    return index;
+}
+
+// The tags (to add or remove) that go into one role.
+struct Placement final {
+    RoleName role;
+    SignRequest part;
+};
+
+// Where each tag goes: --role, else the hashed bin this home holds a key for that covers the
+// tag (on its whole chain), else `fallback` (choose_role()). In request order of first use.
+std::vector<Placement> place_tags(const detail::RepositoryState& state, const detail::Keyring& keyring,
+                                  const SignRequest& request, const RoleName& fallback) {
+    const tuf::HashBinIndex bins = request.role ? tuf::HashBinIndex{} : held_bins(state, keyring);
+    std::vector<Placement> out;
+    std::map<RoleName, std::size_t> slot;
+    auto part_for = [&](const std::string& tag) -> SignRequest& {
+        RoleName role = fallback;
+        if (!bins.empty()) {
+            const std::string hash = tuf::path_hash_hex(tag);
+            const RoleName* bin = bins.find(hash);
+            if (bin != nullptr && chain_covers(state, *bin, tag, hash)) role = *bin;
+        }
+        auto [it, fresh] = slot.try_emplace(role, out.size());
+        if (fresh) out.push_back(Placement{role, SignRequest{request.gun, {}, {}, request.role}});
+        return out[it->second].part;
+    };
+    for (const auto& t : request.targets) part_for(t.tag).targets.push_back(t);
+    for (const auto& tag : request.removals) part_for(tag).removals.push_back(tag);
+    return out;
 }
 
 // Docker signs a tag into every direct delegation of targets it holds a key for whose paths
@@ -104,7 +150,8 @@ std::vector<RoleName> docker_extra_roles(const detail::RepositoryState& state, c
     return out;
 }
 
-core::Result<void> apply_changes(const SignRequest& request, tuf::Targets& targets, SignReport& report) {
+core::Result<void> apply_changes(const SignRequest& request, const RoleName& role, tuf::Targets& targets,
+                                 SignReport& report) {
     for (const auto& spec : request.targets) {
         tuf::TargetFile file;
         file.length = spec.length;
@@ -119,7 +166,7 @@ core::Result<void> apply_changes(const SignRequest& request, tuf::Targets& targe
     for (const auto& tag : request.removals) {
         auto it = targets.targets.find(tag);
         if (it == targets.targets.end())
-            return usage(request.gun + ":" + tag + " is not signed in role " + report.role.str() +
+            return usage(request.gun + ":" + tag + " is not signed in role " + role.str() +
                          "; nothing was changed (see 'tufkey inspect " + request.gun + "')");
         targets.targets.erase(it);
         report.removed.push_back(tag);
@@ -139,29 +186,40 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
 
     detail::Keyring keyring(access);
     TUFKEY_TRY(auto role, choose_role(state, keyring, request.role));
-    for (const auto& t : request.targets) {
-        if (!chain_covers(state, role, t.tag))
-            return usage("tag \"" + core::printable(t.tag) + "\" is outside the paths " + role.str() +
-                         " is trusted for, so no client would find it there (see 'tufkey delegation list " +
-                         request.gun + "')");
-    }
+    const std::vector<Placement> placements = place_tags(state, keyring, request, role);
     SignReport report;
     report.gun = request.gun;
     report.role = role;
-    report.also_signed = docker_extra_roles(state, keyring, role, request);
-    std::vector<RoleName> roles{role};
-    roles.insert(roles.end(), report.also_signed.begin(), report.also_signed.end());
+    std::vector<RoleName> roles;
     std::vector<tuf::Targets> contents;
-    for (const auto& r : roles) {
-        const detail::TargetsRole* current = state.find_targets(r);
-        contents.push_back(current->targets ? *current->targets : tuf::Targets{});
-        SignReport scratch;
-        TUFKEY_TRY_VOID(apply_changes(request, contents.back(), r == role ? report : scratch));
+    for (const auto& placement : placements) {
+        for (const auto& t : placement.part.targets) {
+            if (!chain_covers(state, placement.role, t.tag))
+                return usage("tag \"" + core::printable(t.tag) + "\" is outside the paths " + placement.role.str() +
+                             " is trusted for, so no client would find it there (see 'tufkey delegation list " +
+                             request.gun + "')");
+            if (placement.role != role) report.binned.emplace(t.tag, placement.role);
+        }
+        for (const auto& tag : placement.part.removals)
+            if (placement.role != role) report.binned.emplace(tag, placement.role);
+        std::vector<RoleName> into{placement.role};
+        if (placement.role == role) {
+            report.also_signed = docker_extra_roles(state, keyring, role, placement.part);
+            into.insert(into.end(), report.also_signed.begin(), report.also_signed.end());
+        }
+        for (const auto& r : into) {
+            const detail::TargetsRole* current = state.find_targets(r);
+            contents.push_back(current->targets ? *current->targets : tuf::Targets{});
+            SignReport scratch;
+            TUFKEY_TRY_VOID(apply_changes(placement.part, r, contents.back(), r == placement.role ? report : scratch));
+            roles.push_back(r);
+        }
     }
-    // A delegate's home holds no snapshot key: it signs its role only, and the repository's
+    // A delegate's home holds no snapshot key: it signs its roles only, and the repository's
     // owner re-signs snapshot and timestamp when the change comes in by bundle (bundle.h).
-    const bool owner = role == RoleName::targets() || (keyring.holds_key_for(state, RoleName::snapshot()) &&
-                                                       keyring.holds_key_for(state, RoleName::timestamp()));
+    const bool owner =
+        std::find(roles.begin(), roles.end(), RoleName::targets()) != roles.end() ||
+        (keyring.holds_key_for(state, RoleName::snapshot()) && keyring.holds_key_for(state, RoleName::timestamp()));
 
     // Every key is opened before anything is signed: a wrong passphrase costs no work.
     std::vector<std::vector<tuf::SigningKey>> keys;
@@ -180,8 +238,10 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     if (owner) {
         TUFKEY_TRY(updates, detail::resign_snapshot_timestamp(state, keyring, std::move(updates), {}, now));
     } else {
-        report.warnings.push_back("this home holds no snapshot key for " + request.gun + ": only " + role.str() +
-                                  " was signed; hand it to the repository owner ('tufkey bundle export " + request.gun +
+        const std::string what =
+            roles.size() == 1 ? roles.front().str() + " was" : std::to_string(roles.size()) + " delegated roles were";
+        report.warnings.push_back("this home holds no snapshot key for " + request.gun + ": only " + what +
+                                  " signed; hand it to the repository owner ('tufkey bundle export " + request.gun +
                                   " -o FILE', there 'tufkey bundle import FILE' and 'tufkey publish " + request.gun +
                                   "')");
     }
@@ -190,10 +250,10 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     for (const auto& t : tags) tag_list.push_back(t);
     tuf::JsonArray also;
     for (const auto& r : report.also_signed) also.push_back(r.str());
+    tuf::JsonObject fields{{"role", role.str()}, {"also", also}, {"tags", tag_list}};
+    if (!report.binned.empty()) fields["bins"] = static_cast<std::int64_t>(roles.size());
     keystore::HomeTransaction tx(access.home, lock);
-    TUFKEY_TRY(report.files_written,
-               detail::write_updates(state, tx, updates, step,
-                                     tuf::JsonObject{{"role", role.str()}, {"also", also}, {"tags", tag_list}}));
+    TUFKEY_TRY(report.files_written, detail::write_updates(state, tx, updates, step, std::move(fields)));
     TUFKEY_TRY_VOID(tx.commit());
     for (const auto& u : updates) report.versions[u.role] = u.version;
     return report;

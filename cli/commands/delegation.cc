@@ -1,5 +1,6 @@
 // tufkey delegation add GUN ROLE --key FILE... [--paths P...|--all-paths|--hash-prefixes H...]
 //                       [--threshold N] [--terminating]
+// tufkey delegation add GUN NAME --hash-bins N --key FILE... [--threshold N]
 // tufkey delegation remove GUN ROLE [--key ID...] | delegation list GUN
 // tufkey delegation export GUN ROLE -o FILE | delegation import FILE [--gun GUN]
 // tufkey signer add NAME GUN --key FILE.pub... | signer remove NAME GUN
@@ -23,6 +24,7 @@ struct DelegationOptions final {
     bool all_paths = false;
     std::vector<std::string> hash_prefixes;
     std::uint32_t threshold = 0;
+    std::uint32_t hash_bins = 0;
     bool terminating = false;
     std::string output;
     std::string file;
@@ -54,7 +56,14 @@ void print_report(const GlobalOptions& globals, const ceremony::DelegationReport
         print_json(to_json(r));
         return;
     }
+    if (r.hash_bins != 0 && !r.changes.empty()) {
+        const auto& first = r.changes.front();
+        fmt::print("Added {} hashed bins {} ... {} (delegated by {}) to {}\n", r.hash_bins, first.role.str(),
+                   r.changes.back().role.str(), first.parent.str(), r.gun);
+        for (const auto& id : first.added_keys) fmt::print("Added key {} to every bin\n", id);
+    }
     for (const auto& c : r.changes) {
+        if (r.hash_bins != 0) break;  // summarised above
         if (c.created) fmt::print("Added role {} (delegated by {}) to {}\n", c.role.str(), c.parent.str(), r.gun);
         for (const auto& id : c.added_keys) fmt::print("Added key {} to {}\n", id, c.role.str());
         for (const auto& id : c.removed_keys) fmt::print("Removed key {} from {}\n", id, c.role.str());
@@ -82,6 +91,47 @@ JsonValue to_json(const ceremony::DelegationInfo& d) {
         .set("key_held", d.key_held);
 }
 
+// How many roles from `first` on are hashed bins of one layout: consecutive, hashed, the same
+// parent, keys, threshold, flag and number of prefixes (`delegation list` shows them as one).
+std::size_t same_bins_run(const std::vector<ceremony::DelegationInfo>& roles, std::size_t first) {
+    const auto& a = roles[first];
+    std::size_t n = 1;
+    if (!a.hashed) return n;
+    while (first + n < roles.size()) {
+        const auto& b = roles[first + n];
+        if (!b.hashed || b.parent != a.parent || b.key_ids != a.key_ids || b.threshold != a.threshold ||
+            b.terminating != a.terminating || b.paths.size() != a.paths.size() || b.key_held != a.key_held)
+            break;
+        ++n;
+    }
+    return n;
+}
+
+void print_bins(const std::vector<ceremony::DelegationInfo>& roles, std::size_t first, std::size_t n) {
+    const auto& a = roles[first];
+    const auto& z = roles[first + n - 1];
+    std::size_t signed_roles = 0;
+    std::int64_t low = 0, high = 0;
+    for (std::size_t i = first; i < first + n; ++i) {
+        if (!roles[i].version) continue;
+        const std::int64_t v = roles[i].version->value();
+        low = signed_roles == 0 ? v : std::min(low, v);
+        high = std::max(high, v);
+        ++signed_roles;
+    }
+    fmt::print("{} ... {} ({} hashed bins)\n", a.role.str(), z.role.str(), n);
+    fmt::print("  {:<13} {}\n", "delegated by", a.parent.str());
+    fmt::print("  {:<13} {} (threshold {}){}\n", "keys", joined(a.key_ids), a.threshold,
+               a.key_held ? ", held here" : "");
+    fmt::print("  {:<13} {} ... {}, {} per bin{}\n", "hash prefixes", a.paths.empty() ? "" : a.paths.front(),
+               z.paths.empty() ? "" : z.paths.back(), a.paths.size(), a.terminating ? " (terminating)" : "");
+    std::string versions = signed_roles == 0 ? std::string("none signed yet")
+                                             : fmt::format("{} signed (version {}{})", signed_roles, low,
+                                                           high == low ? "" : fmt::format(" to {}", high));
+    if (signed_roles != 0 && signed_roles < n) versions += fmt::format(", {} not signed yet", n - signed_roles);
+    fmt::print("  {:<13} {}\n", "versions", versions);
+}
+
 void print_list(const GlobalOptions& globals, const std::string& gun,
                 const std::vector<ceremony::DelegationInfo>& roles) {
     if (globals.json) {
@@ -94,7 +144,14 @@ void print_list(const GlobalOptions& globals, const std::string& gun,
         fmt::print("No delegations in {} (add one with 'tufkey delegation add' or 'tufkey signer add')\n", gun);
         return;
     }
-    for (const auto& d : roles) {
+    for (std::size_t i = 0; i < roles.size();) {
+        const std::size_t run = same_bins_run(roles, i);
+        if (run > 1) {
+            print_bins(roles, i, run);
+            i += run;
+            continue;
+        }
+        const auto& d = roles[i++];
         fmt::print("{}\n", d.role.str());
         fmt::print("  {:<13} {}\n", "delegated by", d.parent.str());
         fmt::print("  {:<13} {} (threshold {}){}\n", "keys", joined(d.key_ids), d.threshold,
@@ -115,17 +172,35 @@ void register_delegation(CLI::App& app, CommandSet& commands) {
     CLI::App* add = add_command(
         *group, "add", "Delegate a role (or add keys and paths to one) and re-sign its parent, snapshot and timestamp",
         "tufkey delegation add registry.example.com/team/app targets/qa --key qa.pub --paths qa-\n"
-        "  tufkey delegation add tuf.example/app bin-0 --key bins.pub --hash-prefixes 0 1 2 3 --threshold 1");
+        "  tufkey delegation add tuf.example/app bin-0 --key bins.pub --hash-prefixes 0 1 2 3 --threshold 1\n"
+        "  tufkey delegation add tuf.example/app bins --hash-bins 16384 --key bins.pub   # bins-0000-0003 ... "
+        "bins-fffc-ffff");
     add->add_option("gun", o->gun, "Repository name (GUN)")->required();
-    add->add_option("role", o->role, "Role name (notary: targets/NAME; nested: targets/NAME/SUB)")->required();
+    add->add_option("role", o->role,
+                    "Role name (notary: targets/NAME; nested: targets/NAME/SUB); with --hash-bins the bins' name")
+        ->required();
     add->add_option("--key", o->keys, "Delegate's public key: PEM PUBLIC KEY (.pub) or X.509 certificate");
     add->add_option("--paths", o->paths, "Paths the role may sign (notary: prefixes; tuf: globs)");
     add->add_flag("--all-paths", o->all_paths, "Every path (notary \"\", tuf \"*\")");
     add->add_option("--hash-prefixes", o->hash_prefixes, "tuf: hex prefixes of sha256(path) (hashed bins)");
     add->add_option("--threshold", o->threshold, "Signatures the role needs (tuf; default 1)")
         ->check(CLI::Range(1u, 64u));
+    add->add_option("--hash-bins", o->hash_bins,
+                    "tuf: make N hashed bins ROLE-<low>-<high> at once (N a power of two, 2 to 65536); "
+                    "'tufkey sign' without --role puts each target into its bin");
     add->add_flag("--terminating", o->terminating, "tuf: clients stop searching after this role");
     commands.on(add, [o, &g]() -> core::Result<int> {
+        if (o->hash_bins != 0) {
+            if (!o->paths.empty() || o->all_paths || !o->hash_prefixes.empty() || o->terminating)
+                return core::Error(core::ErrorCode::usage,
+                                   "--hash-bins makes each bin's hash prefixes itself: leave out --paths, "
+                                   "--all-paths, --hash-prefixes and --terminating");
+            TUFKEY_TRY(auto context, CeremonyContext::create(g));
+            TUFKEY_TRY(auto report, ceremony::add_hash_bins(context->access(), {o->gun, o->role, o->hash_bins,
+                                                                                files_of(o->keys), o->threshold}));
+            print_report(g, report);
+            return 0;
+        }
         TUFKEY_TRY(auto context, CeremonyContext::create(g));
         TUFKEY_TRY(auto report, ceremony::add_delegation(context->access(),
                                                          {o->gun, o->role, files_of(o->keys), o->paths, o->all_paths,

@@ -96,6 +96,12 @@ std::vector<std::string> also_signed(const ceremony::SignReport& r) {
     return out;
 }
 
+// The role a tag went into (or left): its hashed bin, else the report's role.
+const tuf::RoleName& role_of(const ceremony::SignReport& r, const std::string& tag) {
+    auto it = r.binned.find(tag);
+    return it == r.binned.end() ? r.role : it->second;
+}
+
 JsonValue to_json(const ceremony::SignReport& r) {
     JsonValue signed_list = JsonValue::array();
     for (const auto& t : r.signed_targets) {
@@ -103,6 +109,7 @@ JsonValue to_json(const ceremony::SignReport& r) {
         signed_list.push(
             JsonValue::object()
                 .set("tag", t.tag)
+                .set("role", role_of(r, t.tag))
                 .set("digest", "sha256:" + core::hex_encode(t.sha256))
                 .set("size", t.length)
                 .set("replaced", replaced == r.replaced.end() ? JsonValue() : JsonValue("sha256:" + replaced->second)));
@@ -121,8 +128,13 @@ JsonValue to_json(const ceremony::SignReport& r) {
 
 void print_sign_report(const GlobalOptions& globals, const ceremony::SignReport& r) {
     print_warnings(r.warnings);
-    for (const auto& t : r.signed_targets) fmt::print(stderr, "Successfully signed {}:{}\n", r.gun, t.tag);
-    for (const auto& tag : r.removed) fmt::print(stderr, "Successfully deleted signature for {}:{}\n", r.gun, tag);
+    auto where = [&](const std::string& tag) {
+        return r.binned.contains(tag) ? " in " + role_of(r, tag).str() : std::string();
+    };
+    for (const auto& t : r.signed_targets)
+        fmt::print(stderr, "Successfully signed {}:{}{}\n", r.gun, t.tag, where(t.tag));
+    for (const auto& tag : r.removed)
+        fmt::print(stderr, "Successfully deleted signature for {}:{}{}\n", r.gun, tag, where(tag));
     for (const auto& role : r.also_signed) fmt::print(stderr, "  in {} and {}\n", r.role.str(), role.str());
     if (globals.json) print_json(to_json(r));
 }
@@ -142,7 +154,9 @@ void register_sign(CLI::App& app, CommandSet& commands) {
     cmd->add_option("--manifest", o->manifest, "Image manifest file (Docker v2 or OCI): digest and size of its bytes");
     cmd->add_option("--file", o->file, "Any file: digest and size of its bytes");
     cmd->add_option("--batch", o->batch, "File with one 'TAG sha256:HEX SIZE' per line ('#' comments allowed)");
-    cmd->add_option("--role", o->role, "Role to sign into (default: targets/releases if held, else targets)");
+    cmd->add_option("--role", o->role,
+                    "Role to sign into (default: each tag's hashed bin if its key is held, else targets/releases "
+                    "if held, else targets)");
     cmd->add_flag("--publish", o->publish,
                   "Publish right after signing (to the repository's Notary server, or to --server DIR)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {

@@ -13,12 +13,18 @@
 namespace tufkey::cli {
 namespace {
 
+// Top-level roles with their versions, then the delegated roles: by name while few, else
+// counted (a hashed-bin layout has thousands; --json lists every one).
 std::string roles_text(const ceremony::VerifyReport& r) {
+    constexpr std::size_t kNamed = 8;
     std::string text;
+    std::size_t delegated = 0;
+    for (const auto& role : r.roles) delegated += role.role.is_delegated() ? 1 : 0;
     for (const auto& role : r.roles) {
-        if (role.role == tuf::RoleName::root()) continue;
+        if (role.role == tuf::RoleName::root() || (role.role.is_delegated() && delegated > kNamed)) continue;
         text += fmt::format(", {} v{}", role.role.str(), role.version.value());
     }
+    if (delegated > kNamed) text += fmt::format(", {} delegated roles", delegated);
     return text;
 }
 

@@ -45,7 +45,9 @@ void fsync_directory(const std::filesystem::path& dir) {
     ::close(dfd);
 }
 
-Result<void> write_new_file_durably(const std::filesystem::path& path, ByteView data, mode_t mode) {
+namespace {
+
+Result<void> write_new(const std::filesystem::path& path, ByteView data, mode_t mode, bool flush) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
     if (fd < 0) return io_error("create", path, errno);
     auto fail = [&](const char* what) {
@@ -55,8 +57,28 @@ Result<void> write_new_file_durably(const std::filesystem::path& path, ByteView 
     };
     if (::fchmod(fd, mode & 0777) != 0) return fail("set the mode of");
     if (!write_all(fd, data)) return fail("write");
-    if (::fsync(fd) != 0) return fail("flush");
+    if (flush && ::fsync(fd) != 0) return fail("flush");
     if (::close(fd) != 0) return io_error("close", path, errno);
+    return success();
+}
+
+}  // namespace
+
+Result<void> write_new_file_durably(const std::filesystem::path& path, ByteView data, mode_t mode) {
+    return write_new(path, data, mode, true);
+}
+
+Result<void> write_new_file(const std::filesystem::path& path, ByteView data, mode_t mode) {
+    return write_new(path, data, mode, false);
+}
+
+Result<void> sync_file_system(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_error("open", path, errno);
+    const int rc = ::syncfs(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0) return io_error("flush the file system of", path, err);
     return success();
 }
 

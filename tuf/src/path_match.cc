@@ -2,8 +2,7 @@
 
 #include <vector>
 
-#include "tufkey/core/digest.h"
-#include "tufkey/core/encoding.h"
+#include "tufkey/tuf/hashed_bins.h"
 
 namespace tufkey::tuf {
 namespace {
@@ -92,14 +91,20 @@ bool glob_matches(std::string_view pattern, std::string_view target_path) {
 }
 
 bool hash_prefix_matches(std::string_view hex_prefix, std::string_view target_path) {
-    const std::string digest = core::hex_encode(core::sha256(core::as_bytes(target_path)));
-    return std::string_view(digest).substr(0, hex_prefix.size()) == hex_prefix;
+    return std::string_view(path_hash_hex(target_path)).starts_with(hex_prefix);
 }
 
 bool role_covers_path(Dialect dialect, const DelegatedRole& role, std::string_view target_path) {
+    return role_covers_path(dialect, role, target_path, {});
+}
+
+bool role_covers_path(Dialect dialect, const DelegatedRole& role, std::string_view target_path,
+                      std::string_view path_hash) {
     if (const auto* prefixes = std::get_if<PathHashPrefixes>(&role.paths)) {
+        std::string computed;
+        if (path_hash.empty()) path_hash = computed = path_hash_hex(target_path);
         for (const std::string& prefix : prefixes->prefixes) {
-            if (hash_prefix_matches(prefix, target_path)) return true;
+            if (path_hash.starts_with(prefix)) return true;
         }
         return false;
     }

@@ -41,9 +41,9 @@ core::Result<void> load_retired(const TrustedSet& trusted, Fetcher& fetcher, Met
     for (const auto& [name, meta] : trusted.snapshot()->meta) {
         auto role = profile.role_of_meta_key(name);
         if (!role || !role->is_delegated() || visited.contains(*role)) continue;
-        if (walk.retired.size() >= limits.max_delegations) {
+        if (walk.retired.size() >= limits.max_tree_roles) {
             return core::Error(core::TrustReason::delegation, role->str() + ": more than " +
-                                                                  std::to_string(limits.max_delegations) +
+                                                                  std::to_string(limits.max_tree_roles) +
                                                                   " retired roles listed; refusing to walk further");
         }
         const std::string url = role_url(base, trusted, *role, meta);
@@ -76,9 +76,9 @@ core::Result<RoleWalk> load_delegation_tree(TrustedSet& trusted, Fetcher& fetche
         const Visit visit = stack.back();
         stack.pop_back();
         if (visited.contains(visit.role)) continue;
-        if (visited.size() > limits.max_delegations) {
+        if (visited.size() > limits.max_tree_roles) {
             return core::Error(core::TrustReason::delegation, visit.role.str() + ": more than " +
-                                                                  std::to_string(limits.max_delegations) +
+                                                                  std::to_string(limits.max_tree_roles) +
                                                                   " delegated roles; refusing to walk further");
         }
         visited.insert(visit.role);

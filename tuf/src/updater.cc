@@ -7,6 +7,7 @@
 
 #include "tufkey/core/encoding.h"
 #include "tufkey/tuf/dialect_profile.h"
+#include "tufkey/tuf/hashed_bins.h"
 #include "tufkey/tuf/path_match.h"
 
 namespace tufkey::tuf {
@@ -151,6 +152,7 @@ core::Result<std::optional<TargetInfo>> Updater::find_target(std::string_view pa
     };
     std::vector<Visit> stack{{RoleName::targets(), RoleName::root()}};
     std::set<RoleName> visited;
+    const std::string path_hash = path_hash_hex(path);
     while (!stack.empty() && visited.size() <= m_limits.max_delegations) {
         const Visit visit = stack.back();
         stack.pop_back();
@@ -169,7 +171,7 @@ core::Result<std::optional<TargetInfo>> Updater::find_target(std::string_view pa
         if (!targets.delegations) continue;
         std::vector<Visit> children;
         for (const DelegatedRole& child : targets.delegations->roles) {
-            if (!role_covers_path(m_trusted.dialect(), child, path)) continue;
+            if (!role_covers_path(m_trusted.dialect(), child, path, path_hash)) continue;
             children.push_back({child.name, visit.role});
             if (child.terminating) {
                 stack.clear();

@@ -4,7 +4,8 @@
 //     with only her key reaches the admin by bundle; tufkey verify, inspect, the notary client
 //     (notary dialect) and tuf-js 5.0.1 (tuf dialect) all see it, and none does after
 //     `signer remove alice`;
-//   - tuf-js finds targets in a nested delegation and in hashed bins.
+//   - tuf-js finds targets in a nested delegation and in hashed bins, also in bins made at once
+//     with `delegation add --hash-bins` and signed into by `sign --batch` without --role.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -211,6 +212,42 @@ TEST(DelegationInterop, TufJsFindsTargetsInANestedDelegationAndInHashedBins) {
     for (const auto& name : binned) EXPECT_EQ(got[name]["hashes"]["sha256"], sha256_hex("content " + name)) << name;
     // A path no bin lists is not found.
     EXPECT_EQ(tufjs(server, site / "1.root.json", w / "tufjs", {"pkg-missing"}).exit_code, 1);
+}
+
+// `delegation add --hash-bins` then `sign --batch` without --role: tuf-js 5.0.1 finds each target
+// in the bin python-tuf's convention names for it (256 bins, "bins-00" ... "bins-ff").
+TEST(DelegationInterop, TufJsFindsTargetsInBulkMadeHashedBins) {
+    TufkeyWorld w({"root-a"}, "tufkey-delegation-interop");
+    const std::string gun = "tuf.example/big";
+    const fs::path admin = w / "admin", site = w / "site";
+    w.init(admin, gun, {"root-a"}, "tuf");
+    fs::create_directories(w / "keys");
+    ok(w, admin, {"key", "generate", "bins", "--dir", (w / "keys").string()});
+    ok(w, admin, {"delegation", "add", gun, "bins", "--hash-bins", "256", "--key", (w / "keys/bins.pub").string()});
+    std::string batch;
+    std::vector<std::string> names;
+    for (int i = 0; i < 12; ++i) {
+        names.push_back("dist/pkg-" + std::to_string(i) + ".whl");
+        batch += names.back() + " sha256:" + sha256_hex("wheel " + names.back()) + " 99\n";
+    }
+    write_text(w / "batch.txt", batch);
+    ok(w, admin, {"sign", gun, "--batch", (w / "batch.txt").string()});
+    ok(w, admin, {"publish", gun, "--to", site.string()});
+
+    StaticServer server(site, w / ".");
+    ASSERT_FALSE(server.url().empty());
+    const ProcessResult found = tufjs(server, site / "1.root.json", w / "tufjs", names);
+    ASSERT_EQ(found.exit_code, 0) << found.err;
+    const json got = json::parse(found.out);
+    for (const auto& name : names) {
+        EXPECT_EQ(got[name]["hashes"]["sha256"], sha256_hex("wheel " + name)) << name;
+        // The bin tuf-js read it from is the one the convention names, and only it lists it.
+        const std::string bin = "bins-" + sha256_hex(name).substr(0, 2);
+        const json signed_bin =
+            json::parse(read_text(admin / "tuf" / gun / "metadata" / (bin + ".json")))["signed"]["targets"];
+        EXPECT_TRUE(signed_bin.contains(name)) << name << " " << bin;
+    }
+    EXPECT_TRUE(json::parse(read_text(admin / "tuf" / gun / "metadata/targets.json"))["signed"]["targets"].empty());
 }
 
 }  // namespace

@@ -70,6 +70,24 @@ TEST_F(HomeTransactionTest, CommitAppliesEveryStagedChangeAndLeavesNoJournal) {
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+TEST_F(HomeTransactionTest, AThousandFilesCommitTogetherThroughOneFileSystemFlush) {
+    // More than 64 files take the batched path (written, then one syncfs): a sign into many
+    // hashed bins. Every file lands with its bytes and mode, in subdirectories too.
+    auto lock = home.lock("test");
+    ASSERT_TRUE(lock.ok()) << lock.error().message;
+    keystore::HomeTransaction tx(home, *lock);
+    for (int i = 0; i < 1000; ++i) tx.write(meta("bins/bin-" + std::to_string(i)), "bin " + std::to_string(i), 0640);
+    tx.remove(meta("snapshot"));
+    ASSERT_TRUE(tx.commit().ok());
+    for (int i = 0; i < 1000; ++i)
+        EXPECT_EQ(tt::read_text(meta("bins/bin-" + std::to_string(i))), "bin " + std::to_string(i));
+    EXPECT_FALSE(fs::exists(meta("snapshot")));
+    EXPECT_FALSE(fs::exists(journal()));
+    struct stat st {};
+    ASSERT_EQ(::stat(meta("bins/bin-999").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0640u);
+}
+
 TEST_F(HomeTransactionTest, ReadsSeeStagedBytesAndRemovals) {
     auto lock = home.lock("test");
     ASSERT_TRUE(lock.ok());

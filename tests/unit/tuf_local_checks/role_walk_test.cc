@@ -77,6 +77,33 @@ TEST(RoleWalk, RoleMissingFromTheSnapshotIsReportedUnsignedNotTrusted) {
     EXPECT_EQ(found.error().reason, core::TrustReason::not_listed);
 }
 
+TEST(RoleWalk, WholeTreeLimitIsItsOwnNotThePerLookupOne) {
+    // 40 sibling roles: more than a lookup may visit (max_delegations 32), which a walk of the
+    // whole repository must still cover; max_tree_roles bounds the walk instead.
+    TestRepository repo;
+    for (int i = 0; i < 40; ++i) repo.add_delegation("targets", "r" + std::to_string(i), {"r" + std::to_string(i)});
+    repo.publish_all();
+    const auto w = walk(repo);
+    ASSERT_TRUE(w.walk.ok()) << w.walk.error().message;
+    EXPECT_EQ(w.names.size(), 40u);
+
+    MemoryFetcher fetcher(repo);
+    MemoryStore store;
+    store.files["root.json"] = repo.initial_root();
+    auto updater =
+        tuf::Updater::create(tuf::Dialect::tuf, kMemoryMetadataUrl, fetcher, store, std::chrono::system_clock::now());
+    ASSERT_TRUE(updater.ok());
+    ASSERT_TRUE(updater->refresh().ok());
+    tuf::TrustedSet set = updater->trusted();
+    tuf::UpdaterLimits limits;
+    limits.max_tree_roles = 39;
+    auto limited = tuf::load_delegation_tree(set, fetcher, kMemoryMetadataUrl, limits);
+    ASSERT_FALSE(limited.ok());
+    EXPECT_EQ(limited.error().reason, core::TrustReason::delegation);
+    EXPECT_NE(limited.error().message.find("more than 39 delegated roles"), std::string::npos)
+        << limited.error().message;
+}
+
 TEST(RoleWalk, TamperedRoleIsRefusedNamingIt) {
     TestRepository repo;
     repo.add_delegation("targets", "A", {"*"});

@@ -84,6 +84,7 @@ struct DelegationReport final {
     std::map<tuf::RoleName, tuf::Version> versions;  // every role re-signed -> its new version
     std::vector<std::filesystem::path> files_written;
     std::vector<std::string> warnings;
+    std::uint32_t hash_bins = 0;  // add_hash_bins: how many bins `changes` made (in prefix order)
 };
 
 // One delegated role as `delegation list` shows it.
@@ -101,6 +102,22 @@ struct DelegationInfo final {
 
 core::Result<DelegationReport> add_delegation(KeyAccess& access, const DelegationAddRequest& request);
 core::Result<DelegationReport> remove_delegation(KeyAccess& access, const DelegationRemoveRequest& request);
+
+// `delegation add GUN NAME --hash-bins N --key FILE... [--threshold N]` (tuf dialect): N hashed
+// bins named NAME-<low>-<high> (python-tuf's layout, tuf/hashed_bins.h), each with the same keys
+// and threshold, delegated by NAME's parent after its existing delegations, made with one
+// re-signing of the parent, snapshot and timestamp in one transaction (one transcript step).
+// The bins have no file until something is signed into them: `sign` without --role routes each
+// target to its bin where the bin key is held (sign.h). ErrorCode::usage: the notary dialect,
+// N not a power of two from 2 to 65,536, no key, a bin name already delegated.
+struct HashBinsAddRequest final {
+    std::string gun;
+    std::string name;  // NAME: the bins' common name (a tuf role name; "a/b" nests under a)
+    std::uint32_t count = 0;
+    std::vector<std::filesystem::path> key_files;
+    std::uint32_t threshold = 0;  // 0: 1
+};
+core::Result<DelegationReport> add_hash_bins(KeyAccess& access, const HashBinsAddRequest& request);
 // Every delegated role of the repository, pre-order (the order clients search them).
 core::Result<std::vector<DelegationInfo>> list_delegations(KeyAccess& access, const std::string& gun);
 

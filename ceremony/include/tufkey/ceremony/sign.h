@@ -1,19 +1,24 @@
 // `tufkey sign` and `tufkey unsign`: add or remove tags (targets) of a repository in the home.
 //
-// One invocation is one signing: every tag named goes into one new version of one targets
-// role (targets, or a delegation), then snapshot and timestamp are re-signed by their file
+// One invocation is one signing: every tag named goes into a new version of its targets role
+// (targets, a delegation, or its hashed bin; see below), then snapshot and timestamp are re-signed by their file
 // keys over the new file bytes, and the files are written (each atomically; the role first,
 // timestamp last) under the home lock. Each key is decrypted once. Nothing is written when
 // anything fails before the writes (wrong passphrase, missing key, a tag the dialect cannot
 // publish). The root and its version chain are never touched. A "sign"/"unsign" step with the
 // tags, the role and the SHA-256 of every file written is appended to the transcript.
 //
-// The role, when none is given: `targets/releases` when the repository delegates it and a key
-// for it is held in the home (docker's behaviour), else `targets`. With targets/releases, as
-// docker does, the tags also go into (unsign: leave) every other direct delegation of targets
-// whose key the home holds and whose paths cover them (the signer's own targets/NAME), which is
-// how `inspect` names a tag's signers. A tag outside the paths of the role (or of any role on
-// its chain from targets) is ErrorCode::usage: no client would find it there.
+// The role, when none is given: for each tag, the hashed bin (a delegation with
+// path_hash_prefixes, e.g. made by `delegation add --hash-bins`) that covers it, when this home
+// holds a key for that bin, found with one SHA-256 of the tag and one lookup (tuf::HashBinIndex);
+// for the other tags `targets/releases` when the repository delegates it and a key for it is
+// held in the home (docker's behaviour), else `targets`. Only the roles that receive tags are
+// re-signed (a bin with no file yet gets its first version), all in the one transaction.
+// `unsign` finds the tags' roles the same way. With targets/releases, as docker does, the
+// tags also go into (unsign: leave) every other direct delegation of targets whose key the home
+// holds and whose paths cover them (the signer's own targets/NAME), which is how `inspect`
+// names a tag's signers. A tag outside the paths of the role (or of any role on its chain from
+// targets) is ErrorCode::usage: no client would find it there.
 //
 // A delegate's home holds no snapshot and timestamp keys: signing into a delegated role there
 // signs that role only (a warning says so); the owner's `bundle import` re-signs snapshot and
@@ -78,7 +83,8 @@ struct SignRequest final {
 
 struct SignReport final {
     std::string gun;
-    tuf::RoleName role = tuf::RoleName::targets();   // the role signed into
+    tuf::RoleName role = tuf::RoleName::targets();   // the role signed into (tags not in `binned`)
+    std::map<std::string, tuf::RoleName> binned;     // tag -> the hashed bin it went into (see above)
     std::vector<tuf::RoleName> also_signed;          // docker: the signer's other roles (see above)
     std::vector<TargetSpec> signed_targets;          // sign
     std::map<std::string, std::string> replaced;     // tag -> previous sha256 hex (sign)

@@ -4,9 +4,12 @@
 // key files) and commits them once. commit() is a redo journal under the home lock:
 //
 //   1. <home>/tufkey.journal/<n>.data   the new bytes of each staged file, written and fsynced
+//                                       (more than 64 files: written, then one syncfs(2) of the
+//                                       home's file system instead of an fsync each)
 //   2. <home>/tufkey.journal/manifest   the list of operations, written atomically: its rename
 //                                       is the COMMIT POINT
-//   3. each <n>.data is renamed onto its target (and removals unlinked), directories fsynced
+//   3. each <n>.data is renamed onto its target (and removals unlinked), then each directory
+//      changed is fsynced once
 //   4. the manifest is unlinked, then the journal directory
 //
 // A kill or a failed write before step 2 leaves a journal without a manifest: the state

@@ -19,5 +19,9 @@ bool hash_prefix_matches(std::string_view hex_prefix, std::string_view target_pa
 
 // Whether `role` is trusted for `target_path` in `dialect` (any pattern or prefix matching).
 bool role_covers_path(Dialect dialect, const DelegatedRole& role, std::string_view target_path);
+// The same with `path_hash` = path_hash_hex(target_path) computed once by the caller (a search
+// over many roles); empty: computed here when needed.
+bool role_covers_path(Dialect dialect, const DelegatedRole& role, std::string_view target_path,
+                      std::string_view path_hash);
 
 }  // namespace tufkey::tuf

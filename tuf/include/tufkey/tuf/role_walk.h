@@ -3,7 +3,8 @@
 // visits only the roles whose paths cover one target path; this visits every role.
 //
 // Starting at the trusted `targets`, each role's delegations are visited in listed order,
-// pre-order depth first, each role at most once (cycles), at most limits.max_delegations roles.
+// pre-order depth first, each role at most once (cycles), at most limits.max_tree_roles roles
+// (and as many retired ones).
 // Each role's bytes come from `fetcher` at the URL the Updater uses for it
 // ("<base>/[V.]<DialectProfile::url_name>", the version prefix when the root asks for consistent
 // snapshots) and pass TrustedSet::update_targets() (snapshot length/hashes, the delegator's

@@ -68,7 +68,11 @@ public:
 // Limits (python-tuf's and tuf-js's defaults, except max_root_rotations, see docs/client.md).
 struct UpdaterLimits final {
     std::size_t max_root_rotations = 256;
-    std::size_t max_delegations = 32;
+    std::size_t max_delegations = 32;  // roles visited by one target lookup (find_target)
+    // Roles visited by a whole-repository walk (load_delegation_tree, role_walk.h), and retired
+    // roles it carries: a walk visits every role, so the per-lookup limit cannot bound it. Room
+    // for the largest hashed-bin layout `delegation add --hash-bins` makes (65,536) and more.
+    std::size_t max_tree_roles = 100000;
     std::size_t root_max_length = 512000;
     std::size_t timestamp_max_length = 16384;
     std::size_t snapshot_max_length = 2000000;  // when the timestamp lists no length
