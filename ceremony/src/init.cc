@@ -59,16 +59,8 @@ core::Result<std::map<RoleName, tuf::Key>> fetch_server_keys(const InitRequest& 
     std::vector<RoleName> roles{RoleName::timestamp()};
     if (request.server_snapshot) roles.push_back(RoleName::snapshot());
     for (const auto& role : roles) {
-        TUFKEY_TRY(auto body, server.fetch_key(role.str()));
-        auto json = tuf::parse_json(body);
-        if (!json)
-            return core::Error(core::ErrorCode::remote, "the " + role.str() + " key from " + request.server +
-                                                            " is not JSON: is this a Notary server?");
-        auto key = tuf::Key::from_json(Dialect::notary, *json);
-        if (!key)
-            return core::Error(core::ErrorCode::remote, "the " + role.str() + " key from " + request.server +
-                                                            " is not a usable public key: " + key.error().message);
-        keys.emplace(role, std::move(*key));
+        TUFKEY_TRY(auto key, detail::server_key(server, role));
+        keys.emplace(role, std::move(key));
     }
     return keys;
 }

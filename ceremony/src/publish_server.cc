@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "metadata_set.h"
 #include "pipeline.h"
@@ -29,7 +30,8 @@ core::Result<std::vector<remote::UploadFile>> outgoing_uploads(const Repository&
     for (const auto& path : repo.outgoing_files()) {
         std::string name = path.lexically_relative(repo.outgoing_dir()).generic_string();
         name.resize(name.size() - std::string_view(".json").size());  // outgoing_files(): *.json only
-        auto role = profile.role_of_meta_key(name);                   // notary: the meta key is the role name
+        auto role = name == "root" ? std::optional<RoleName>(RoleName::root())
+                                   : profile.role_of_meta_key(name);  // notary: the meta key is the role name
         if (!role)
             return core::Error(core::ErrorCode::io,
                                path.string() + " is not a role file: remove it from outgoing/ and sign again");
@@ -87,7 +89,11 @@ core::Result<PublishReport> publish_to_server(const keystore::TrustHome& home, c
     report.directory = config.origin;
     report.dialect = config.dialect;
     if (uploads.empty()) return report;  // nothing waits: nothing to send
-    TUFKEY_TRY_VOID(server.publish(uploads));
+    // A refused upload (the server names an old version) is still checked below: when the
+    // server already serves exactly these bytes, an earlier publish of this change was cut off
+    // after its upload (a kill, a lost connection), and this run only finishes it.
+    auto uploaded = server.publish(uploads);
+    if (!uploaded && uploaded.error().code != core::ErrorCode::refused) return uploaded.error();
     for (const auto& u : uploads) report.files.push_back({u.role, true});
 
     // What the server serves now, verified from the root this home trusts.
@@ -102,6 +108,7 @@ core::Result<PublishReport> publish_to_server(const keystore::TrustHome& home, c
     RemoteFetcher fetcher(download_options(config.tls));
     TUFKEY_TRY(auto baseline, local_baseline(repo, config.dialect));
     auto served = verify_set(fetcher, pipeline, std::move(baseline));
+    if (!served && !uploaded) return uploaded.error();
     if (!served)
         return served.error().with_context(
             "the server took the update, but what it serves now does not verify; "
@@ -110,6 +117,7 @@ core::Result<PublishReport> publish_to_server(const keystore::TrustHome& home, c
     for (const auto& u : uploads) {
         auto role = RoleName::parse(config.dialect, u.role);
         const std::string* now = role ? served->find(*role) : nullptr;
+        if ((now == nullptr || *now != u.bytes) && !uploaded) return uploaded.error();
         if (now == nullptr || *now != u.bytes)
             return core::Error(core::ErrorCode::refused, "the server serves another " + u.role +
                                                              " than the one uploaded (a concurrent "

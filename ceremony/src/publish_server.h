@@ -12,6 +12,8 @@
 // With nothing in outgoing/ nothing is uploaded. The server's refusals are mapped by
 // remote::NotaryServer (a version conflict is ErrorCode::refused: pull, then sign again); the
 // outgoing files stay until a publish succeeds or a pull discards them (--discard-staged).
+// A refused upload whose bytes the server serves already (an earlier publish killed between
+// steps 1 and 3) is finished: steps 2 and 3 run as if the upload had just been taken.
 #pragma once
 
 #include "tufkey/ceremony/publish.h"

@@ -203,6 +203,19 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
         TUFKEY_TRY_VOID(tuf::check_pin_reached(dialect, *anchor.pin, set.root_chain, detail::trusted_root_name(repo),
                                                detail::start_over_hint("pull")));
     TUFKEY_TRY_VOID(detail::check_not_rolled_back(repo, set));
+    if (request.unchanged_writes_nothing) {
+        TUFKEY_TRY(auto held, repo.read_served(dialect, tuf::RoleName::timestamp()));
+        const std::string* fetched = set.find(tuf::RoleName::timestamp());
+        if (held && fetched != nullptr && *held == *fetched) {
+            PullReport same;
+            same.dialect = dialect;
+            same.source = from;
+            same.anchor = anchor.kind;
+            same.changed = false;
+            TUFKEY_TRY(same.versions, detail::role_versions(set));
+            return same;
+        }
+    }
     const bool outgoing = !repo.outgoing_files().empty();
     if (outgoing && !request.discard_staged)
         return core::Error(core::ErrorCode::refused,
@@ -230,6 +243,32 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     }
     TUFKEY_TRY_VOID(tx.commit());
     return report;
+}
+
+core::Result<ServerRefresh> refresh_from_server(KeyAccess& access, const std::string& gun, const TlsSettings& tls,
+                                                bool offline) {
+    ServerRefresh refresh;
+    TUFKEY_TRY_VOID(check_gun(gun));
+    Repository repo(access.home, gun);
+    if (offline || !repo.exists()) return refresh;
+    TUFKEY_TRY(auto config, repo.load_config());
+    if (!config.on_server()) return refresh;
+    if (!repo.outgoing_files().empty()) {
+        refresh.skipped_for_staged_changes = true;
+        return refresh;
+    }
+    PullRequest request{gun, "", "", tls};
+    request.unchanged_writes_nothing = true;
+    auto pulled = pull_repository(access, request);
+    if (!pulled) {
+        if (pulled.error().code == core::ErrorCode::remote)
+            return pulled.error().with_context("could not ask the server of " + gun +
+                                               " for its current trust data (run with --offline to use the copy "
+                                               "in this home)");
+        return pulled.error();
+    }
+    refresh.pulled = std::move(*pulled);
+    return refresh;
 }
 
 }  // namespace tufkey::ceremony

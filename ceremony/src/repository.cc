@@ -108,6 +108,16 @@ bool Repository::exists() const {
 }
 
 core::Error Repository::unknown_repository() const {
+    std::error_code ec;
+    if (std::filesystem::exists(metadata_dir() / "root.json", ec)) {
+        // Trust data the notary client or docker cached here: tufkey signs for it once a pull
+        // has verified it against its server and recorded where it lives.
+        return core::Error(core::ErrorCode::usage,
+                           "the trust data of " + m_gun +
+                               " in this home was made by notary or docker, and tufkey has not pulled it yet: run "
+                               "'tufkey pull " +
+                               m_gun + " --from https://NOTARY-SERVER' once (notary and docker keep using it)");
+    }
     return core::Error(core::ErrorCode::usage, "tufkey has no repository " + m_gun +
                                                    " in this home: run 'tufkey init " + m_gun +
                                                    " --root-key URI' or 'tufkey pull " + m_gun + "' first");

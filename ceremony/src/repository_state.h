@@ -78,6 +78,9 @@ public:
     // Replaces the root in memory (a rotation): authority() and the snapshot re-signed after
     // this use the new root's keys and list its bytes. Nothing is written.
     [[nodiscard]] core::Result<void> replace_root(std::string bytes);
+    // Which roles the Notary server manages from now on (a rotation to or from the server):
+    // resign_snapshot_timestamp() and the keyring follow it. Nothing is written.
+    void set_server_managed(std::vector<std::string> roles) { m_config.server_managed = std::move(roles); }
 
     // Who may sign `role` (root's entry for top-level roles, the parent's delegation else).
     // A role that is not in the repository is ErrorCode::usage naming it.

@@ -8,6 +8,7 @@
 #include "root_rotation.h"
 #include "root_signers.h"
 #include "role_files.h"
+#include "server_settings.h"
 #include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/transcript.h"
 #include "tufkey/tuf/codec.h"
@@ -76,6 +77,30 @@ core::Result<NewKey> new_role_key(KeyAccess& access, keystore::HomeTransaction& 
     return NewKey{stored.id, std::move(key)};
 }
 
+// Where the role's keys live after this rotation: the roles the Notary server manages, or
+// std::nullopt when the request does not fit the repository.
+core::Result<std::vector<std::string>> server_roles_after(const RepositoryConfig& config, const RotateRequest& request,
+                                                          const RoleName& role) {
+    std::vector<std::string> managed = config.server_managed;
+    std::erase(managed, request.role);
+    if (request.server_managed) {
+        if (role == RoleName::targets())
+            return usage("a Notary server holds only timestamp and snapshot keys: drop --server-managed");
+        if (!config.on_server())
+            return usage(request.gun +
+                         " is not on a Notary server: --server-managed needs a repository made by 'tufkey init " +
+                         request.gun + " --server URL' or pulled from one");
+        if (!request.key.empty() || !request.remove_keys.empty())
+            return usage("--server-managed takes the new key from the server: drop --key and --remove-key");
+        managed.push_back(request.role);
+    } else if (config.on_server() && role == RoleName::timestamp()) {
+        return usage("the Notary server of " + request.gun + " signs its timestamp: run 'tufkey rotate " + request.gun +
+                     " timestamp --server-managed' for a new server key");
+    }
+    std::sort(managed.begin(), managed.end());
+    return managed;
+}
+
 }  // namespace
 
 core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& request) {
@@ -86,6 +111,7 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
     TUFKEY_TRY(auto state, detail::RepositoryState::load(access.home, request.gun, true));
     const tuf::Dialect d = state.dialect();
     RotateReport report{request.gun, role, {}, {}, {}, {}};
+    TUFKEY_TRY(const auto server_roles, server_roles_after(state.config(), request, role));
 
     // Tokens first: a missing token or a wrong PIN costs nothing else.
     TUFKEY_TRY(auto root_signers, detail::open_root_signers(access, state));
@@ -101,7 +127,16 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
     } else {
         keys.keyids.clear();
     }
-    if (!request.key.empty() || request.remove_keys.empty()) {
+    if (request.server_managed) {
+        // After the tokens: a refused PIN leaves no unused key on the server.
+        TUFKEY_TRY(auto server, detail::open_server(state.config()));
+        TUFKEY_TRY(auto key, detail::server_key(server, role, true));
+        keys.keyids.push_back(key.id());
+        report.added.push_back(key.canonical_id().str());
+        root.keys.insert_or_assign(key.id(), std::move(key));
+        TUFKEY_TRY_VOID(
+            detail::remember_role_token_keys(state, tx, request.role, std::nullopt, true, request.remove_keys));
+    } else if (!request.key.empty() || request.remove_keys.empty()) {
         TUFKEY_TRY(auto added, new_role_key(access, tx, keyring, state, request));
         if (std::find(keys.keyids.begin(), keys.keyids.end(), added.key.id()) == keys.keyids.end())
             keys.keyids.push_back(added.key.id());
@@ -124,6 +159,12 @@ core::Result<RotateReport> rotate_role(KeyAccess& access, const RotateRequest& r
     TUFKEY_TRY(auto root_json, tuf::encode_root(d, root));
     TUFKEY_TRY(auto root_bytes, detail::sign_role(d, std::move(root_json), root_signers.signing, root.keys));
     TUFKEY_TRY_VOID(state.replace_root(root_bytes));
+    if (server_roles != state.config().server_managed) {
+        state.set_server_managed(server_roles);
+        TUFKEY_TRY(auto config, state.repo().load_config(tx));
+        config.server_managed = server_roles;
+        TUFKEY_TRY_VOID(state.repo().save_config(tx, config));
+    }
     std::vector<detail::RoleUpdate> changed;
     changed.push_back(detail::RoleUpdate{RoleName::root(), root_bytes, root.version});
     if (role == RoleName::targets()) {

@@ -44,4 +44,17 @@ core::Result<remote::NotaryServer> open_server(const RepositoryConfig& config) {
     return remote::NotaryServer::open(config.origin, config.gun, download_options(config.tls));
 }
 
+core::Result<tuf::Key> server_key(remote::NotaryServer& server, const tuf::RoleName& role, bool rotate) {
+    TUFKEY_TRY(auto body, rotate ? server.rotate_key(role.str()) : server.fetch_key(role.str()));
+    auto json = tuf::parse_json(body);
+    if (!json)
+        return core::Error(core::ErrorCode::remote, "the " + role.str() + " key from " + server.url() +
+                                                        " is not JSON: is this a Notary server?");
+    auto key = tuf::Key::from_json(tuf::Dialect::notary, *json);
+    if (!key)
+        return core::Error(core::ErrorCode::remote, "the " + role.str() + " key from " + server.url() +
+                                                        " is not a usable public key: " + key.error().message);
+    return std::move(*key);
+}
+
 }  // namespace tufkey::ceremony::detail

@@ -9,6 +9,8 @@
 #include "tufkey/core/result.h"
 #include "tufkey/remote/downloader.h"
 #include "tufkey/remote/notary_server.h"
+#include "tufkey/tuf/key.h"
+#include "tufkey/tuf/role_name.h"
 
 namespace tufkey::ceremony::detail {
 
@@ -23,5 +25,10 @@ TlsSettings tls_or_remembered(const TlsSettings& given, const TlsSettings& remem
 
 // The Notary server of a server repository (config.on_server()).
 core::Result<remote::NotaryServer> open_server(const RepositoryConfig& config);
+
+// The public key `server` holds for `role` (timestamp or snapshot; created by the server on the
+// first request), or with `rotate` a new one it makes (remote/notary_server.h). A body that is
+// not a usable key is ErrorCode::remote.
+core::Result<tuf::Key> server_key(remote::NotaryServer& server, const tuf::RoleName& role, bool rotate = false);
 
 }  // namespace tufkey::ceremony::detail

@@ -1,6 +1,7 @@
 #include "tufkey/ceremony/status.h"
 
 #include <chrono>
+#include <filesystem>
 
 #include "repository_state.h"
 #include "root_rotation.h"
@@ -37,6 +38,14 @@ RoleStatus role_status(const detail::RepositoryState& state, const RolePolicy& w
     if (auto p = state.config().published.find(role.str()); p != state.config().published.end())
         s.published = p->second;
     s.unpublished = static_cast<std::uint64_t>(version.value()) > s.published;
+    const RepositoryConfig& config = state.config();
+    if (config.on_server() && role != RoleName::root()) {
+        // A server repository's unpublished changes are what waits in outgoing/ (a pull or a
+        // co-signer's publish moves the served versions without this home publishing).
+        std::error_code ec;
+        s.unpublished = std::filesystem::exists(state.repo().outgoing_file(state.dialect(), role), ec);
+    }
+    s.server_managed = config.server_manages(role.str());
     if (auto authority = state.authority(role)) {
         s.signers = valid_signers(state, *authority, file.envelope);
         s.threshold = authority->threshold;
@@ -46,7 +55,8 @@ RoleStatus role_status(const detail::RepositoryState& state, const RolePolicy& w
     s.seconds_left = (expires.seconds() - now_s).count();
     s.warn_window = warn.for_role(role.str());
     s.expired = expires.is_expired_at(now);
-    s.inside_window = s.expired || s.seconds_left <= s.warn_window.count();
+    // The server re-signs the roles it manages when they near expiry; nothing here can.
+    s.inside_window = !s.server_managed && (s.expired || s.seconds_left <= s.warn_window.count());
     return s;
 }
 

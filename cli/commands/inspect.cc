@@ -6,7 +6,9 @@
 #include "command.h"
 #include "json.h"
 #include "output.h"
+#include "server_refresh.h"
 #include "tufkey/ceremony/inspect.h"
+#include "tufkey/ceremony/sign.h"
 
 namespace tufkey::cli {
 namespace {
@@ -108,6 +110,7 @@ void register_inspect(CLI::App& app, CommandSet& commands) {
         keystore::TrustHome home(globals.resolved_home());
         std::vector<ceremony::Inspection> results;
         for (const auto& name : o->names) {
+            TUFKEY_TRY_VOID(refresh_server_copy(globals, ceremony::split_gun_tag(name).gun));
             TUFKEY_TRY(auto r, ceremony::inspect_repository(home, name));
             results.push_back(std::move(r));
         }

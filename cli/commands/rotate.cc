@@ -19,6 +19,7 @@ struct RotateOptions final {
     std::uint32_t root_threshold = 0;
     bool stage = false;
     bool discard_staged = false;
+    bool server_managed = false;
 };
 
 JsonValue to_json(const ceremony::RotateReport& r) {
@@ -98,9 +99,9 @@ core::Result<int> run_rotate(const GlobalOptions& globals, const RotateOptions& 
     if (o.root_threshold != 0 || o.stage || o.discard_staged)
         return core::Error(core::ErrorCode::usage,
                            "--root-threshold, --stage and --discard-staged belong to 'tufkey rotate GUN root'");
-    TUFKEY_TRY(
-        auto report,
-        ceremony::rotate_role(context->access(), {o.gun, o.role, o.keys.empty() ? "" : o.keys.front(), o.remove_keys}));
+    TUFKEY_TRY(auto report,
+               ceremony::rotate_role(context->access(), {o.gun, o.role, o.keys.empty() ? "" : o.keys.front(),
+                                                         o.remove_keys, o.server_managed}));
     print_report(globals, report);
     return 0;
 }
@@ -113,7 +114,8 @@ void register_rotate(CLI::App& app, CommandSet& commands) {
         "tufkey rotate registry.example.com/team/app targets --pin-file root.pin\n"
         "  tufkey rotate registry.example.com/team/app targets --remove-key 1a2b3c4 --key 5d6e7f8  (revoke a leak)\n"
         "  tufkey rotate registry.example.com/team/app root --key 'pkcs11:token=new;object=root'  (new root key)\n"
-        "  tufkey rotate registry.example.com/team/app root  (renew: same root keys, new expiry)");
+        "  tufkey rotate registry.example.com/team/app root  (renew: same root keys, new expiry)\n"
+        "  tufkey rotate registry.example.com/team/app snapshot --server-managed  (the Notary server signs snapshot)");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
     cmd->add_option("role", o->role, "root, targets, snapshot or timestamp")->required();
     cmd->add_option(
@@ -128,6 +130,8 @@ void register_rotate(CLI::App& app, CommandSet& commands) {
     cmd->add_flag("--stage", o->stage,
                   "root: sign with the tokens here and stage the rest (threshold ceremonies across rooms)");
     cmd->add_flag("--discard-staged", o->discard_staged, "root: replace a staged root rotation");
+    cmd->add_flag("--server-managed", o->server_managed,
+                  "timestamp/snapshot of a repository on a Notary server: the server makes and keeps the new key");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> { return run_rotate(globals, *o); });
 }
 

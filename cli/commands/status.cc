@@ -6,6 +6,7 @@
 #include "command.h"
 #include "json.h"
 #include "output.h"
+#include "server_refresh.h"
 #include "tufkey/ceremony/status.h"
 
 namespace tufkey::cli {
@@ -31,7 +32,8 @@ JsonValue to_json(const ceremony::StatusReport& r) {
                        .set("time_left", ceremony::describe_time_left(s.seconds_left))
                        .set("warn_window", ceremony::format_duration(s.warn_window))
                        .set("inside_window", s.inside_window)
-                       .set("expired", s.expired));
+                       .set("expired", s.expired)
+                       .set("server_managed", s.server_managed));
     }
     return JsonValue::object()
         .set("gun", r.gun)
@@ -51,7 +53,8 @@ void print_text(const ceremony::StatusReport& r) {
         for (const auto& id : s.signers) signers += (signers.empty() ? "" : ", ") + id.substr(0, 12);
         if (s.signers.size() < s.threshold) signers += fmt::format(" (threshold {} not met)", s.threshold);
         fmt::print("{:<20} {:>7}  {:<32} {:<16} {:<6} {}{}\n", s.role.str(), s.version.value(), s.expires,
-                   ceremony::describe_time_left(s.seconds_left), ceremony::format_duration(s.warn_window),
+                   ceremony::describe_time_left(s.seconds_left),
+                   s.server_managed ? "server" : ceremony::format_duration(s.warn_window),
                    signers.empty() ? "(none valid)" : signers, s.inside_window ? "  <- WARNING" : "");
     }
     if (!r.staged_root.empty())
@@ -77,6 +80,7 @@ void register_status(CLI::App& app, CommandSet& commands) {
         "ROLE=DURATION warning window for this run (root, targets, delegation, snapshot, timestamp; repeatable)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         keystore::TrustHome home(globals.resolved_home());
+        TUFKEY_TRY_VOID(refresh_server_copy(globals, o->gun));
         TUFKEY_TRY(auto report, ceremony::repository_status(home, {o->gun, o->warn, std::chrono::system_clock::now()}));
         if (globals.json)
             print_json(to_json(report));

@@ -6,6 +6,7 @@
 #include "command.h"
 #include "json.h"
 #include "output.h"
+#include "server_refresh.h"
 #include "tufkey/ceremony/sign.h"
 #include "tufkey/ceremony/verify.h"
 #include "tufkey/keystore/trust_home.h"
@@ -74,6 +75,7 @@ void register_verify(CLI::App& app, CommandSet& commands) {
         const auto split = ceremony::split_gun_tag(*name);
         ceremony::VerifyRequest request{split.gun, std::nullopt};
         if (!split.tag.empty()) request.tag = split.tag;
+        TUFKEY_TRY_VOID(refresh_server_copy(globals, split.gun));
         keystore::TrustHome home(globals.resolved_home());
         TUFKEY_TRY(auto report, ceremony::verify_repository(home, request, std::chrono::system_clock::now()));
         if (report.target) {

@@ -40,6 +40,12 @@ core::Result<std::optional<std::string>> Downloader::get_http(const std::string&
     TUFKEY_TRY(auto response,
                m_session->perform({.method = "GET", .url = url, .body = {}, .headers = {}, .max_bytes = max_bytes}));
     if (response.status == 403 || response.status == 404) return std::optional<std::string>();
+    if (response.status == 401)
+        return core::Error(core::ErrorCode::key,
+                           "GET " + redact_url(url) +
+                               ": not authorized (HTTP 401); a Notary server behind a registry wants that registry's "
+                               "token, which tufkey does not fetch yet: use a server that accepts this client "
+                               "(--tls-client-cert/--tls-client-key) or a static copy of the repository");
     if (response.status < 200 || response.status > 299)
         return failure(url, "HTTP status " + std::to_string(response.status));
     return std::optional<std::string>(std::move(response.body));

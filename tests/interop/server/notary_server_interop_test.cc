@@ -8,15 +8,21 @@
 //     directory, verifies, signs with notary's key files and publishes (sign --publish); `notary list` has both;
 //   - a server that cannot be reached: exit 4, the signed change kept in outgoing/, published
 //     once the server answers again;
-//   - another writer got there first: exit 5 naming the pull; pull --discard-staged, sign again.
+//   - another writer got there first: exit 5 naming the pull; pull --discard-staged, sign again;
+//   - docker's signer flow: the owner adds alice with `docker trust signer add`; alice signs with
+//     tufkey in her own docker trust directory, and `docker trust inspect` shows her signature.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
 
 #include "ceremony_cli.h"
+#include "docker_cli.h"
 #include "notary_server.h"
 #include "process.h"
 #include "temp_dir.h"
@@ -147,14 +153,19 @@ TEST_P(NotaryServerInterop, TufkeySignsInATrustDirectoryTheNotaryClientMade) {
         }
         return m_cli.run_in(trust, args, env);
     };
+    // Before tufkey has pulled it, a sign names the one step that makes it tufkey's too.
+    const fs::path mine = m_cli.scratch().path() / "mine";
+    write_text(mine, "signed by tufkey\n");
+    auto early = in_notary_home({"sign", gun + ":t1", "--file", mine.string()});
+    EXPECT_EQ(early.exit_code, 2) << early.err;
+    EXPECT_NE(early.err.find("made by notary or docker"), std::string::npos) << early.err;
+    EXPECT_NE(early.err.find("'tufkey pull " + gun + " --from "), std::string::npos) << early.err;
     auto pull = in_notary_home({"pull", gun, "--from", m_server->url()});
     ASSERT_EQ(pull.exit_code, 0) << pull.err;
     auto verify = in_notary_home({"verify", gun + ":n1"});
     ASSERT_EQ(verify.exit_code, 0) << verify.err;
     EXPECT_NE(verify.out.find(sha256_hex(read_text(m_blob))), std::string::npos) << verify.out;
 
-    const fs::path mine = m_cli.scratch().path() / "mine";
-    write_text(mine, "signed by tufkey\n");
     auto sign = in_notary_home({"sign", gun + ":t1", "--file", mine.string(), "--publish"});
     ASSERT_EQ(sign.exit_code, 0) << sign.err;
 
@@ -226,6 +237,182 @@ TEST_P(NotaryServerInterop, AnotherWriterFirstIsAVersionConflictThatNamesThePull
     auto list = notary(m_cli.scratch().path() / "reader", {"list", gun});
     EXPECT_NE(list.out.find("theirs"), std::string::npos) << list.out;
     EXPECT_NE(list.out.find("v2"), std::string::npos) << list.out;
+}
+
+TEST_P(NotaryServerInterop, AliceSignsWithTheKeyDockerGaveHerAndDockerInspectShowsHer) {
+    TUFKEY_REQUIRE_DOCKER_CLI();
+    const std::string gun = "127.0.0.1:5000/team/app";
+    // Alice makes her key in her own docker home; the owner adds her as a signer (which also
+    // creates the repository on the server, snapshot key on the server, as docker does).
+    const DockerTrustHome alice(*m_server);
+    const DockerTrustHome owner(*m_server);
+    const fs::path pub = alice.home() / "alice.pub";
+    const ProcessResult generate = alice.docker({"trust", "key", "generate", "alice", "--dir", alice.home().string()});
+    ASSERT_EQ(generate.exit_code, 0) << generate.out << generate.err;
+    const ProcessResult add = owner.docker({"trust", "signer", "add", "--key", pub.string(), "alice", gun});
+    ASSERT_EQ(add.exit_code, 0) << add.out << add.err;
+
+    // tufkey in alice's docker trust directory, with docker's variables (server, passphrases).
+    auto as_alice = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--tls-ca", m_server->ca_file().string()});
+        auto env = alice.env();
+        for (const char* role : {"ROOT", "TARGETS", "SNAPSHOT", "TIMESTAMP", "DELEGATION"})
+            env[std::string("TUFKEY_") + role + "_PASSPHRASE"] = std::nullopt;
+        return m_cli.run_in(alice.trust_dir(), args, env);
+    };
+    auto pull = as_alice({"pull", gun, "-y"});  // the server from DOCKER_CONTENT_TRUST_SERVER
+    ASSERT_EQ(pull.exit_code, 0) << pull.err;
+    auto sign = as_alice({"sign", gun + ":v1", "--file", m_blob.string(), "--publish"});
+    ASSERT_EQ(sign.exit_code, 0) << sign.err;
+    EXPECT_NE(sign.err.find("targets/releases"), std::string::npos) << "docker's role for signers: " << sign.err;
+
+    const ProcessResult inspect = owner.docker({"trust", "inspect", gun});
+    ASSERT_EQ(inspect.exit_code, 0) << inspect.out << inspect.err;
+    const auto report = nlohmann::json::parse(inspect.out).at(0);
+    ASSERT_EQ(report.at("SignedTags").size(), 1u) << inspect.out;
+    const auto& tag = report.at("SignedTags").at(0);
+    EXPECT_EQ(tag.at("SignedTag"), "v1");
+    EXPECT_EQ(tag.at("Digest"), sha256_hex(read_text(m_blob)));
+    EXPECT_EQ(tag.at("Signers"), nlohmann::json::array({"alice"})) << inspect.out;
+    // The owner's own tufkey view agrees: inspect in the owner's docker trust directory, after a pull.
+    auto owner_pull =
+        m_cli.run_in(owner.trust_dir(), {"--tls-ca", m_server->ca_file().string(), "pull", gun}, owner.env());
+    ASSERT_EQ(owner_pull.exit_code, 0) << owner_pull.err;
+    auto owner_inspect = m_cli.run_in(owner.trust_dir(), {"inspect", gun}, owner.env());
+    ASSERT_EQ(owner_inspect.exit_code, 0) << owner_inspect.err;
+    EXPECT_EQ(nlohmann::json::parse(owner_inspect.out).at(0).at("SignedTags"), report.at("SignedTags"))
+        << owner_inspect.out;
+}
+
+// verify, inspect and status ask the server first, as notary and docker do; --offline and staged
+// changes keep them to the home's copy; an unreachable server is exit 4 naming --offline.
+TEST_P(NotaryServerInterop, VerifyInspectAndStatusSpeakOfWhatTheServerServesNow) {
+    const std::string gun = "example.com/live";
+    ASSERT_EQ(tufkey(init_args(gun)).exit_code, 0);
+    ASSERT_EQ(tufkey({"sign", gun + ":v1", "--file", m_blob.string(), "--publish"}).exit_code, 0);
+    auto status = tufkey({"status", gun});
+    ASSERT_EQ(status.exit_code, 0) << status.out << status.err;
+    EXPECT_NE(status.out.find("No unpublished changes."), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find(" server "), std::string::npos) << "timestamp is the server's: " << status.out;
+
+    // A colleague with a copy of the keys publishes with the notary client: the server moves on.
+    const fs::path colleague = m_cli.scratch().path() / "colleague";
+    fs::create_directories(colleague);
+    fs::copy(m_cli.home() / "private", colleague / "private", fs::copy_options::recursive);
+    const std::map<std::string, std::optional<std::string>> keys{{"NOTARY_TARGETS_PASSPHRASE", "passphrase-TARGETS"},
+                                                                 {"NOTARY_SNAPSHOT_PASSPHRASE", "passphrase-SNAPSHOT"}};
+    const fs::path theirs = m_cli.scratch().path() / "theirs";
+    write_text(theirs, "their image\n");
+    ASSERT_EQ(notary(colleague, {"add", "-p", gun, "theirs", theirs.string()}, keys).exit_code, 0);
+
+    auto offline = tufkey({"--offline", "verify", gun + ":theirs"});
+    EXPECT_EQ(offline.exit_code, 1) << "--offline must not fetch: " << offline.err;
+    auto verify = tufkey({"verify", gun + ":theirs"});
+    ASSERT_EQ(verify.exit_code, 0) << verify.err;
+    EXPECT_NE(verify.out.find(gun + "@sha256:" + sha256_hex(read_text(theirs))), std::string::npos) << verify.out;
+    EXPECT_NE(verify.err.find("the server had newer trust data"), std::string::npos) << verify.err;
+
+    const fs::path more = m_cli.scratch().path() / "more";
+    write_text(more, "one more\n");
+    ASSERT_EQ(notary(colleague, {"add", "-p", gun, "more", more.string()}, keys).exit_code, 0);
+    auto inspect = tufkey({"inspect", gun});
+    ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+    EXPECT_NE(inspect.out.find(sha256_hex(read_text(more))), std::string::npos) << inspect.out;
+    auto again = tufkey({"verify", gun + ":more"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(again.err.find("newer trust data"), std::string::npos) << "nothing new to pull: " << again.err;
+
+    // A signed change waits: the home's copy is shown, and status names it.
+    ASSERT_EQ(tufkey({"sign", gun + ":v2", "--file", m_blob.string()}).exit_code, 0);
+    auto staged = tufkey({"status", gun});
+    ASSERT_EQ(staged.exit_code, 0) << staged.err;
+    EXPECT_NE(staged.out.find("Unpublished changes: targets"), std::string::npos) << staged.out;
+    EXPECT_NE(staged.err.find("waiting for 'tufkey publish " + gun + "'"), std::string::npos) << staged.err;
+
+    // The server cannot be reached: exit 4 naming --offline, which then works from the home.
+    ASSERT_EQ(tufkey({"publish", gun}).exit_code, 0);
+    const fs::path config = m_cli.home() / "tufkey" / gun / "repository.json";
+    std::string moved = read_text(config);
+    moved.replace(moved.find(m_server->url()), m_server->url().size(), "https://127.0.0.1:1");
+    write_text(config, moved);
+    auto down = tufkey({"verify", gun + ":v2"});
+    EXPECT_EQ(down.exit_code, 4) << down.err;
+    EXPECT_NE(down.err.find("--offline"), std::string::npos) << down.err;
+    EXPECT_EQ(tufkey({"--offline", "verify", gun + ":v2"}).exit_code, 0);
+}
+
+// rotate timestamp and snapshot to new keys the server makes: the root that lists them is
+// published, and the notary client and tufkey go on verifying through the rotation.
+TEST_P(NotaryServerInterop, TheServerMakesTheNewTimestampAndSnapshotKeys) {
+    const std::string gun = "example.com/rotate";
+    ASSERT_EQ(tufkey(init_args(gun)).exit_code, 0);
+    ASSERT_EQ(tufkey({"sign", gun + ":v1", "--file", m_blob.string(), "--publish"}).exit_code, 0);
+    const fs::path root_file = m_cli.home() / "tuf" / gun / "metadata" / "root.json";
+    auto role_keys = [&](const std::string& role) {
+        return nlohmann::json::parse(read_text(root_file)).at("signed").at("roles").at(role).at("keyids");
+    };
+    const auto timestamp_before = role_keys("timestamp");
+    const std::string pin = m_cli.pin_file().string();
+
+    auto local = tufkey({"rotate", gun, "timestamp", "--pin-file", pin});
+    EXPECT_EQ(local.exit_code, 2) << local.err;
+    EXPECT_NE(local.err.find("timestamp --server-managed"), std::string::npos) << local.err;
+
+    auto rotate = tufkey({"rotate", gun, "timestamp", "--server-managed", "--pin-file", pin});
+    ASSERT_EQ(rotate.exit_code, 0) << rotate.err;
+    auto publish = tufkey({"publish", gun});
+    ASSERT_EQ(publish.exit_code, 0) << publish.err;
+    EXPECT_NE(role_keys("timestamp"), timestamp_before);
+    EXPECT_EQ(nlohmann::json::parse(read_text(root_file)).at("signed").at("version"), 2);
+    auto list = notary(m_cli.scratch().path() / "reader", {"list", gun});
+    ASSERT_EQ(list.exit_code, 0) << list.out << list.err;
+    EXPECT_NE(list.out.find("v1"), std::string::npos) << list.out;
+
+    auto snapshot = tufkey({"rotate", gun, "snapshot", "--server-managed", "--pin-file", pin});
+    ASSERT_EQ(snapshot.exit_code, 0) << snapshot.err;
+    ASSERT_EQ(tufkey({"sign", gun + ":v2", "--file", m_blob.string(), "--publish"}).exit_code, 0);
+    auto keys = tufkey({"key", "list", "--json"});
+    ASSERT_EQ(keys.exit_code, 0) << keys.err;
+    for (const auto& key : nlohmann::json::parse(keys.out))
+        EXPECT_FALSE(key.at("gun") == gun && key.at("role") == "snapshot") << "the snapshot key is the server's now";
+    auto status = tufkey({"status", gun});
+    ASSERT_EQ(status.exit_code, 0) << status.out << status.err;
+    EXPECT_NE(status.out.find("No unpublished changes."), std::string::npos) << status.out;
+    auto again = notary(m_cli.scratch().path() / "reader", {"list", gun});
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    EXPECT_NE(again.out.find("v2"), std::string::npos) << again.out;
+    const fs::path fresh = m_cli.scratch().path() / "fresh";
+    auto pull =
+        m_cli.run_in(fresh, {"--tls-ca", m_server->ca_file().string(), "pull", gun, "--from", m_server->url(), "-y"});
+    ASSERT_EQ(pull.exit_code, 0) << pull.err;
+    auto verify = m_cli.run_in(fresh, {"--offline", "verify", gun + ":v2"});
+    EXPECT_EQ(verify.exit_code, 0) << verify.err;
+}
+
+// A publish killed after the server took its upload (at its first rename: the local commit)
+// leaves the change in outgoing/; the next publish finds the server serving exactly those bytes
+// and finishes instead of reporting a conflict.
+TEST_P(NotaryServerInterop, APublishKilledAfterItsUploadIsFinishedByTheNext) {
+    const std::string gun = "example.com/killed";
+    ASSERT_EQ(tufkey(init_args(gun)).exit_code, 0);
+    ASSERT_EQ(tufkey({"sign", gun + ":v1", "--file", m_blob.string(), "--publish"}).exit_code, 0);
+    ASSERT_EQ(tufkey({"sign", gun + ":v2", "--file", m_blob.string()}).exit_code, 0);
+    const fs::path trace = m_cli.scratch().path() / "strace.out";
+    const std::vector<std::string> strace{
+        "strace", "-f", "-qq", "-o", trace.string(), "-e", "trace=rename", "-e", "inject=rename:signal=SIGKILL:when=1"};
+    auto killed = m_cli.run({"--tls-ca", m_server->ca_file().string(), "publish", gun}, {}, strace);
+    ASSERT_EQ(killed.signal, SIGKILL) << killed.err;
+    EXPECT_TRUE(fs::exists(outgoing(gun) / "targets.json")) << "the change must be kept";
+    auto list = notary(m_cli.scratch().path() / "reader", {"list", gun});
+    ASSERT_NE(list.out.find("v2"), std::string::npos) << "the server took the upload: " << list.out << list.err;
+
+    auto again = tufkey({"publish", gun});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_FALSE(fs::exists(outgoing(gun) / "targets.json"));
+    auto status = tufkey({"status", gun});
+    ASSERT_EQ(status.exit_code, 0) << status.out << status.err;
+    EXPECT_NE(status.out.find("No unpublished changes."), std::string::npos) << status.out;
+    EXPECT_EQ(tufkey({"--offline", "verify", gun + ":v2"}).exit_code, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Topologies, NotaryServerInterop, ::testing::Values(Topology::local, Topology::signer),

@@ -61,6 +61,9 @@ struct PullRequest final {
     TlsSettings tls;              // --tls-ca, --tls-client-cert/-key (else what the repository remembers)
     bool offline = false;         // --offline: an http(s) source is refused before any connection
     bool discard_staged = false;  // --discard-staged: replace unpublished local changes on purpose
+    // When the verified state is the one the home holds (the same timestamp bytes), write
+    // nothing, not even a transcript step (refresh_from_server).
+    bool unchanged_writes_nothing = false;
 };
 
 struct PullReport final {
@@ -70,8 +73,23 @@ struct PullReport final {
     std::map<tuf::RoleName, tuf::Version> versions;  // role -> version now in the home
     std::vector<std::filesystem::path> files_written;
     std::optional<std::uint64_t> policy_version;  // the expiry policy version applied (nullopt: none new)
+    bool changed = true;                          // false: the home already held this state
 };
 
 core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& request);
+
+// What `verify`, `inspect` and `status` do first for a repository on a Notary server, as the
+// notary client does before it answers: a pull from the server the repository remembers, with
+// its TLS settings (`tls` overrides them), so that they speak of what the server serves now.
+// A pull verifies everything and keeps only what verifies; an unreachable server is
+// ErrorCode::remote naming --offline. Skipped (std::nullopt) for a repository that is not on a
+// server or not in the home, under `offline`, and while outgoing/ holds signed changes (a pull
+// would refuse them; the caller says that it used the copy in the home).
+struct ServerRefresh final {
+    bool skipped_for_staged_changes = false;
+    std::optional<PullReport> pulled;
+};
+core::Result<ServerRefresh> refresh_from_server(KeyAccess& access, const std::string& gun, const TlsSettings& tls,
+                                                bool offline);
 
 }  // namespace tufkey::ceremony

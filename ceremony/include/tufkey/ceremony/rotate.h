@@ -5,6 +5,15 @@
 //   rotate GUN ROLE --key ID        a key already in the home replaces them
 //   rotate GUN ROLE --remove-key ID revokes only that key (a leaked one); the role keeps the
 //                                   others, and must keep at least its threshold
+//   rotate GUN timestamp|snapshot --server-managed
+//                                   a repository on a Notary server: the server makes a new key
+//                                   (POST <role>.key) and keeps it; root lists it as the only key
+//                                   of the role, and the server signs the role from then on.
+//                                   Rotating snapshot without it on such a repository takes the
+//                                   role back into this home (a new key file). A server repository's
+//                                   timestamp is always the server's.
+// On a server repository the new root (and snapshot, when signed here) waits in outgoing/ for
+// `tufkey publish`; the server's new key is used once the root that lists it is published.
 //
 // The root is re-signed as version + 1 (same root keys and expiry) by a threshold of its token
 // keys (repository.json `root_keys`; PINs as for every token ceremony), listing the new key
@@ -34,6 +43,7 @@ struct RotateRequest final {
     std::string role;                      // targets | snapshot | timestamp
     std::string key;                       // "": a new key file; else the ID of a key in the home
     std::vector<std::string> remove_keys;  // --remove-key: revoke only these (key IDs or prefixes)
+    bool server_managed = false;           // --server-managed: the Notary server makes the new key
 };
 
 struct RotateReport final {

@@ -1,7 +1,9 @@
 // `tufkey status`: what the home holds for a repository, read-only: each role's version,
 // the key IDs whose signatures on it verify (canonical IDs), its expiry and the time left,
 // whether it is inside its warning window, and which roles have changed since the last publish
-// (version above repository.json `published`).
+// (version above repository.json `published`; for a repository on a Notary server, the roles
+// with a signed change waiting in outgoing/). The roles such a server manages (it re-signs them)
+// are never inside a warning window. The CLI asks the server first (cli/src/server_refresh.h).
 //
 // Warning windows come from repository.json `warn` (defaults: root 90d, targets and
 // delegations 30d, snapshot 7d, timestamp 2d), overridden for one run by `ROLE=DURATION`
@@ -40,6 +42,8 @@ struct RoleStatus final {
     Duration warn_window{0};
     bool inside_window = false;
     bool expired = false;
+    // The Notary server holds this role's key and re-signs it: never inside a warning window here.
+    bool server_managed = false;
 };
 
 struct StatusReport final {

@@ -1,13 +1,15 @@
 // Downloader: GET one resource with a byte cap and timeouts. Sources:
 //   http://, https://   through libcurl (redirects followed within http/https, at most 5);
-//                       HTTP 403 and 404 mean "not found", any other non-2xx is an error;
+//                       HTTP 403 and 404 mean "not found" (static hosts such as S3 answer
+//                       403 for a missing file), 401 is ErrorCode::key ("not authorized"),
+//                       any other non-2xx is an error;
 //   file://URL          a local file; the path is percent-decoded, and a decoded path with a
 //                       ".." segment, an encoded "/" or a NUL is refused (a role name such as
 //                       "../x" must not reach outside the repository directory);
 //   anything else       a local path, taken literally.
 // A body larger than `max_bytes` aborts the transfer as soon as it is seen to be too large
 // (Content-Length, or the bytes received so far) and is an error, never truncated data.
-// Every error is ErrorCode::remote and names the URL with any user:password removed.
+// Every other error is ErrorCode::remote and names the URL with any user:password removed.
 //
 // One Downloader keeps one libcurl handle (connections are reused between requests); it is
 // not thread-safe. Nothing is written to disk.
