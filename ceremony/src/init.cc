@@ -171,16 +171,30 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
 
 std::string sha256_hex(std::string_view bytes) { return core::hex_encode(core::sha256(core::as_bytes(bytes))); }
 
+// {"template_profile": "token-usages", "refused_profiles": {"strict": "CKR_GENERAL_ERROR"},
+//  "attributes_read_back": {"CKA_LOCAL": "true", ...}}
+tuf::JsonObject key_generation_json(const pkcs11::KeyGeneration& generation) {
+    tuf::JsonObject refused;
+    for (const auto& [profile, rv] : generation.refused) refused[std::string(pkcs11::to_string(profile))] = rv;
+    tuf::JsonObject attributes;
+    for (const auto& [name, value] : generation.attributes) attributes[name] = value;
+    return tuf::JsonObject{{"template_profile", std::string(pkcs11::to_string(generation.profile))},
+                           {"refused_profiles", std::move(refused)},
+                           {"attributes_read_back", std::move(attributes)}};
+}
+
 core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransaction& tx, const InitRequest& request,
                                     const InitReport& report, const SignedSet& files, std::vector<OpenedRoot>& roots) {
     Transcript transcript(repo.transcript_file(), request.gun);
     tuf::JsonArray tokens;
     for (const auto& k : report.root_keys) {
-        tokens.push_back(tuf::JsonObject{{"uri", k.uri},
-                                         {"token", k.token},
-                                         {"key_id", k.canonical_id},
-                                         {"metadata_key_id", k.metadata_id},
-                                         {"generated", k.generated}});
+        tuf::JsonObject entry{{"uri", k.uri},
+                              {"token", k.token},
+                              {"key_id", k.canonical_id},
+                              {"metadata_key_id", k.metadata_id},
+                              {"generated", k.generated}};
+        if (k.generation) entry["key_generation"] = key_generation_json(*k.generation);
+        tokens.push_back(std::move(entry));
     }
     tuf::JsonObject role_keys;
     for (const auto& [role, id] : report.role_key_ids) role_keys[role.str()] = id;
@@ -220,7 +234,7 @@ core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& 
     for (const auto& r : roots) {
         report.root_keys.push_back({r.token_key.uri, r.token_key.token.describe(),
                                     tuf::notary_canonical_key_id(r.token_key.signer->public_key()),
-                                    r.metadata_key.id().str(), r.token_key.generated});
+                                    r.metadata_key.id().str(), r.token_key.generated, r.token_key.key.generation});
     }
     for (const auto& [role, key] : request.server_keys) report.server_key_ids[role] = key.canonical_id().str();
     keystore::HomeTransaction tx(access.home, lock);
