@@ -4,9 +4,12 @@
 # LABELS: unit (no token), token (SoftHSM2), interop (real notary / tuf-js / OpenSC), cli.
 # FIXTURES_REQUIRED: the CTest fixture (one name; a FIXTURES_SETUP test) every discovered test
 # depends on, e.g. notary_vectors (tests/interop/notary).
+# TOKEN_MODULES: the executable has tests parameterised over tokens (tests/support/test_token.h),
+# instantiated as SoftHsm/... and Tpm/...; those get the extra label token-softhsm or token-tpm
+# (scripts/test counts them per module), the other tests only LABELS.
 include(GoogleTest)
 function(tufkey_add_gtest)
-  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT;FIXTURES_REQUIRED" ${ARGN})
+  cmake_parse_arguments(T "TOKEN_MODULES" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT;FIXTURES_REQUIRED" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${T_NAME} PRIVATE
@@ -22,8 +25,26 @@ function(tufkey_add_gtest)
   endif()
   # ENVIRONMENT stays last: an empty value vanishes on its way into the generated test
   # script and would shift every property after it by one.
-  gtest_discover_tests(${T_NAME}
-    DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} ${extra_properties}
-               ENVIRONMENT "${T_ENVIRONMENT}")
+  if(NOT T_TOKEN_MODULES)
+    gtest_discover_tests(${T_NAME}
+      DISCOVERY_TIMEOUT 60
+      PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} ${extra_properties}
+                 ENVIRONMENT "${T_ENVIRONMENT}")
+    return()
+  endif()
+  foreach(variant "SoftHsm/*|token-softhsm" "Tpm/*|token-tpm" "-SoftHsm/*:Tpm/*")
+    string(REPLACE "|" ";" variant "${variant}")
+    list(GET variant 0 filter)
+    set(labels ${T_LABELS})
+    list(LENGTH variant n)
+    if(n GREATER 1)
+      list(GET variant 1 module_label)
+      list(APPEND labels ${module_label})
+    endif()
+    gtest_discover_tests(${T_NAME}
+      DISCOVERY_TIMEOUT 60
+      TEST_FILTER "${filter}"
+      PROPERTIES LABELS "${labels}" TIMEOUT ${T_TIMEOUT} ${extra_properties}
+                 ENVIRONMENT "${T_ENVIRONMENT}")
+  endforeach()
 endfunction()
