@@ -32,19 +32,29 @@ function(tufkey_add_gtest)
                  ENVIRONMENT "${T_ENVIRONMENT}")
     return()
   endif()
-  foreach(variant "SoftHsm/*|token-softhsm" "Tpm/*|token-tpm" "-SoftHsm/*:Tpm/*")
+  # Labels are set by an include file after discovery: gtest_discover_tests flattens a list of
+  # labels into separate arguments, so LABELS "a;b" would not survive its PROPERTIES.
+  set(label_script "${CMAKE_CURRENT_BINARY_DIR}/${T_NAME}_module_labels.cmake")
+  set(script_text "")
+  foreach(variant "SoftHsm/*|token-softhsm|softhsm" "Tpm/*|token-tpm|tpm" "-SoftHsm/*:Tpm/*||other")
     string(REPLACE "|" ";" variant "${variant}")
     list(GET variant 0 filter)
-    set(labels ${T_LABELS})
-    list(LENGTH variant n)
-    if(n GREATER 1)
-      list(GET variant 1 module_label)
-      list(APPEND labels ${module_label})
-    endif()
+    list(GET variant 1 module_label)
+    list(GET variant 2 part)
+    set(list_var "${T_NAME}_${part}_TESTS")
     gtest_discover_tests(${T_NAME}
       DISCOVERY_TIMEOUT 60
       TEST_FILTER "${filter}"
-      PROPERTIES LABELS "${labels}" TIMEOUT ${T_TIMEOUT} ${extra_properties}
+      TEST_LIST ${list_var}
+      PROPERTIES TIMEOUT ${T_TIMEOUT} ${extra_properties}
                  ENVIRONMENT "${T_ENVIRONMENT}")
+    set(labels ${T_LABELS})
+    if(module_label)
+      list(APPEND labels ${module_label})
+    endif()
+    string(APPEND script_text
+      "if(${list_var})\n  set_tests_properties(\${${list_var}} PROPERTIES LABELS \"${labels}\")\nendif()\n")
   endforeach()
+  file(WRITE "${label_script}" "${script_text}")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_script}")
 endfunction()

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ enum class TokenModule { softhsm, tpm };
 
 // "SoftHsm", "Tpm" (the instantiation names above).
 std::string to_string(TokenModule module);
+// For GoogleTest: test names stay stable ("# GetParam() = Tpm" instead of raw bytes).
+inline void PrintTo(TokenModule module, std::ostream* os) { *os << to_string(module); }
 
 class TestToken {
 public:

@@ -37,6 +37,8 @@ struct CeremonyCase final {
     std::string dialect;
 };
 
+void PrintTo(const CeremonyCase& c, std::ostream* os) { *os << to_string(c.module) << " " << c.dialect; }
+
 // The token under test, a second SoftHSM token "spare-root" (in the token's own store when that
 // is SoftHSM: make the token with TUFKEY_REQUIRE_TOKEN(t, module, label, {"spare-root"})), a work
 // directory, and tufkey as a process.
@@ -91,6 +93,44 @@ private:
     fs::path m_pin;
 };
 
+// Signs two tags, publishes to a static directory and checks them with tufkey verify and the
+// real client of the dialect: the notary client lists the tags, tuf-js (trusting 1.root.json and
+// following any newer root) finds every target.
+void publish_and_verify_with_real_clients(const TwoTokenWorld& w, const fs::path& home, const std::string& gun,
+                                          const std::string& dialect) {
+    const std::map<std::string, std::string> targets{{"v1", "first image manifest"},
+                                                     {"latest", "second image manifest, a bit longer"}};
+    for (const auto& [name, content] : targets)
+        w.ok(home, {"sign", gun + ":" + name, "--digest", "sha256:" + sha256_hex(content), "--size",
+                    std::to_string(content.size())});
+    w.ok(home, {"publish", gun, "--to", (w / "site").string()});
+    for (const auto& [name, content] : targets) {
+        const auto verified = w.ok(home, {"verify", gun + ":" + name});
+        EXPECT_NE(verified.out.find(sha256_hex(content)), std::string::npos) << verified.out;
+    }
+
+    StaticServer server(w / "site", w / ".");
+    ASSERT_FALSE(server.url().empty());
+    if (dialect == "notary") {
+        const auto list = run_process({"notary", "-d", (w / "notary-trust").string(), "-s", server.url(), "list", gun});
+        ASSERT_EQ(list.exit_code, 0) << list.out << list.err;
+        for (const auto& [name, content] : targets)
+            EXPECT_EQ(notary_tag_digest(list.out, name), sha256_hex(content)) << list.out;
+    } else {
+        std::vector<std::string> argv{"node", (kHere / "tufjs-check.js").string(), server.url(),
+                                      (w / "site" / "1.root.json").string(), (w / "tufjs").string()};
+        for (const auto& [name, content] : targets) argv.push_back(name);
+        ProcessOptions options;
+        const char* modules = std::getenv("TUFKEY_NODE_MODULES");
+        options.env["NODE_PATH"] = modules != nullptr ? modules : TUFKEY_NODE_MODULES;
+        const auto tufjs = run_process(argv, options);
+        ASSERT_EQ(tufjs.exit_code, 0) << tufjs.err;
+        const auto found = nlohmann::json::parse(tufjs.out);
+        for (const auto& [name, content] : targets)
+            EXPECT_EQ(found.at(name).at("hashes").at("sha256"), sha256_hex(content)) << name;
+    }
+}
+
 class TokenCeremony : public ::testing::TestWithParam<CeremonyCase> {};
 
 TEST_P(TokenCeremony, RootGeneratedOnTheTokenSignsPublishesAndRealClientsVerify) {
@@ -129,37 +169,35 @@ TEST_P(TokenCeremony, RootGeneratedOnTheTokenSignsPublishesAndRealClientsVerify)
     ASSERT_EQ(listed.size(), 1u) << keys.out;
     EXPECT_TRUE(listed[0]["generated_on_token"].get<bool>()) << keys.out;
 
-    const std::map<std::string, std::string> targets{{"v1", "first image manifest"},
-                                                     {"latest", "second image manifest, a bit longer"}};
-    for (const auto& [name, content] : targets)
-        w.ok(home, {"sign", gun + ":" + name, "--digest", "sha256:" + sha256_hex(content), "--size",
-                    std::to_string(content.size())});
-    w.ok(home, {"publish", gun, "--to", (w / "site").string()});
-    for (const auto& [name, content] : targets) {
-        const auto verified = w.ok(home, {"verify", gun + ":" + name});
-        EXPECT_NE(verified.out.find(sha256_hex(content)), std::string::npos) << verified.out;
-    }
+    publish_and_verify_with_real_clients(w, home, gun, c.dialect);
+}
 
-    StaticServer server(w / "site", w / ".");
-    ASSERT_FALSE(server.url().empty());
-    if (c.dialect == "notary") {
-        const auto list = run_process({"notary", "-d", (w / "notary-trust").string(), "-s", server.url(), "list", gun});
-        ASSERT_EQ(list.exit_code, 0) << list.out << list.err;
-        for (const auto& [name, content] : targets)
-            EXPECT_EQ(notary_tag_digest(list.out, name), sha256_hex(content)) << list.out;
-    } else {
-        std::vector<std::string> argv{"node", (kHere / "tufjs-check.js").string(), server.url(),
-                                      (w / "site" / "1.root.json").string(), (w / "tufjs").string()};
-        for (const auto& [name, content] : targets) argv.push_back(name);
-        ProcessOptions options;
-        const char* modules = std::getenv("TUFKEY_NODE_MODULES");
-        options.env["NODE_PATH"] = modules != nullptr ? modules : TUFKEY_NODE_MODULES;
-        const auto tufjs = run_process(argv, options);
-        ASSERT_EQ(tufjs.exit_code, 0) << tufjs.err;
-        const auto found = nlohmann::json::parse(tufjs.out);
-        for (const auto& [name, content] : targets)
-            EXPECT_EQ(found.at(name).at("hashes").at("sha256"), sha256_hex(content)) << name;
-    }
+TEST_P(TokenCeremony, RootRotatesOntoAKeyGeneratedOnTheToken) {
+    const auto& c = GetParam();
+    TUFKEY_REQUIRE_TOKEN(token, c.module, "ceremony-root", {"spare-root"});
+    TwoTokenWorld w(std::move(token));
+    const std::string gun = c.dialect == "tuf" ? "tuf.example/app" : "registry.example.com/team/app";
+    const fs::path home = w / "home";
+    const auto init = w.ok(home, {"init", gun, "--dialect", c.dialect, "--root-key", TwoTokenWorld::spare_uri(),
+                                  "--pin-file", w.pin_file().string(), "-y", "--json"});
+    ASSERT_EQ(init.exit_code, 0);
+    const std::string spare_id = nlohmann::json::parse(init.out).at("root_keys").at(0).at("id");
+    const auto rotated = w.ok(home, {"rotate", gun, "root", "--key", spare_id, "--key", w.root_uri(), "--pin-file",
+                                     w.pin_file().string(), "-y"});
+    ASSERT_EQ(rotated.exit_code, 0);
+    const std::string text = read_text(home / "tufkey" / gun / "transcript.jsonl");
+    const std::string expected_profile = c.module == TokenModule::tpm ? "token-usages" : "strict";
+    const auto at = text.find("\"generated_root_keys\"");
+    ASSERT_NE(at, std::string::npos) << text;
+    EXPECT_NE(text.find("\"template_profile\":\"" + expected_profile + "\"", at), std::string::npos) << text;
+    EXPECT_NE(text.find("\"CKA_NEVER_EXTRACTABLE\":\"true\"", at), std::string::npos) << text;
+    EXPECT_EQ(
+        w.tufkey(home, {"transcript", "verify", (home / "tufkey" / gun / "transcript.jsonl").string(), "--gun", gun})
+            .exit_code,
+        0);
+    publish_and_verify_with_real_clients(w, home, gun, c.dialect);
+    EXPECT_TRUE(
+        fs::exists(w / "site" / (c.dialect == "tuf" ? "2.root.json" : "v2/" + gun + "/_trust/tuf/2.root.json")));
 }
 
 std::string case_name(const ::testing::TestParamInfo<CeremonyCase>& info) { return info.param.dialect; }

@@ -43,6 +43,8 @@ struct TokenCase final {
     Case key;
 };
 
+void PrintTo(const TokenCase& c, std::ostream* os) { *os << to_string(c.module) << " " << core::to_string(c.key.spec); }
+
 std::vector<TokenCase> token_cases(TokenModule module) {
     std::vector<TokenCase> out;
     for (const auto& c : cases()) {
