@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "init_preflight.h"
+#include "key_generation_record.h"
 #include "policy_document.h"
 #include "role_files.h"
 #include "tufkey/ceremony/repository.h"
@@ -171,18 +172,6 @@ core::Result<SignedSet> sign_initial_metadata(const InitRequest& request, std::v
 
 std::string sha256_hex(std::string_view bytes) { return core::hex_encode(core::sha256(core::as_bytes(bytes))); }
 
-// {"template_profile": "token-usages", "refused_profiles": {"strict": "CKR_GENERAL_ERROR"},
-//  "attributes_read_back": {"CKA_LOCAL": "true", ...}}
-tuf::JsonObject key_generation_json(const pkcs11::KeyGeneration& generation) {
-    tuf::JsonObject refused;
-    for (const auto& [profile, rv] : generation.refused) refused[std::string(pkcs11::to_string(profile))] = rv;
-    tuf::JsonObject attributes;
-    for (const auto& [name, value] : generation.attributes) attributes[name] = value;
-    return tuf::JsonObject{{"template_profile", std::string(pkcs11::to_string(generation.profile))},
-                           {"refused_profiles", std::move(refused)},
-                           {"attributes_read_back", std::move(attributes)}};
-}
-
 core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransaction& tx, const InitRequest& request,
                                     const InitReport& report, const SignedSet& files, std::vector<OpenedRoot>& roots) {
     Transcript transcript(repo.transcript_file(), request.gun);
@@ -193,7 +182,7 @@ core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransa
                               {"key_id", k.canonical_id},
                               {"metadata_key_id", k.metadata_id},
                               {"generated", k.generated}};
-        if (k.generation) entry["key_generation"] = key_generation_json(*k.generation);
+        if (k.generation) entry["key_generation"] = detail::key_generation_json(*k.generation);
         tokens.push_back(std::move(entry));
     }
     tuf::JsonObject role_keys;
