@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "init_preflight.h"
+#include "key_generation_record.h"
 #include "policy_document.h"
 #include "role_files.h"
 #include "tufkey/ceremony/repository.h"
@@ -168,11 +169,13 @@ core::Result<void> write_transcript(const Repository& repo, keystore::HomeTransa
     Transcript transcript(repo.transcript_file(), request.gun);
     tuf::JsonArray tokens;
     for (const auto& k : report.root_keys) {
-        tokens.push_back(tuf::JsonObject{{"uri", k.uri},
-                                         {"token", k.token},
-                                         {"key_id", k.canonical_id},
-                                         {"metadata_key_id", k.metadata_id},
-                                         {"generated", k.generated}});
+        tuf::JsonObject entry{{"uri", k.uri},
+                              {"token", k.token},
+                              {"key_id", k.canonical_id},
+                              {"metadata_key_id", k.metadata_id},
+                              {"generated", k.generated}};
+        if (k.generation) entry["key_generation"] = detail::key_generation_json(*k.generation);
+        tokens.push_back(std::move(entry));
     }
     tuf::JsonObject role_keys;
     for (const auto& [role, id] : report.role_key_ids) role_keys[role.str()] = id;
@@ -212,7 +215,7 @@ core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& 
     for (const auto& r : roots) {
         report.root_keys.push_back({r.token_key.uri, r.token_key.token.describe(),
                                     tuf::notary_canonical_key_id(r.token_key.signer->public_key()),
-                                    r.metadata_key.id().str(), r.token_key.generated});
+                                    r.metadata_key.id().str(), r.token_key.generated, r.token_key.key.generation});
     }
     for (const auto& [role, key] : request.server_keys) report.server_key_ids[role] = key.canonical_id().str();
     keystore::HomeTransaction tx(access.home, lock);

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <set>
 
+#include "key_generation_record.h"
 #include "policy_document.h"
 #include "repository_state.h"
 #include "role_files.h"
@@ -327,16 +328,26 @@ std::vector<TokenKeyRef> root_key_refs(const RepositoryConfig& config, const Roo
     return refs;
 }
 
-tuf::JsonObject transcript_fields(const detail::RootProposal& proposal, const std::vector<std::string>& change) {
-    tuf::JsonArray keys, lines;
+// `added`: the new root keys opened here; those generated now are recorded with the template
+// profile their token accepted and the attributes read back (key_generation_record.h).
+tuf::JsonObject transcript_fields(const detail::RootProposal& proposal, const std::vector<std::string>& change,
+                                  const std::vector<TokenKey>& added) {
+    tuf::JsonArray keys, lines, generated;
     for (const auto& k : current_root_keys(proposal.root)) keys.push_back(k.canonical);
     for (const auto& line : change) lines.push_back(line);
-    return tuf::JsonObject{{"version", static_cast<std::int64_t>(proposal.root.version.value())},
+    for (const auto& k : added) {
+        if (!k.generated || !k.key.generation) continue;
+        generated.push_back(
+            tuf::JsonObject{{"uri", k.uri}, {"key_generation", detail::key_generation_json(*k.key.generation)}});
+    }
+    tuf::JsonObject fields{{"version", static_cast<std::int64_t>(proposal.root.version.value())},
                            {"root_keys", std::move(keys)},
                            {"root_threshold", static_cast<std::int64_t>(proposal.root.root.threshold)},
                            {"expires", proposal.root.expires.to_string()},
                            {"change", std::move(lines)},
                            {"signed", proposal.tally.describe()}};
+    if (!generated.empty()) fields["generated_root_keys"] = std::move(generated);
+    return fields;
 }
 
 core::Result<RootRotateReport> rotate(KeyAccess& access, const RootRotateRequest& request,
@@ -375,7 +386,7 @@ core::Result<RootRotateReport> rotate(KeyAccess& access, const RootRotateRequest
     if (proposal.tally.complete()) {
         detail::Keyring keyring(access);
         TUFKEY_TRY(auto updates, detail::promote_root(state, keyring, tx, proposal, "rotate-root",
-                                                      transcript_fields(proposal, report.change), now));
+                                                      transcript_fields(proposal, report.change, room.added), now));
         for (const auto& u : updates) report.versions[u.role] = u.version;
         config.root_keys = root_key_refs(config, room, old_root, proposal.root, false);
         // The expiry policy must be signed by the new root keys, or pulls would refuse it.
@@ -391,7 +402,8 @@ core::Result<RootRotateReport> rotate(KeyAccess& access, const RootRotateRequest
         // The policy travels with it, signed by the new root keys as they sign the root.
         TUFKEY_TRY(auto policy, detail::sign_next_policy(repo, config, proposal.root, keys.signing));
         tx.write(detail::staged_policy_path(repo), std::move(policy), 0644);
-        TUFKEY_TRY_VOID(transcript.append(tx, "rotate-root-staged", transcript_fields(proposal, report.change)));
+        TUFKEY_TRY_VOID(
+            transcript.append(tx, "rotate-root-staged", transcript_fields(proposal, report.change, room.added)));
         config.root_keys = root_key_refs(config, room, old_root, proposal.root, true);
     }
     TUFKEY_TRY_VOID(repo.save_config(tx, config));

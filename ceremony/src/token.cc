@@ -143,7 +143,12 @@ Result<TokenGenerateReport> generate_token_key(KeyAccess& access, const TokenGen
     if (!yes) return Error(ErrorCode::refused, "not confirmed; nothing was generated");
     TUFKEY_TRY(auto session, open_token_session(access, uri, true, Login::always));
     TUFKEY_TRY(auto key, pkcs11::generate_key_pair(*session, keygen));
-    TokenGenerateReport report{session->token().describe(), key_report(key)};
+    TokenGenerateReport report{session->token().describe(), key_report(key), {}, {}};
+    if (key.generation) {
+        report.template_profile = std::string(pkcs11::to_string(key.generation->profile));
+        for (const auto& [profile, rv] : key.generation->refused)
+            report.refused_profiles.push_back(std::string(pkcs11::to_string(profile)) + ": " + rv);
+    }
     if (!report.key.generated_on_token) {
         access.warn("the token does not report key " + key.describe() +
                     " as generated on it and never extractable; tufkey will refuse it as a root key");

@@ -66,7 +66,9 @@ JsonValue to_json(const ceremony::InitRequest& request, const ceremony::InitRepo
                        .set("token", k.token)
                        .set("id", k.canonical_id)
                        .set("metadata_id", k.metadata_id)
-                       .set("generated", k.generated));
+                       .set("generated", k.generated)
+                       .set("template_profile",
+                            k.generation ? std::string(pkcs11::to_string(k.generation->profile)) : std::string()));
     }
     return JsonValue::object()
         .set("gun", request.gun)
@@ -85,7 +87,10 @@ void print_report(const GlobalOptions& globals, const ceremony::InitRequest& req
     fmt::print("Initialized {} ({} dialect), root threshold {} of {}\n", request.gun, tuf::to_string(request.dialect),
                r.root_threshold, r.root_keys.size());
     for (const auto& k : r.root_keys) {
-        fmt::print("  root key {} on token {}{}\n", k.canonical_id, k.token, k.generated ? " (generated)" : "");
+        const std::string how = k.generation
+                                    ? fmt::format(" (generated, {} template)", pkcs11::to_string(k.generation->profile))
+                                    : std::string(k.generated ? " (generated)" : "");
+        fmt::print("  root key {} on token {}{}\n", k.canonical_id, k.token, how);
         if (k.metadata_id != k.canonical_id) fmt::print("    root.json key ID {}\n", k.metadata_id);
     }
     for (const auto& [role, id] : r.role_key_ids) fmt::print("  {:<9} key {}\n", role.str(), id);

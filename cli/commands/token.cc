@@ -1,6 +1,7 @@
 // tufkey token list | keys | generate: the PKCS#11 tokens, the keys on them, and keys made on them.
 // The work is done by the token ceremonies (tufkey/ceremony/token.h); this file parses and prints.
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <memory>
 #include <string>
@@ -140,11 +141,15 @@ Result<int> run_generate(const GlobalOptions& globals, const TokenOptions& optio
     TUFKEY_TRY(auto context, CeremonyContext::create(globals));
     TUFKEY_TRY(auto report, ceremony::generate_token_key(context->access(), request));
     if (globals.json) {
-        print_json(to_json(report.key));
+        print_json(to_json(report.key).set("template_profile", report.template_profile));
         return 0;
     }
     fmt::print("generated {} key '{}' on token {}\n  key id: {}\n  uri:    {}\n", report.key.type, report.key.label,
                report.token, report.key.canonical_id, report.key.uri);
+    fmt::print("  template: {}{}\n", report.template_profile,
+               report.refused_profiles.empty()
+                   ? std::string()
+                   : fmt::format(" (the token refused: {})", fmt::join(report.refused_profiles, ", ")));
     return 0;
 }
 

@@ -15,6 +15,19 @@
 namespace tufkey::pkcs11 {
 namespace {
 
+// What to check when C_Initialize fails: the modules that keep their tokens in a store on disk
+// fail there when the store is gone (SoftHSM2's token directory, tpm2-pkcs11's sqlite store).
+std::string initialise_hint(const std::string& path) {
+    if (path.find("softhsm") != std::string::npos)
+        return "; its token directory is missing or unreadable: check SOFTHSM2_CONF and its directories.tokendir, "
+               "then run the command again";
+    if (path.find("tpm2_pkcs11") != std::string::npos)
+        return "; its token store is missing or unreadable, or the TPM cannot be reached: check TPM2_PKCS11_STORE "
+               "and TPM2_PKCS11_TCTI (docs/tokens.md), then run the command again";
+    return "; the module cannot reach its token or its configuration: plug the token in, check the vendor's "
+           "configuration, then run the command again";
+}
+
 using core::Error;
 using core::ErrorCode;
 
@@ -81,7 +94,9 @@ struct Module::Private final {
         const bool owns = rv == CKR_OK;
         if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
             ::dlclose(handle);
-            return detail::ck_error(fmt::format("cannot initialise PKCS#11 module {}", path), rv);
+            auto error = detail::ck_error(fmt::format("cannot initialise PKCS#11 module {}", path), rv);
+            error.message += initialise_hint(path);
+            return error;
         }
         ModuleInfo info;
         info.path = path;

@@ -205,8 +205,16 @@ core::Result<std::vector<std::string>> Slot::key_types_offered() const {
     }
     if (has(ckm::ec_edwards_key_pair_gen) && has(ckm::eddsa)) out.emplace_back(core::to_string(core::KeyType::ed25519));
     if (has(ckm::rsa_pkcs_key_pair_gen) && has(ckm::sha256_rsa_pkcs_pss)) {
-        for (auto type : {core::KeyType::rsa_2048, core::KeyType::rsa_3072, core::KeyType::rsa_4096})
+        // RSA key sizes in bits, where the token says (a TPM 2.0 stops at 3072).
+        CK_MECHANISM_INFO info{};
+        const bool known =
+            m_module->functions().f->C_GetMechanismInfo(m_id, CKM_RSA_PKCS_KEY_PAIR_GEN, &info) == CKR_OK &&
+            info.ulMaxKeySize > 0;
+        for (auto type : {core::KeyType::rsa_2048, core::KeyType::rsa_3072, core::KeyType::rsa_4096}) {
+            const unsigned bits = core::rsa_bits(type);
+            if (known && (bits < info.ulMinKeySize || bits > info.ulMaxKeySize)) continue;
             out.emplace_back(core::to_string(type));
+        }
     }
     return out;
 }

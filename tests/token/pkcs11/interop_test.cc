@@ -1,5 +1,6 @@
 // Interop both ways: keys tufkey generates are usable by libp11 + OpenSSL EVP and by
-// pkcs11-tool; a key pkcs11-tool generates is usable by tufkey.
+// pkcs11-tool; a key pkcs11-tool generates is usable by tufkey. (ECDSA keys through libp11 and
+// pkcs11-tool on SoftHSM and the TPM: across_tokens_test.cc.)
 #include <gtest/gtest.h>
 
 #include "token_fixture.h"
@@ -18,33 +19,7 @@ ProcessOptions with_store(const SoftHsmStore& store) {
     return po;
 }
 
-core::PublicKey generate(const std::string& label, core::KeyType spec, core::Bytes id) {
-    auto session = open_logged_in();
-    EXPECT_TRUE(session);
-    pkcs11::KeyGenRequest request;
-    request.type = spec;
-    request.label = label;
-    request.id = std::move(id);
-    auto key = pkcs11::generate_key_pair(*session, request);
-    EXPECT_TRUE(key.ok()) << key.error().message;
-    return *key->public_key;
-}
-
 core::Bytes read_bytes(const std::filesystem::path& path) { return core::to_bytes(read_text(path)); }
-
-TEST(TokenInterop, Libp11SignsWithAnEcdsaKeyTufkeyGenerated) {
-    SoftHsmStore store;
-    const auto pub = generate("tufkey-p256", core::KeyType::ecdsa_p256, {0x21});
-    TempDir dir("tufkey-libp11");
-    write_text(dir / "msg", "signed by libp11 with a tufkey key");
-    const auto run = run_process({TUFKEY_LIBP11_SIGN, k_softhsm_module, "tufkey-test", "tufkey-p256",
-                                  store.write_pin_file().string(), (dir / "msg").string(), (dir / "sig").string()},
-                                 with_store(store));
-    ASSERT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_TRUE(pub.verify({HashAlgorithm::sha256, SignatureEncoding::ecdsa_der},
-                           core::as_bytes(read_text(dir / "msg")), read_bytes(dir / "sig"))
-                    .ok());
-}
 
 TEST(TokenInterop, Libp11SignsRsaPssWithAnRsaKeyTufkeyGenerated) {
     std::optional<core::PublicKey> pub;
@@ -72,25 +47,6 @@ TEST(TokenInterop, Libp11SignsRsaPssWithAnRsaKeyTufkeyGenerated) {
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_TRUE(pub->verify({HashAlgorithm::sha256, SignatureEncoding::rsa_pss}, core::as_bytes(read_text(dir / "msg")),
                             read_bytes(dir / "sig"))
-                    .ok());
-}
-
-TEST(TokenInterop, Pkcs11ToolSignsWithAKeyTufkeyGenerated) {
-    SoftHsmStore store;
-    const auto pub = generate("tufkey-p384", core::KeyType::ecdsa_p384, {0x22});
-    TempDir dir("tufkey-p11tool");
-    const std::string message = "signed by pkcs11-tool";
-    // SoftHSM offers plain CKM_ECDSA only, so pkcs11-tool signs a digest made here.
-    const auto digest = core::digest(HashAlgorithm::sha384, core::as_bytes(message));
-    write_text(dir / "digest", std::string(digest.begin(), digest.end()));
-    const auto run =
-        run_process({"pkcs11-tool", "--module", k_softhsm_module, "--token-label", "tufkey-test", "--login", "--pin",
-                     k_test_user_pin, "--sign", "--mechanism", "ECDSA", "--label", "tufkey-p384", "--signature-format",
-                     "openssl", "--input-file", (dir / "digest").string(), "--output-file", (dir / "sig").string()},
-                    with_store(store));
-    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-    EXPECT_TRUE(pub.verify({HashAlgorithm::sha384, SignatureEncoding::ecdsa_der}, core::as_bytes(message),
-                           read_bytes(dir / "sig"))
                     .ok());
 }
 

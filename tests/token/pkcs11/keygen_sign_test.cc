@@ -38,13 +38,30 @@ std::vector<Case> cases() {
     };
 }
 
-class GenerateOnToken : public ::testing::TestWithParam<Case> {};
+struct TokenCase final {
+    TokenModule module;
+    Case key;
+};
+
+void PrintTo(const TokenCase& c, std::ostream* os) { *os << to_string(c.module) << " " << core::to_string(c.key.spec); }
+
+std::vector<TokenCase> token_cases(TokenModule module) {
+    std::vector<TokenCase> out;
+    for (const auto& c : cases()) {
+        // The TPM has no EdDSA: TpmKeygen.Ed25519IsRefusedUpFrontNamingTheKeyTypesOffered.
+        if (module == TokenModule::tpm && c.spec == KeyType::ed25519) continue;
+        out.push_back({module, c});
+    }
+    return out;
+}
+
+class GenerateOnToken : public ::testing::TestWithParam<TokenCase> {};
 
 TEST_P(GenerateOnToken, KeyStaysOnTokenAndSignaturesVerify) {
-    const Case& c = GetParam();
-    SoftHsmStore store;
+    const Case& c = GetParam().key;
+    TUFKEY_REQUIRE_TOKEN(token, GetParam().module);
     TempDir work("tufkey-sig");
-    auto session = open_logged_in();
+    auto session = open_logged_in(*token);
     ASSERT_TRUE(session);
     pkcs11::KeyGenRequest request;
     request.type = c.spec;
@@ -68,11 +85,35 @@ TEST_P(GenerateOnToken, KeyStaysOnTokenAndSignaturesVerify) {
     EXPECT_TRUE(a.sensitive);
     EXPECT_FALSE(a.extractable);
     EXPECT_TRUE(a.sign);
-    EXPECT_FALSE(a.decrypt);
-    EXPECT_FALSE(a.unwrap);
-    EXPECT_FALSE(a.derive);
     EXPECT_FALSE(a.always_authenticate);
     EXPECT_TRUE(a.generated_on_token());
+    ASSERT_TRUE(key->generation.has_value());
+    if (GetParam().module == TokenModule::softhsm) {
+        // SoftHSM takes the strict template: sign only.
+        EXPECT_EQ(key->generation->profile, pkcs11::TemplateProfile::strict);
+        EXPECT_TRUE(key->generation->refused.empty());
+        EXPECT_FALSE(a.decrypt);
+        EXPECT_FALSE(a.unwrap);
+        EXPECT_FALSE(a.derive);
+    } else {
+        // tpm2-pkcs11 refuses the strict template with CKR_GENERAL_ERROR (the TPM fixes the
+        // usages); the next profile leaves the usages to the token and is accepted.
+        EXPECT_EQ(key->generation->profile, pkcs11::TemplateProfile::token_usages);
+        ASSERT_EQ(key->generation->refused.size(), 1u);
+        EXPECT_EQ(key->generation->refused[0].first, pkcs11::TemplateProfile::strict);
+        EXPECT_EQ(key->generation->refused[0].second, "CKR_GENERAL_ERROR");
+    }
+    const auto& read = key->generation->attributes;
+    auto value_of = [&](const std::string& name) {
+        for (const auto& [n, v] : read)
+            if (n == name) return v;
+        return std::string("missing");
+    };
+    EXPECT_EQ(value_of("CKA_LOCAL"), "true");
+    EXPECT_EQ(value_of("CKA_SENSITIVE"), "true");
+    EXPECT_EQ(value_of("CKA_EXTRACTABLE"), "false");
+    EXPECT_EQ(value_of("CKA_NEVER_EXTRACTABLE"), "true");
+    EXPECT_EQ(value_of("CKA_SIGN"), "true");
     EXPECT_EQ(key->uri.to_string().find("pin"), std::string::npos);
 
     auto signer = pkcs11::TokenSigner::create(session, *key);
@@ -94,13 +135,15 @@ TEST_P(GenerateOnToken, KeyStaysOnTokenAndSignaturesVerify) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllKeyTypes, GenerateOnToken, ::testing::ValuesIn(cases()),
-                         [](const ::testing::TestParamInfo<Case>& param_info) {
-                             std::string name = core::to_string(param_info.param.spec);
-                             for (char& ch : name)
-                                 if (ch == '-') ch = '_';
-                             return name;
-                         });
+std::string case_name(const ::testing::TestParamInfo<TokenCase>& param_info) {
+    std::string name = core::to_string(param_info.param.key.spec);
+    for (char& ch : name)
+        if (ch == '-') ch = '_';
+    return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(SoftHsm, GenerateOnToken, ::testing::ValuesIn(token_cases(TokenModule::softhsm)), case_name);
+INSTANTIATE_TEST_SUITE_P(Tpm, GenerateOnToken, ::testing::ValuesIn(token_cases(TokenModule::tpm)), case_name);
 
 TEST(TokenKeys, GeneratedKeyIsFoundAgainByUriInANewSession) {
     SoftHsmStore store;

@@ -1,4 +1,4 @@
-// Shared fixture for the pkcs11/ token tests: a fresh SoftHSM store per test, the module, a
+// Shared fixture for the pkcs11/ token tests: a fresh SoftHSM store (or TestToken) per test, the module, a
 // logged-in read-write session on the token "tufkey-test", and an openssl-CLI verifier.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include "process.h"
 #include "softhsm_store.h"
 #include "temp_dir.h"
+#include "test_token.h"
 #include "tufkey/core/signature_scheme.h"
 #include "tufkey/pkcs11/keys.h"
 #include "tufkey/pkcs11/module.h"
@@ -37,6 +38,23 @@ inline std::shared_ptr<pkcs11::Session> open_logged_in(const std::string& label 
     EXPECT_TRUE(module.ok()) << (module ? "" : module.error().message);
     if (!module) return nullptr;
     auto slot = pkcs11::select_token(*module, token_uri(label));
+    EXPECT_TRUE(slot.ok()) << (slot ? "" : slot.error().message);
+    if (!slot) return nullptr;
+    auto session = pkcs11::Session::open(*slot, rw);
+    EXPECT_TRUE(session.ok()) << (session ? "" : session.error().message);
+    if (!session) return nullptr;
+    auto pins = test_pins();
+    auto login = (*session)->login(*pins);
+    EXPECT_TRUE(login.ok()) << (login ? "" : login.error().message);
+    return *session;
+}
+
+// open_logged_in on a TestToken (SoftHSM or TPM): its module, its label, the test user PIN.
+inline std::shared_ptr<pkcs11::Session> open_logged_in(const TestToken& token, bool rw = true) {
+    auto module = pkcs11::Module::open(token.module_path());
+    EXPECT_TRUE(module.ok()) << (module ? "" : module.error().message);
+    if (!module) return nullptr;
+    auto slot = pkcs11::select_token(*module, token_uri(token.label()));
     EXPECT_TRUE(slot.ok()) << (slot ? "" : slot.error().message);
     if (!slot) return nullptr;
     auto session = pkcs11::Session::open(*slot, rw);

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,9 @@ struct InitReport final {
         std::string canonical_id;  // Notary canonical ID of the bare public key
         std::string metadata_id;   // the ID root.json lists (Notary: of the certificate)
         bool generated = false;
+        // For a key generated now: the template profile the token accepted and the attributes
+        // read back (pkcs11/keys.h). The transcript records it.
+        std::optional<pkcs11::KeyGeneration> generation;
     };
     std::vector<RootKey> root_keys;
     std::uint32_t root_threshold = 1;

@@ -80,6 +80,8 @@ struct TokenGenerateRequest final {
 struct TokenGenerateReport final {
     std::string token;  // "'label' (serial S)"
     TokenKeyReport key;
+    std::string template_profile;               // the key template the token accepted (pkcs11/keys.h)
+    std::vector<std::string> refused_profiles;  // "strict: CKR_GENERAL_ERROR", ... tried before it
 };
 
 // `token generate`: asks for confirmation (KeyAccess::confirm: without a terminal and without
