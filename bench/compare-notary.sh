@@ -17,6 +17,10 @@
 #             only that bulk form runs for notary (the table then extrapolates the loop).
 #             tufkey's sign is also run on a third home whose key files were re-encrypted with
 #             openssl at Notary's 2048 PBKDF2 iterations: the same sign minus most of the KDF cost.
+#   server    the same add + publish with tufkey against the same notary-server: init --server
+#             (the server holds the timestamp key), sign --batch, publish GUN (one multipart
+#             upload, then fetch, verify and cache what the server serves), and a cold
+#             pull --from SERVER --root ROOT into an empty home over TLS
 #   read      notary list GUN right after the publish (warm cache; fetches timestamp, snapshot,
 #             targets from the server over TLS and verifies them) vs tufkey verify GUN (full
 #             client verification of the home's files, no network), tufkey inspect GUN (the
@@ -232,7 +236,12 @@ for n in "${SIZES[@]}"; do
         measure "$n" notary.bulklist "$run" "${nt[@]}" list "$gun"
         got="$(($(wc -l < "$WORK/out") - 2))"
         ((got == n)) || die "notary list (bulk GUN) showed $got targets, expected $n"
-        rm -rf "$trust"
+        # a cold read: a fresh trust dir fetches root (trust on first use), timestamp, snapshot
+        # and targets from the server and verifies them
+        measure "$n" notary.coldlist "$run" notary -c "$NOTARY_CONFIG" -d "$WORK/notary-cold-$n-$run" list "$gun"
+        got="$(($(wc -l < "$WORK/out") - 2))"
+        ((got == n)) || die "notary list (fresh trust dir) showed $got targets, expected $n"
+        rm -rf "$trust" "$WORK/notary-cold-$n-$run"
         # --- tufkey ------------------------------------------------------------------------
         gun="bench.example.com/tufkey/n$n-r$run"
         export TUFKEY_HOME="$WORK/tufkey-$n-$run"
@@ -254,6 +263,25 @@ for n in "${SIZES[@]}"; do
         TUFKEY_HOME="$WORK/pulled-$n-$run" "$TUFKEY" verify "$gun" > "$WORK/out"
         expect_out "; $n signed targets" "tufkey verify after pull"
         rm -rf "$TUFKEY_HOME" "$WORK/pulled-$n-$run" "$pub"
+        # the server path: the same work against the same notary-server notary publishes to
+        # (init --server: timestamp key held by the server; sign --batch; publish GUN uploads
+        # one multipart POST, then fetches, verifies and caches what the server serves), and a
+        # cold pull from the server into an empty home (fetch over TLS + full verification)
+        gun="bench.example.com/tufkey-server/n$n-r$run"
+        export TUFKEY_HOME="$WORK/tufkey-server-$n-$run"
+        measure "$n" tufkey.srvinit "$run" "$TUFKEY" --tls-ca "$NOTARY_FIXTURE_CA" init "$gun" \
+            --server "$NOTARY_FIXTURE_URL" \
+            --root-key "pkcs11:token=bench-root;object=root-srv-n$n-r$run" --pin-file "$PIN_FILE" -y
+        measure "$n" tufkey.srvpublish0 "$run" "$TUFKEY" publish "$gun"
+        measure "$n" tufkey.srvsign "$run" "$TUFKEY" sign "$gun" --batch "$batch"
+        measure "$n" tufkey.srvpublish "$run" "$TUFKEY" publish "$gun"
+        root_copy="$WORK/root-srv-$n-$run.json"
+        cp "$TUFKEY_HOME/tuf/$gun/metadata/root.json" "$root_copy"
+        TUFKEY_HOME="$WORK/pulled-srv-$n-$run" measure "$n" tufkey.srvpull "$run" "$TUFKEY" \
+            --tls-ca "$NOTARY_FIXTURE_CA" pull "$gun" --from "$NOTARY_FIXTURE_URL" --root "$root_copy"
+        TUFKEY_HOME="$WORK/pulled-srv-$n-$run" "$TUFKEY" --offline verify "$gun" > "$WORK/out"
+        expect_out "; $n signed targets" "tufkey verify after a pull from the server"
+        rm -rf "$TUFKEY_HOME" "$WORK/pulled-srv-$n-$run"
         # the same sign with key files at Notary's 2048 iterations (re-encrypted by openssl)
         gun="bench.example.com/tufkey-kdf2048/n$n-r$run"
         export TUFKEY_HOME="$WORK/tufkey-kdf2048-$n-$run"
@@ -329,6 +357,15 @@ for n in sorted({k[0] for k in data}):
     row("publish them", "notary.bulkpublish", "`publish` (to server)", None, "")
     print(f"| {n:,} | add + publish, total | | {total(n, ['notary.bulk', 'notary.bulkpublish'])} | | "
           f"| {total(n, ['tufkey.sign2048', 'tufkey.publish'])} | |")
+    row("server: new repository", "notary.init", "`init`", "tufkey.srvinit", "`init --server URL`")
+    row("server: first publish", "notary.publish0", "`publish` (empty)", "tufkey.srvpublish0", "`publish GUN` (empty)")
+    if (n, "notary.add") in data:
+        row(f"server: add {n:,} targets", "notary.add", f"`addhash` × {n:,}", "tufkey.srvsign", f"`sign --batch` ({n:,} lines)")
+        row("server: publish them", "notary.publish", "`publish`", "tufkey.srvpublish", "`publish GUN` (upload, fetch, verify)")
+        print(f"| {n:,} | server: add + publish, total | | {total(n, ['notary.add', 'notary.publish'])} | | "
+              f"| {total(n, ['tufkey.srvsign', 'tufkey.srvpublish'])} | |")
+    row("server: fetch + verify all, cold", "notary.coldlist", "`list` (fresh trust dir)", "tufkey.srvpull",
+        "`pull --from URL --root` (empty home)")
     row("read + verify all", "notary.list", "`list` (warm cache, from server)", "tufkey.verify",
         "`verify` (home, no network)")
     row("read + verify all", "notary.bulklist", "`list` (bulk GUN)", "tufkey.verify2048", "`verify` (2048-iteration home)")

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -413,6 +414,42 @@ TEST_P(NotaryServerInterop, APublishKilledAfterItsUploadIsFinishedByTheNext) {
     ASSERT_EQ(status.exit_code, 0) << status.out << status.err;
     EXPECT_NE(status.out.find("No unpublished changes."), std::string::npos) << status.out;
     EXPECT_EQ(tufkey({"--offline", "verify", gun + ":v2"}).exit_code, 0);
+}
+
+// A server that demands a client certificate (notary-server's client_ca_file): init with
+// --tls-client-cert/--tls-client-key; later commands use the pair repository.json remembers;
+// a client without it cannot even connect (exit 4), and nothing is written for it.
+TEST(NotaryServerClientCertificate, TheRememberedPairReachesTheServerAndNoneIsRefused) {
+    const auto server = NotaryServer::start(Topology::local, NotaryServer::TlsMode::https_client_auth);
+    CeremonyCli cli;
+    const fs::path blob = cli.scratch().path() / "blob";
+    write_text(blob, "image manifest bytes\n");
+    const std::string gun = "example.com/mtls";
+    const std::vector<std::string> tls{"--tls-ca", server->ca_file().string()};
+    auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), tls.begin(), tls.end());
+        return args;
+    };
+    auto init = cli.run(with({"init", gun, "--pin-file", cli.pin_file().string(), "-y", "--root-key",
+                              "pkcs11:token=ceremony;object=root", "--server", server->url(), "--tls-client-cert",
+                              server->client_cert().string(), "--tls-client-key", server->client_key().string()}));
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+    auto sign = cli.run({"sign", gun + ":v1", "--file", blob.string(), "--publish"});
+    ASSERT_EQ(sign.exit_code, 0) << "the remembered CA and client pair: " << sign.err;
+    auto status = cli.run({"status", gun});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_NE(status.out.find("No unpublished changes."), std::string::npos) << status.out;
+
+    const fs::path stranger = cli.scratch().path() / "stranger";
+    auto refused = cli.run_in(stranger, with({"pull", gun, "--from", server->url(), "-y"}));
+    EXPECT_EQ(refused.exit_code, 4) << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+    EXPECT_FALSE(fs::exists(stranger / "tuf" / gun));
+    auto admitted =
+        cli.run_in(stranger, with({"pull", gun, "--from", server->url(), "-y", "--tls-client-cert",
+                                   server->client_cert().string(), "--tls-client-key", server->client_key().string()}));
+    ASSERT_EQ(admitted.exit_code, 0) << admitted.err;
+    EXPECT_EQ(cli.run_in(stranger, {"--offline", "verify", gun + ":v1"}).exit_code, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Topologies, NotaryServerInterop, ::testing::Values(Topology::local, Topology::signer),
