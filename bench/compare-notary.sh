@@ -359,10 +359,13 @@ for n in sorted({k[0] for k in data}):
           f"| {total(n, ['tufkey.sign2048', 'tufkey.publish'])} | |")
     row("server: new repository", "notary.init", "`init`", "tufkey.srvinit", "`init --server URL`")
     row("server: first publish", "notary.publish0", "`publish` (empty)", "tufkey.srvpublish0", "`publish GUN` (empty)")
-    if (n, "notary.add") in data:
-        row(f"server: add {n:,} targets", "notary.add", f"`addhash` × {n:,}", "tufkey.srvsign", f"`sign --batch` ({n:,} lines)")
-        row("server: publish them", "notary.publish", "`publish`", "tufkey.srvpublish", "`publish GUN` (upload, fetch, verify)")
-        print(f"| {n:,} | server: add + publish, total | | {total(n, ['notary.add', 'notary.publish'])} | | "
+    for add, publish, how in (("notary.add", "notary.publish", f"`addhash` × {n:,}"),
+                              ("notary.bulk", "notary.bulkpublish", "changelist files written by Python")):
+        if (n, add) not in data:
+            continue
+        row(f"server: add {n:,} targets", add, how, "tufkey.srvsign", f"`sign --batch` ({n:,} lines)")
+        row("server: publish them", publish, "`publish`", "tufkey.srvpublish", "`publish GUN` (upload, fetch, verify)")
+        print(f"| {n:,} | server: add + publish, total | | {total(n, [add, publish])} | | "
               f"| {total(n, ['tufkey.srvsign', 'tufkey.srvpublish'])} | |")
     row("server: fetch + verify all, cold", "notary.coldlist", "`list` (fresh trust dir)", "tufkey.srvpull",
         "`pull --from URL --root` (empty home)")
