@@ -268,6 +268,11 @@ core::Result<Plan> make_plan(const KeyAccess& access, const MigrateRequest& requ
                                        ": import the key with 'tufkey key import FILE --role " + role.name.str() +
                                        " --gun " + request.gun + "', or migrate without --dialect");
         }
+        if (!t.copy) {
+            // What the destination dialect cannot say is refused here, before any key is opened.
+            TUFKEY_TRY(auto converted, detail::convert_targets(plan.from, plan.to, role.name, *role.targets));
+            (void)converted;
+        }
         plan.tree.push_back(std::move(t));
     }
     return plan;
@@ -285,13 +290,6 @@ public:
         core::Signer* raw = signer.get();
         m_signers.emplace(canonical, std::move(signer));
         return raw;
-    }
-    void adopt(const std::string& canonical, std::unique_ptr<core::Signer> signer) {
-        m_signers.emplace(canonical, std::move(signer));
-    }
-    core::Signer* find(const std::string& canonical) {
-        auto it = m_signers.find(canonical);
-        return it == m_signers.end() ? nullptr : it->second.get();
     }
     // Keeps a key object alive for as long as the SigningKeys that refer to it.
     const tuf::Key& keep(tuf::Key key) { return m_keys.emplace_back(std::move(key)); }
@@ -702,6 +700,8 @@ core::Result<void> stage_home(KeyAccess& access, keystore::HomeTransaction& tx, 
             if (t.kind == TopKeys::Kind::server) config.server_managed.push_back(role.str());
         }
     }
+    TUFKEY_TRY_VOID(repo.save_config(tx, config));
+    TUFKEY_TRY_VOID(detail::store_policy(repo, tx, policy, "migrate"));
     Transcript transcript(repo.transcript_file(), request.gun);
     tuf::JsonObject files{{"root.json", detail::sha256_hex(built.root)}};
     for (const auto& [role, bytes] : built.tree) files[role.str() + ".json"] = detail::sha256_hex(bytes);
@@ -716,10 +716,7 @@ core::Result<void> stage_home(KeyAccess& access, keystore::HomeTransaction& tx, 
                                                       {"files_written", std::move(files)}}));
     std::vector<core::Signer*> signers;
     for (const auto& k : new_root) signers.push_back(k.signer);
-    TUFKEY_TRY_VOID(transcript.sign_head(tx, signers));
-    TUFKEY_TRY_VOID(repo.save_config(tx, config));
-    TUFKEY_TRY_VOID(detail::store_policy(repo, tx, policy, "migrate"));
-    return core::success();
+    return transcript.sign_head(tx, signers);
 }
 
 core::Result<MigrateReport> execute(KeyAccess& access, const MigrateRequest& request, const Plan& plan,
