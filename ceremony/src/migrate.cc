@@ -129,14 +129,7 @@ struct Built final {
     std::map<RoleName, std::uint64_t> tree_versions;
     std::string snapshot, timestamp;  // empty: the server signs it
     std::string policy;
-    std::vector<MigrateReport::Signing> signing;
-    std::vector<std::string> generated;
-    std::vector<PreparedFileKey> new_files;
 };
-
-std::uint64_t next_version(const std::optional<tuf::Snapshot>& s, bool continues) {
-    return continues && s ? static_cast<std::uint64_t>(s->version.value()) + 1 : 1;
-}
 
 // Signs the targets-type roles of the new repository (or copies them, in the same dialect).
 core::Result<void> build_tree(const Plan& plan, const RepositoryState& state, OpenKeys& keys, Built& out,
@@ -148,7 +141,6 @@ core::Result<void> build_tree(const Plan& plan, const RepositoryState& state, Op
         if (t.copy) {
             out.tree.emplace(name, t.source->file->bytes);
             out.tree_versions.emplace(name, static_cast<std::uint64_t>(t.source->targets->version.value()));
-            out.signing.push_back({name.str(), "copied (signatures kept)", {}});
             continue;
         }
         TUFKEY_TRY(auto targets, detail::convert_targets(plan.from, plan.to, name, *t.source->targets));
@@ -169,7 +161,6 @@ core::Result<void> build_tree(const Plan& plan, const RepositoryState& state, Op
             new_keys = &out.root_model.keys;
         }
         std::vector<tuf::SigningKey> signing;
-        MigrateReport::Signing report{name.str(), "re-encoded and signed", {}};
         for (const auto& k : t.signers) {
             TUFKEY_TRY(core::Signer * signer, keys.file(k.canonical));
             const tuf::Key* listed = nullptr;
@@ -180,13 +171,11 @@ core::Result<void> build_tree(const Plan& plan, const RepositoryState& state, Op
                 return core::Error(core::ErrorCode::key, "the key " + k.canonical.substr(0, 12) + " of " + name.str() +
                                                              " is not listed in the migrated metadata");
             signing.push_back({*listed, *signer});
-            report.keys.push_back(key_label(k));
         }
         TUFKEY_TRY(auto json, tuf::encode_targets(plan.to, targets));
         TUFKEY_TRY(auto bytes, detail::sign_role(plan.to, std::move(json), signing, *new_keys));
         out.tree.emplace(name, std::move(bytes));
         out.tree_versions.emplace(name, static_cast<std::uint64_t>(targets.version.value()));
-        out.signing.push_back(std::move(report));
         converted.emplace(name, std::move(targets));
     }
     return core::success();
