@@ -1,5 +1,6 @@
 #include "tufkey/ceremony/migrate.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -251,7 +252,7 @@ core::Result<std::map<RoleName, std::vector<const tuf::Key*>>> top_role_keys(
 core::Result<void> build_root(const MigrateRequest& request, const Plan& plan, const RepositoryState& state,
                               const std::vector<NewRootKey>& new_root,
                               const std::vector<std::pair<OldKey, core::Signer*>>& old_root,
-                              const std::map<RoleName, std::vector<const tuf::Key*>>& top, Built& out,
+                              const std::map<RoleName, std::vector<const tuf::Key*>>& top, OpenKeys& keys, Built& out,
                               tuf::Instant now) {
     const Dialect d = plan.to;
     tuf::Root& root = out.root_model;
@@ -267,16 +268,27 @@ core::Result<void> build_root(const MigrateRequest& request, const Plan& plan, c
         signing.push_back({*k.metadata, *k.signer});
     }
     root.root.threshold = plan.new_threshold;
-    for (const auto& [role, keys] : top) {
+    for (const auto& [role, role_keys] : top) {
         tuf::RoleKeys* rk = root.role_keys(role);
         rk->threshold = role == RoleName::targets() ? plan.top.at(role).threshold : 1;
-        for (const tuf::Key* key : keys) {
+        for (const tuf::Key* key : role_keys) {
             root.keys.emplace(key->id(), *key);
             rk->keyids.push_back(key->id());
         }
     }
     if (plan.continues) {
         for (const auto& [old, signer] : old_root) signing.push_back({old.key, *signer});
+    } else {
+        // A new chain: the old root keys sign it too, as their plain keys in this dialect (not
+        // listed in it, so readers of the new chain ignore them), so that a client holding the old
+        // root can check the move (`tufkey pull --root OLD-ROOT`, pull.cc).
+        for (const auto& [old, signer] : old_root) {
+            const tuf::Key& plain = keys.keep(d == Dialect::tuf ? tuf::Key::tuf(signer->public_key())
+                                                                : tuf::Key::notary(signer->public_key()));
+            const bool already = std::any_of(signing.begin(), signing.end(),
+                                             [&](const tuf::SigningKey& s) { return s.key.id() == plain.id(); });
+            if (!already) signing.push_back({plain, *signer});
+        }
     }
     TUFKEY_TRY(auto json, tuf::encode_root(d, root));
     TUFKEY_TRY(out.root, detail::sign_role(d, std::move(json), signing, root.keys));
@@ -411,7 +423,7 @@ core::Result<MigrateReport> execute(KeyAccess& access, const MigrateRequest& req
     // Every token and key file is opened (PINs, passphrases) before anything is signed.
     std::optional<detail::RootSigners> old_tokens;
     std::vector<std::pair<OldKey, core::Signer*>> old_root;
-    if (plan.continues || !plan.new_root_on_tokens) {
+    if (plan.old_root_here) {
         TUFKEY_TRY(old_root, open_old_root(access, plan, state, keys, old_tokens));
     }
     std::vector<TokenKey> new_tokens;
@@ -442,7 +454,7 @@ core::Result<MigrateReport> execute(KeyAccess& access, const MigrateRequest& req
     Built built;
     std::map<RoleName, RoleSigner> role_signers;
     TUFKEY_TRY(auto top, top_role_keys(plan, keys, generated, server_keys, role_signers));
-    TUFKEY_TRY_VOID(build_root(request, plan, state, new_root, old_root, top, built, now));
+    TUFKEY_TRY_VOID(build_root(request, plan, state, new_root, old_root, top, keys, built, now));
     TUFKEY_TRY_VOID(build_tree(plan, state, keys, built, now));
     std::map<RoleName, tuf::SigningKey> role_signing;
     for (const auto& [role, s] : role_signers) role_signing.emplace(role, tuf::SigningKey{*s.key, *s.signer});

@@ -190,6 +190,7 @@ core::Result<Plan> make_plan(const KeyAccess& access, const MigrateRequest& requ
                                "--root-key URIs (" +
                                    std::to_string(request.root_key_uris.size()) + ")");
     }
+    plan.old_root_here = old_threshold_here;
     plan.continues = same_dialect(plan) && old_threshold_here;
 
     // targets: its keys stay; in another dialect the home must sign it.
@@ -273,7 +274,7 @@ MigrateReport describe(const MigrateRequest& request, const Plan& plan, const Re
     } else {
         for (const auto& k : plan.old_root_held) root.keys.push_back(key_label(k) + " (new root key)");
     }
-    if (plan.continues) {
+    if (plan.old_root_here) {
         for (const auto& k : plan.old_root_held) root.keys.push_back(key_label(k) + " (old root key)");
     }
     r.signing.push_back(std::move(root));
@@ -292,11 +293,17 @@ MigrateReport describe(const MigrateRequest& request, const Plan& plan, const Re
                              {top_label(t, role.str())}});
         if (t.kind == TopKeys::Kind::generate) r.generated.push_back(role.str() + ": a new key file");
     }
-    if (!plan.continues)
+    if (!plan.continues && plan.old_root_here)
+        r.warnings.push_back("the migrated repository starts a new root chain in the " +
+                             std::string(tuf::to_string(plan.to)) +
+                             " dialect (version 1), signed by the old root keys too: a client holding the old root "
+                             "checks the move with 'tufkey pull " +
+                             request.gun + " --from DESTINATION --root OLD-ROOT'");
+    else if (!plan.continues)
         r.warnings.push_back(
-            "the migrated repository starts a new root chain (version 1" +
-            std::string(same_dialect(plan) ? ", the old root keys are not here" : ", another dialect") +
-            "): clients must pin its root ('tufkey pull " + request.gun + " --from DESTINATION --root root.json')");
+            "the migrated repository starts a new root chain (version 1) that the old root keys do "
+            "not sign (they are not in this home): clients must pin its root ('tufkey pull " +
+            request.gun + " --from DESTINATION --root 1.root.json')");
     Repository repo = state.repo();
     r.home_files.push_back(repo.metadata_dir().string() + "/ (" + tuf::to_string(plan.to) + " dialect)");
     r.home_files.push_back(repo.roots_dir().string() + "/" + std::to_string(r.root_version) + ".root.json");

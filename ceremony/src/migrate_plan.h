@@ -51,7 +51,8 @@ struct Plan final {
     std::string url;                    // Notary server destination
     std::vector<OldKey> old_root;       // every old root key, with where it is held
     std::vector<OldKey> old_root_held;  // those this home signs with, up to the old threshold
-    bool continues = false;
+    bool old_root_here = false;         // a threshold of the old root keys is in this home
+    bool continues = false;             // ... and the dialect stays: root N+1 of the same chain
     bool new_root_on_tokens = false;
     std::uint32_t new_threshold = 1;
     std::map<tuf::RoleName, TopKeys> top;  // targets, snapshot, timestamp

@@ -2,7 +2,8 @@
 //   - notary -> notary static: root version 2 signed by the old and the new root keys, so a home
 //     pinned to the old root 1 pulls the new place; --root-key moves the root to another token in
 //     the same step; the tags keep their digests and sizes;
-//   - notary -> tuf: a new chain at version 1 that a pinned pull reads, the same tags;
+//   - notary -> tuf: a new chain at version 1, signed by the old root key too: a pull pinned to
+//     the new root or to the old notary root reads it (one pinned to a foreign root is refused);
 //   - tuf -> notary with a hashed bin: refused (exit 2) naming it; a wrong PIN: exit 3; --dry-run:
 //     the home byte for byte and no destination.
 #include <gtest/gtest.h>
@@ -67,7 +68,7 @@ TEST_F(MigrateCli, SameDialectContinuesTheChainAndAClientOfTheOldRootFollows) {
     expect_tags(w / "third-site", old_root, "reader-third");
 }
 
-TEST_F(MigrateCli, ToTheTufDialectStartsANewChainThatAPinnedPullReads) {
+TEST_F(MigrateCli, ToTheTufDialectStartsANewChainThatTheOldRootVouchesFor) {
     make_source("notary");
     auto moved = migrate({"--to", (w / "tuf-site").string(), "--dialect", "tuf"});
     ASSERT_EQ(moved.exit_code, 0) << moved.err;
@@ -75,6 +76,17 @@ TEST_F(MigrateCli, ToTheTufDialectStartsANewChainThatAPinnedPullReads) {
     ASSERT_TRUE(fs::exists(w / "tuf-site" / "1.root.json"));
     EXPECT_NE(read_text(w / "tuf-site" / "1.root.json").find("\"_type\":\"root\""), std::string::npos);
     expect_tags(w / "tuf-site", w / "tuf-site" / "1.root.json", "reader");
+    // The new chain is signed by the old root key too: a client holding the old notary root
+    // checks the move and follows it into the tuf dialect.
+    expect_tags(w / "tuf-site", notary_dir(w / "old-site") / "1.root.json", "reader-old-root");
+    // A root whose keys did not sign the new chain is refused.
+    TufkeyWorld other({"root-x"});
+    other.init(other / "home", kGun, {"root-x"}, "notary");
+    auto foreign =
+        w.tufkey(w / "reader-foreign", {"pull", kGun, "--from", (w / "tuf-site").string(), "--root",
+                                        (other / "home" / "tuf" / kGun / "metadata" / "root.json").string()});
+    EXPECT_EQ(foreign.exit_code, 1) << foreign.err;
+    EXPECT_FALSE(fs::exists(w / "reader-foreign" / "tuf" / kGun / "metadata" / "targets.json"));
     // The old notary chain is kept in the home.
     EXPECT_TRUE(fs::exists(w / "home" / "tufkey" / kGun / "archive" / "migrated-roots" / "1.root.json"));
 }

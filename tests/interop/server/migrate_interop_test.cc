@@ -169,6 +169,13 @@ TEST_F(MigrateInterop, ToStaticTufEveryTagKeepsItsDigestAndSizeForTufJsAndTufkey
         EXPECT_NE(verify.out.find(std::string(kGun) + "@sha256:" + sha256_hex(content)), std::string::npos)
             << verify.out;
     }
+    // A client that trusted docker's notary root checks the move: the new tuf chain is signed by
+    // the old root key file too.
+    const fs::path old_root = m_cli.scratch().path() / "old-root.json";
+    fs::copy_file(m_owner->trust_dir() / "tufkey" / kGun / "archive" / "migrated-roots" / "1.root.json", old_root);
+    auto follow = m_cli.run_in(m_cli.scratch().path() / "follower",
+                               {"pull", kGun, "--from", server.url(), "--root", old_root.string()});
+    ASSERT_EQ(follow.exit_code, 0) << follow.err;
     auto inspect = m_cli.run_in(reader, {"inspect", kGun});
     ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
     EXPECT_NE(inspect.out.find("alice"), std::string::npos) << "alice is still a signer: " << inspect.out;

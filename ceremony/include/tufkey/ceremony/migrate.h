@@ -21,9 +21,11 @@
 //     keys (repository.json's root tokens, or a root key file such as docker's), the new root is
 //     version N+1 of the same chain, signed by the old threshold and by the new root keys; a
 //     client holding the old root follows it (`tufkey pull --from NEW --root OLD-ROOT`, the
-//     notary client). Otherwise (another dialect, or the old root keys are not here) the new
-//     repository starts a chain at version 1 that clients must pin (`pull --root NEW-ROOT`),
-//     and the report says so.
+//     notary client). In another dialect the new repository starts a chain at version 1; when
+//     the old root threshold is here, that root carries the old root keys' signatures too (as
+//     plain keys of the new dialect, not listed, so other readers ignore them) and `tufkey pull
+//     --root OLD-ROOT` checks them (pull.h). When the old root keys are not here, the new chain
+//     starts unvouched and clients must pin it; the report says which.
 //
 // Refusals, all before anything is written: a source that does not verify (ErrorCode::trust),
 // unpublished changes or a staged root (ErrorCode::refused), a destination that already holds a
