@@ -267,15 +267,16 @@ MigrateReport describe(const MigrateRequest& request, const Plan& plan, const Re
     r.destination = plan.server ? remote::redact_url(plan.url) : plan.dir.string();
     r.dry_run = request.dry_run;
     r.continues_chain = plan.continues;
+    r.old_root_signs = plan.old_root_here;
     r.root_version = plan.continues ? static_cast<std::uint64_t>(state.root().version.value()) + 1 : 1;
     MigrateReport::Signing root{"root", "signed", {}};
     if (plan.new_root_on_tokens) {
-        for (const auto& uri : request.root_key_uris) root.keys.push_back(uri + " (new root key)");
+        for (const auto& uri : request.root_key_uris) root.keys.push_back("new root key " + uri);
     } else {
-        for (const auto& k : plan.old_root_held) root.keys.push_back(key_label(k) + " (new root key)");
+        for (const auto& k : plan.old_root_held) root.keys.push_back("new root key " + key_label(k));
     }
     if (plan.old_root_here) {
-        for (const auto& k : plan.old_root_held) root.keys.push_back(key_label(k) + " (old root key)");
+        for (const auto& k : plan.old_root_held) root.keys.push_back("old root key " + key_label(k));
     }
     r.signing.push_back(std::move(root));
     for (const auto& t : plan.tree) {
@@ -310,6 +311,16 @@ MigrateReport describe(const MigrateRequest& request, const Plan& plan, const Re
     r.home_files.push_back(repo.config_file().string());
     r.home_files.push_back(detail::policy_path(repo).string());
     r.home_files.push_back(repo.transcript_file().string());
+    // The role files the destination gets (publish adds the version- and hash-named copies).
+    std::vector<std::string> roles{"root"};
+    for (const auto& t : plan.tree) roles.push_back(t.source->name.str());
+    for (const RoleName& role : {RoleName::snapshot(), RoleName::timestamp()}) {
+        if (plan.top.at(role).kind != TopKeys::Kind::server) roles.push_back(role.str());
+    }
+    const std::string prefix = plan.server                  ? "upload "
+                               : plan.to == Dialect::notary ? "v2/" + request.gun + "/_trust/tuf/"
+                                                            : "";
+    for (const auto& role : roles) r.destination_files.push_back(prefix + role + (plan.server ? "" : ".json"));
     return r;
 }
 

@@ -33,6 +33,8 @@ JsonValue to_json(const ceremony::MigrateReport& r) {
                         .set("dry_run", r.dry_run)
                         .set("root_version", r.root_version)
                         .set("continues_chain", r.continues_chain)
+                        .set("old_root_signs", r.old_root_signs)
+                        .set("destination_files", JsonValue::strings(r.destination_files))
                         .set("signing", std::move(signing))
                         .set("generated", JsonValue::strings(r.generated))
                         .set("home_files", JsonValue::strings(r.home_files));
@@ -55,8 +57,10 @@ void print_report(const GlobalOptions& globals, const ceremony::MigrateReport& r
     fmt::print("{} {} ({} dialect) to {} ({} dialect{})\n", r.dry_run ? "Would migrate" : "Migrated", r.gun,
                tuf::to_string(r.from), r.destination, tuf::to_string(r.to), r.server ? ", Notary server" : "");
     fmt::print("  root version {}{}\n", r.root_version,
-               r.continues_chain ? ", signed by the old root keys too (clients holding the old root follow it)"
-                                 : ", a new chain: clients pin this root");
+               r.continues_chain  ? ", signed by the old root keys too (clients holding the old root follow it)"
+               : r.old_root_signs ? ", a new chain that the old root keys sign too ('tufkey pull --root OLD-ROOT' "
+                                    "checks it)"
+                                  : ", a new chain: clients pin this root");
     for (const auto& s : r.signing) {
         std::string keys;
         for (const auto& k : s.keys) keys += (keys.empty() ? "" : ", ") + k;
@@ -64,6 +68,9 @@ void print_report(const GlobalOptions& globals, const ceremony::MigrateReport& r
     }
     for (const auto& g : r.generated) fmt::print("  generate {}\n", g);
     for (const auto& f : r.home_files) fmt::print("  {} {}\n", r.dry_run ? "would write" : "wrote", f);
+    if (r.dry_run) {
+        for (const auto& f : r.destination_files) fmt::print("  would publish {}\n", f);
+    }
     if (r.published) {
         std::size_t written = 0;
         for (const auto& f : r.published->files) written += f.written ? 1 : 0;

@@ -99,6 +99,8 @@ TEST_F(MigrateCli, DryRunAndRefusalsChangeNothing) {
     ASSERT_EQ(dry.exit_code, 0) << dry.err;
     EXPECT_NE(dry.out.find("copied (signatures kept)"), std::string::npos) << dry.out;
     EXPECT_NE(dry.out.find("Nothing was written"), std::string::npos) << dry.out;
+    EXPECT_NE(dry.out.find("old root key"), std::string::npos) << "who signs the root: " << dry.out;
+    EXPECT_NE(dry.out.find("would publish v2/" + kGun + "/_trust/tuf/timestamp.json"), std::string::npos) << dry.out;
     EXPECT_EQ(file_tree(w / "home"), before);
     EXPECT_FALSE(fs::exists(w / "new-site"));
 

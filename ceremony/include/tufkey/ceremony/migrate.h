@@ -82,10 +82,12 @@ struct MigrateReport final {
     bool dry_run = false;
     std::uint64_t root_version = 1;
     bool continues_chain = false;  // the new root is version N+1, signed by the old root's threshold
+    bool old_root_signs = false;   // the old root's threshold signs the new root (continued chain or not)
     std::vector<Signing> signing;
-    std::vector<std::string> generated;     // "snapshot: new key file ID" (planned in a dry run)
-    std::vector<std::string> home_files;    // written in the home (planned in a dry run)
-    std::vector<std::string> target_count;  // "ROLE: N targets"
+    std::vector<std::string> generated;          // "snapshot: new key file ID" (planned in a dry run)
+    std::vector<std::string> home_files;         // written in the home (planned in a dry run)
+    std::vector<std::string> destination_files;  // role files at the destination (relative), or the uploads
+    std::vector<std::string> target_count;       // "ROLE: N targets"
     std::vector<std::string> warnings;
     std::optional<PublishReport> published;  // nullopt in a dry run
 };
