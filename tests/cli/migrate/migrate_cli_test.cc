@@ -4,6 +4,8 @@
 //     the same step; the tags keep their digests and sizes;
 //   - notary -> tuf: a new chain at version 1, signed by the old root key too: a pull pinned to
 //     the new root or to the old notary root reads it (one pinned to a foreign root is refused);
+//   - tuf -> notary: the token root key gets its certificate; pulls pinned to the new root and to
+//     the old tuf root read the same tags;
 //   - tuf -> notary with a hashed bin: refused (exit 2) naming it; a wrong PIN: exit 3; --dry-run:
 //     the home byte for byte and no destination.
 #include <gtest/gtest.h>
@@ -89,6 +91,18 @@ TEST_F(MigrateCli, ToTheTufDialectStartsANewChainThatTheOldRootVouchesFor) {
     EXPECT_FALSE(fs::exists(w / "reader-foreign" / "tuf" / kGun / "metadata" / "targets.json"));
     // The old notary chain is kept in the home.
     EXPECT_TRUE(fs::exists(w / "home" / "tufkey" / kGun / "archive" / "migrated-roots" / "1.root.json"));
+}
+
+TEST_F(MigrateCli, FromTheTufDialectIntoNotaryTheRootKeyGetsACertificate) {
+    make_source("tuf");
+    const fs::path old_root = w / "old-site" / "1.root.json";
+    auto moved = migrate({"--to", (w / "notary-site").string(), "--dialect", "notary"});
+    ASSERT_EQ(moved.exit_code, 0) << moved.err;
+    const fs::path new_root = notary_dir(w / "notary-site") / "1.root.json";
+    ASSERT_TRUE(fs::exists(new_root));
+    EXPECT_NE(read_text(new_root).find("ecdsa-x509"), std::string::npos) << "Notary root keys are certificates";
+    expect_tags(w / "notary-site", new_root, "reader");
+    expect_tags(w / "notary-site", old_root, "reader-old-root");
 }
 
 TEST_F(MigrateCli, DryRunAndRefusalsChangeNothing) {
