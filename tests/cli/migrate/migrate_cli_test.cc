@@ -6,7 +6,7 @@
 //     the new root or to the old notary root reads it (one pinned to a foreign root is refused);
 //   - tuf -> notary: the token root key gets its certificate; pulls pinned to the new root and to
 //     the old tuf root read the same tags;
-//   - tuf -> notary with a hashed bin: refused (exit 2) naming it; a wrong PIN: exit 3; --dry-run:
+//   - tuf -> notary with a hashed bin or an Ed25519 root: refused (exit 2) naming it; a wrong PIN: exit 3; --dry-run:
 //     the home byte for byte and no destination.
 #include <gtest/gtest.h>
 
@@ -147,6 +147,18 @@ TEST_F(MigrateCli, TheNotaryDialectCannotSayAHashedBin) {
     auto refused = migrate({"--to", (w / "site").string(), "--dialect", "notary"});
     EXPECT_EQ(refused.exit_code, 2) << refused.err;
     EXPECT_NE(refused.err.find("hashed bin"), std::string::npos) << refused.err;
+    EXPECT_EQ(file_tree(w / "home"), before);
+    EXPECT_FALSE(fs::exists(w / "site"));
+}
+
+TEST_F(MigrateCli, TheNotaryDialectCannotSayAnEd25519Root) {
+    w.ok(w / "home", {"init", kGun, "--pin-file", w.pin_file().string(), "-y", "--dialect", "tuf", "--root-key",
+                      "pkcs11:token=root-a;object=root", "--root-key-type", "ed25519"});
+    const auto before = file_tree(w / "home");
+    auto refused = migrate({"--to", (w / "site").string(), "--dialect", "notary"});
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
+    EXPECT_NE(refused.err.find("Ed25519"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("--root-key"), std::string::npos) << "names the way out: " << refused.err;
     EXPECT_EQ(file_tree(w / "home"), before);
     EXPECT_FALSE(fs::exists(w / "site"));
 }
