@@ -20,6 +20,7 @@
 #include "tufkey/tuf/root_forward.h"
 #include "tufkey/tuf/notary_root.h"
 #include "tufkey/tuf/trusted_set.h"
+#include "tufkey/tuf/verify.h"
 
 namespace tufkey::ceremony {
 namespace {
@@ -56,6 +57,44 @@ core::Result<Anchor> first_use_anchor(KeyAccess& access, tuf::Fetcher& fetcher, 
     return Anchor{std::move(*root), profile, PullReport::Anchor::first_use, std::nullopt};
 }
 
+// A root pinned in one dialect for a source that serves only the other: a repository that
+// `tufkey migrate` moved to the other dialect (migrate.h). Its first root (1.root.json) must
+// carry valid signatures by a threshold of the pinned root's keys (as the plain keys of its own
+// dialect); it then becomes the anchor, and its chain is walked as usual. nullopt: the source
+// serves the pinned dialect (or nothing), the usual path.
+core::Result<std::optional<Anchor>> migrated_anchor(tuf::Fetcher& fetcher, const PullRequest& request,
+                                                    const std::string& source, const std::string& pinned,
+                                                    const DialectProfile& pinned_profile) {
+    TUFKEY_TRY(auto same,
+               fetcher.fetch(pinned_profile.metadata_base(source, request.gun) + "/root.json", kMaxRootSize));
+    if (same) return std::optional<Anchor>();
+    for (const DialectProfile* other : DialectProfile::all()) {
+        if (other->dialect() == pinned_profile.dialect()) continue;
+        TUFKEY_TRY(auto first, fetcher.fetch(other->metadata_base(source, request.gun) + "/1.root.json", kMaxRootSize));
+        if (!first) continue;
+        TUFKEY_TRY(auto old_envelope, tuf::parse_envelope(pinned_profile.dialect(), pinned, request.root_file));
+        TUFKEY_TRY(auto old_root, tuf::decode_root(pinned_profile.dialect(), old_envelope.signed_part));
+        tuf::KeyMap keys;
+        std::vector<tuf::KeyId> ids;
+        for (const auto& id : old_root.root.keyids) {
+            auto it = old_root.keys.find(id);
+            if (it == old_root.keys.end() || !it->second.public_key()) continue;
+            tuf::Key plain = other->metadata_key(*it->second.public_key());
+            ids.push_back(plain.id());
+            keys.emplace(plain.id(), std::move(plain));
+        }
+        TUFKEY_TRY(auto envelope, tuf::parse_envelope(other->dialect(), *first, "1.root.json"));
+        auto signed_by_old = tuf::verify_signatures(other->dialect(), tuf::RoleName::root(), envelope, keys, ids,
+                                                    old_root.root.threshold);
+        if (!signed_by_old)
+            return signed_by_old.error().with_context(
+                remote::redact_url(source) + " serves " + request.gun + " in the " + other->name() +
+                " dialect, and its first root is not signed by the root keys of " + request.root_file);
+        return std::optional<Anchor>(Anchor{std::move(*first), other, PullReport::Anchor::pinned, std::nullopt});
+    }
+    return std::optional<Anchor>();
+}
+
 core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, const PullRequest& request,
                                    const Repository& repo, const std::string& source) {
     TUFKEY_TRY(auto home_root, repo.read_current_root());
@@ -64,7 +103,11 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, con
         std::string root = core::to_string(bytes);
         auto profile = DialectProfile::detect(root);
         if (!profile) return profile.error().with_context(request.root_file);
-        if (!home_root) return Anchor{std::move(root), *profile, PullReport::Anchor::pinned, std::nullopt};
+        if (!home_root) {
+            TUFKEY_TRY(auto moved, migrated_anchor(fetcher, request, source, root, **profile));
+            if (moved) return std::move(*moved);
+            return Anchor{std::move(root), *profile, PullReport::Anchor::pinned, std::nullopt};
+        }
         // The home's root stays the anchor: a pin may confirm it or a later version of its
         // chain, never replace it (tuf/root_forward.h).
         TUFKEY_TRY(const DialectProfile* home_profile, DialectProfile::detect(*home_root));

@@ -10,7 +10,10 @@
 // rollback baseline), which a `--root FILE` may only confirm or extend: an older or forked pin,
 // or one the chain from the home's root does not reach, is refused with nothing changed
 // (ErrorCode::refused; tuf/root_forward.h); else `--root FILE` (pinned: that root, any
-// version of the chain); else trust on first use of the root FROM serves (notary layout first, then FROM/root.json):
+// version of the chain; pinned in one dialect for a source that serves only the other, the
+// source's 1.root.json, when a threshold of the pinned root's keys signed it: a repository
+// `tufkey migrate` moved to the other dialect); else trust on first use of the root FROM
+// serves (notary layout first, then FROM/root.json):
 // its version and key IDs are shown and the person is asked, -y answers yes; without a
 // terminal and without -y: ErrorCode::usage naming --yes and --root. The dialect comes from the
 // anchor. The root chain is walked from the anchor to the newest version (N.root.json), then
