@@ -135,6 +135,7 @@ TEST(OfflineFlag, ClientRefusesHttpUrlsButStillReadsADirectory) {
         0);
     const auto published = cli.run({"publish", kCeremonyGun, "--to", site});
     ASSERT_EQ(published.exit_code, 0) << published.err;
+    fs::create_directories(cli.scratch() / "server");
     StaticServer server(site, cli.scratch() / "server");
     ASSERT_FALSE(server.url().empty());
     const std::string md = (cli.scratch() / "md").string();

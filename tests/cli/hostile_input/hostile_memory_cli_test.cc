@@ -2,7 +2,8 @@
 // each tufkey run is a child whose peak RSS comes from wait4()'s rusage.
 //   - pull from a directory repository whose snapshot (python-tuf's default) lists no length
 //     for a delegated role of 63 MB: refused at the role's default cap (tuf/limits.h), peak RSS
-//     under 64 MB (it was 2.5 GB);
+//     under 64 MB (it was 2.5 GB); one of 4.9 MB of empty objects, within the cap: refused by the
+//     JSON tree budget (peak RSS about 140 MB: still about 29 times its size, see issue #15);
 //   - bundle import of a 60 MiB `[{},{},...]` (and the same inside a bundle-shaped object):
 //     refused while it is read, peak RSS under 64 MB (it was 2 GB).
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include "process.h"
 #include "temp_dir.h"
 #include "test_repository.h"
+#include "tufkey/tuf/limits.h"
 
 namespace tufkey::testing {
 namespace {
@@ -74,31 +76,44 @@ void write_repeated(const fs::path& file, const std::string& head, const std::st
     out << tail;
 }
 
+// 63 MB: refused at the role's default cap before it is read (peak RSS under 64 MB); 4.9 MB:
+// within the cap, refused by the JSON tree budget while it is parsed.
 TEST(HostileMemory, PullOfAHugeRoleTheSnapshotListsNoLengthForStaysSmall) {
-    TempDir dir("tufkey-hostile-memory");
-    TestRepository repo;  // snapshot meta lists versions only, as python-tuf writes by default
-    repo.add_delegation("targets", "big", {"*"});
-    repo.add_target("big", "a.txt", "in the big role");
-    repo.publish_all();
-    repo.write_to(dir / "site");
-    write_text(dir / "root.json", repo.initial_root());
-    // The delegated role's file becomes 63 MB of array of empty objects.
-    fs::path big;
-    for (const auto& e : fs::directory_iterator(dir / "site/metadata"))
-        if (e.path().filename().string().ends_with("big.json")) big = e.path();
-    ASSERT_FALSE(big.empty());
-    write_repeated(big, "[{}", ",{}", 63'000'000 / 3, "]");
-    ASSERT_GT(fs::file_size(big), 60'000'000u);
+    for (const std::size_t size : {std::size_t{63'000'000}, std::size_t{4'900'000}}) {
+        TempDir dir("tufkey-hostile-memory");
+        TestRepository repo;  // snapshot meta lists versions only, as python-tuf writes by default
+        repo.add_delegation("targets", "big", {"*"});
+        repo.add_target("big", "a.txt", "in the big role");
+        repo.publish_all();
+        repo.write_to(dir / "site");
+        write_text(dir / "root.json", repo.initial_root());
+        // The delegated role's file becomes an array of empty objects.
+        fs::path big;
+        for (const auto& e : fs::directory_iterator(dir / "site/metadata"))
+            if (e.path().filename().string().ends_with("big.json")) big = e.path();
+        ASSERT_FALSE(big.empty());
+        write_repeated(big, "[{}", ",{}", size / 3 - 4096, "]");
+        ASSERT_GT(fs::file_size(big), size - 20'000);
 
-    const Measured m =
-        run_measured(dir, {"--home", (dir / "home").string(), "pull", "example.com/big", "--from",
-                           (dir / "site/metadata").string(), "--root", (dir / "root.json").string(), "-y"});
-    EXPECT_NE(m.exit_code, 0) << m.err;
-    EXPECT_NE(m.err.find("big"), std::string::npos) << m.err;
-    EXPECT_LT(m.max_rss_kib, kRssLimitKiB) << "peak RSS " << m.max_rss_kib << " KiB; " << m.err;
-    std::cout << "[ measured ] pull, unlisted 63 MB role: peak RSS " << m.max_rss_kib << " KiB, exit " << m.exit_code
-              << "\n";
-    EXPECT_FALSE(fs::exists(dir / "home/tufkey/example.com/big/repository.json"));
+        const Measured m =
+            run_measured(dir.path(), {"--home", (dir / "home").string(), "pull", "example.com/big", "--from",
+                                      (dir / "site/metadata").string(), "--root", (dir / "root.json").string(), "-y"});
+        EXPECT_NE(m.exit_code, 0) << m.err;
+        EXPECT_NE(m.err.find("big"), std::string::npos) << m.err;
+        if (size > tuf::kDefaultTargetsLength) {
+            EXPECT_LT(m.max_rss_kib, kRssLimitKiB) << "peak RSS " << m.max_rss_kib << " KiB; " << m.err;
+        } else {
+            // Within the cap the tree budget refuses it, but only after about 29 times its size
+            // (the Json tree's own cost; a cheaper tree is issue #15's): the bound here is a
+            // regression guard, not the 64 MB goal.
+            EXPECT_EQ(m.exit_code, 1) << m.err;
+            EXPECT_NE(m.err.find("would take more than"), std::string::npos) << m.err;
+            EXPECT_LT(m.max_rss_kib, 4 * kRssLimitKiB) << "peak RSS " << m.max_rss_kib << " KiB; " << m.err;
+        }
+        std::cout << "[ measured ] pull, unlisted " << fs::file_size(big) << "-byte role: peak RSS " << m.max_rss_kib
+                  << " KiB, exit " << m.exit_code << ": " << m.err;
+        EXPECT_FALSE(fs::exists(dir / "home/tufkey/example.com/big/repository.json"));
+    }
 }
 
 TEST(HostileMemory, BundleImportOfSixtyMiBOfEmptyObjectsStaysSmall) {
@@ -111,7 +126,8 @@ TEST(HostileMemory, BundleImportOfSixtyMiBOfEmptyObjectsStaysSmall) {
         const fs::path bundle = dir / ("hostile-" + std::to_string(n++) + ".bundle");
         write_repeated(bundle, head, ",{}", units, tail);
         ASSERT_GT(fs::file_size(bundle), std::uintmax_t{60} << 20);
-        const Measured m = run_measured(dir, {"--home", (dir / "home").string(), "bundle", "import", bundle.string()});
+        const Measured m =
+            run_measured(dir.path(), {"--home", (dir / "home").string(), "bundle", "import", bundle.string()});
         EXPECT_EQ(m.exit_code, 1) << m.err;
         EXPECT_NE(m.err.find("refused"), std::string::npos) << m.err;
         EXPECT_EQ(std::count(m.err.begin(), m.err.end(), '\n'), 1) << m.err;

@@ -274,7 +274,7 @@ std::string repeated(std::string_view head, std::string_view unit, std::size_t c
 // than kJsonTreeBytesPerInputByte per input byte and are refused while being built.
 TEST(JsonTreeBudget, ArraysOfTinyValuesAreRefusedWhileBuilt) {
     for (const std::string_view unit : {",{}", ",[]", ",0", ",\"\""}) {
-        const std::string text = repeated("[0", unit, 2'000'000, "]");
+        const std::string text = repeated("[0", unit, 800'000, "]");
         const std::string message = refusal(text);
         EXPECT_THAT(message, HasSubstr("would take more than")) << unit;
         EXPECT_THAT(message, HasSubstr("hostile structure")) << unit;
