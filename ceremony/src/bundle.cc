@@ -1,5 +1,9 @@
 #include "tufkey/ceremony/bundle.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 
 #include "metadata_set.h"
@@ -18,6 +22,7 @@
 #include "tufkey/tuf/codec.h"
 #include "tufkey/tuf/key_id.h"
 #include "tufkey/tuf/trusted_set.h"
+#include "tufkey/tuf/updater.h"
 
 namespace tufkey::ceremony {
 namespace {
@@ -30,7 +35,55 @@ using tuf::JsonArray;
 using tuf::JsonObject;
 using tuf::RoleName;
 
-constexpr std::size_t kMaxBundleSize = 256u << 20;
+// A bundle holds at most every role a walk visits and every retired role (UpdaterLimits::
+// max_tree_roles each), the root chain and a few members; each entry is about ten structural
+// tokens ({, four members, their separators). Read in chunks through tuf::JsonShapeScanner, a
+// document with more tokens is refused after a few MiB, whatever its size (issue #14: a 60 MiB
+// `[{},{},...]` took 2 GB). Both limits are also checked before a bundle is written.
+constexpr std::size_t kMaxBundleSize = std::size_t{2} * tuf::kMaxMetadataLength;
+constexpr std::size_t kMaxBundleTokens = 12 * (2 * tuf::UpdaterLimits{}.max_tree_roles + 512);
+
+// The bundle's text, refused as soon as it is larger or has more structure than a bundle can.
+core::Result<std::string> read_bundle_text(const std::filesystem::path& file) {
+    TUFKEY_TRY(const int fd, core::open_regular_file(file));
+    struct FdCloser {
+        int descriptor;
+        ~FdCloser() { ::close(descriptor); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return core::io_error("read", file, errno);
+    if (static_cast<std::uint64_t>(st.st_size) > kMaxBundleSize)
+        return core::Error(core::ErrorCode::trust,
+                           "bundle " + file.string() + " refused: " + std::to_string(st.st_size) +
+                               " bytes, more than the " + std::to_string(kMaxBundleSize) + " a bundle may have");
+    std::string text;
+    text.reserve(static_cast<std::size_t>(st.st_size));  // address space only until written
+    tuf::JsonShapeScanner scanner(kMaxBundleTokens);
+    std::string chunk(std::size_t{1} << 16, '\0');
+    for (;;) {
+        const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return core::io_error("read", file, errno);
+        if (n == 0) break;
+        const std::string_view got(chunk.data(), static_cast<std::size_t>(n));
+        if (text.size() + got.size() > kMaxBundleSize)
+            return core::Error(core::ErrorCode::trust, "bundle " + file.string() + " refused: it grew while read");
+        if (auto shape = scanner.feed(got); !shape)
+            return core::Error(core::ErrorCode::trust,
+                               "bundle " + file.string() + " refused: " + shape.error().message);
+        text.append(got);
+    }
+    return text;
+}
+
+// Never write what cannot be read: the same limits as read_bundle_text().
+core::Result<void> check_bundle_size(const std::string& text) {
+    tuf::JsonShapeScanner scanner(kMaxBundleTokens);
+    if (text.size() > kMaxBundleSize || !scanner.feed(text))
+        return core::Error(core::ErrorCode::usage, "the bundle would be larger than 'tufkey bundle import' reads (" +
+                                                       std::to_string(text.size()) + " bytes); publish instead");
+    return core::success();
+}
 
 Json entry_json(const std::string& bytes, std::uint64_t version) {
     return JsonObject{{"bytes", core::base64_encode(core::as_bytes(bytes))},
@@ -206,8 +259,8 @@ core::Result<std::optional<std::string>> read_staged_root(const std::filesystem:
 }
 
 core::Result<ParsedBundle> read_bundle(const std::filesystem::path& file) {
-    TUFKEY_TRY(auto raw, core::read_file(file, kMaxBundleSize));
-    auto doc = tuf::parse_json(core::to_string(raw));
+    TUFKEY_TRY(const std::string raw, read_bundle_text(file));
+    auto doc = tuf::parse_json(raw, tuf::JsonLimits{.max_size = kMaxBundleSize});
     if (!doc) return damaged(file, "not JSON: " + doc.error().message);
     if (string_member(*doc, "format") != kBundleFormat)
         return damaged(file, std::string("not a ") + kBundleFormat + " document");
@@ -261,7 +314,7 @@ core::Result<std::optional<detail::RootProposal>> merged_staged_root(const Repos
     }
     std::error_code ec;
     if (!std::filesystem::exists(repo.staged_root_file(), ec)) return merged;
-    TUFKEY_TRY(auto raw, core::read_file(repo.staged_root_file(), 512000));
+    TUFKEY_TRY(auto raw, core::read_file(repo.staged_root_file(), tuf::kDefaultRootLength));
     const std::string home_bytes = core::to_string(raw);
     auto version = detail::file_version(d, RoleName::root(), home_bytes);
     if (!version || *version != static_cast<std::uint64_t>(trusted.version.value()) + 1) return merged;
@@ -348,7 +401,7 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest&
                                    const MetadataSet& set) {
     TUFKEY_TRY(auto home_root, repo.read_current_root());
     if (!request.root_file.empty()) {
-        TUFKEY_TRY(auto bytes, core::read_file(request.root_file, 512000));
+        TUFKEY_TRY(auto bytes, core::read_file(request.root_file, tuf::kDefaultRootLength));
         if (!home_root) return Anchor{core::to_string(bytes), false, std::nullopt};
         TUFKEY_TRY(auto pin, tuf::compare_root_pin(set.dialect, *home_root, core::to_string(bytes),
                                                    detail::trusted_root_name(repo), detail::start_over_hint("import")));
@@ -384,7 +437,7 @@ core::Result<void> check_all_accepted(const std::filesystem::path& file, const M
 core::Result<std::optional<Json>> staged_root_entry(const Repository& repo, Dialect dialect) {
     std::error_code ec;
     if (!std::filesystem::exists(repo.staged_root_file(), ec)) return std::optional<Json>();
-    TUFKEY_TRY(auto raw, core::read_file(repo.staged_root_file(), 512000));
+    TUFKEY_TRY(auto raw, core::read_file(repo.staged_root_file(), tuf::kDefaultRootLength));
     std::string bytes = core::to_string(raw);
     TUFKEY_TRY(auto version, detail::file_version(dialect, RoleName::root(), bytes));
     return std::optional<Json>(entry_json(bytes, version));
@@ -498,7 +551,9 @@ core::Result<BundleExportReport> export_bundle(const keystore::TrustHome& home, 
     std::size_t transcript_lines = 0;
     TUFKEY_TRY(auto transcript, transcript_member(repo, transcript_lines));
     if (transcript) doc["transcript"] = std::move(*transcript);
-    TUFKEY_TRY_VOID(core::write_file_atomic(out, tuf::canonical_json(doc) + "\n", 0644));
+    const std::string text = tuf::canonical_json(doc) + "\n";
+    TUFKEY_TRY_VOID(check_bundle_size(text));
+    TUFKEY_TRY_VOID(core::write_file_atomic(out, text, 0644));
     // The bundle hands these versions to another home: from now on they are shared, not this
     // home's staged work alone, so the state that comes back built on them replaces them freely.
     TUFKEY_TRY_VOID(record_handed_out(home, lock, repo, std::move(config), set));
@@ -662,7 +717,9 @@ core::Result<StagedRootSummary> sign_bundle_root(KeyAccess& access, const RootSi
         TUFKEY_TRY(auto decoded, detail::decode_policy(d, policy));
         doc.as_object()["staged_policy"] = entry_json(policy, decoded.version);
     }
-    TUFKEY_TRY_VOID(core::write_file_atomic(request.file, tuf::canonical_json(doc) + "\n", 0644));
+    const std::string text = tuf::canonical_json(doc) + "\n";
+    TUFKEY_TRY_VOID(check_bundle_size(text));
+    TUFKEY_TRY_VOID(core::write_file_atomic(request.file, text, 0644));
     return staged_summary(signed_proposal, trusted);
 }
 

@@ -5,6 +5,7 @@
 
 #include "pipeline.h"
 #include "tufkey/core/atomic_file.h"
+#include "tufkey/remote/downloader.h"
 #include "tufkey/tuf/root_forward.h"
 
 namespace tufkey::ceremony {
@@ -13,13 +14,37 @@ namespace {
 namespace fs = std::filesystem;
 using tuf::RoleName;
 
-constexpr std::size_t kMaxTrustedRootSize = 512000;
+constexpr std::size_t kMaxTrustedRootSize = tuf::kDefaultRootLength;  // tuf/limits.h
 
 const tuf::DialectProfile& client_profile() { return tuf::DialectProfile::of(tuf::Dialect::tuf); }
 
 core::Result<void> require(const std::string& value, const char* option) {
     if (value.empty()) return core::Error(core::ErrorCode::usage, std::string(option) + " is required");
     return core::success();
+}
+
+// --offline: every URL the command would fetch from must be local, checked before anything runs.
+core::Result<void> check_offline(const ClientRequest& request, bool with_targets) {
+    if (!request.offline) return core::success();
+    const std::pair<const std::string*, const char*> sources[] = {{&request.metadata_url, "--metadata-url"},
+                                                                  {&request.target_base_url, "--target-base-url"}};
+    for (const auto& [url, option] : sources) {
+        if (!with_targets && url == &request.target_base_url) continue;
+        if (remote::is_http_url(*url))
+            return core::Error(core::ErrorCode::usage, std::string("--offline: ") + option + " " +
+                                                           remote::redact_url(*url) +
+                                                           " needs the network; give a directory or a file:// URL, "
+                                                           "or drop --offline");
+    }
+    return core::success();
+}
+
+// Local repositories are read only inside their directories (symlinks followed only there).
+remote::DownloadOptions download_options(const ClientRequest& request) {
+    remote::DownloadOptions options{.ca_file = request.ca_file, .offline = request.offline};
+    for (const std::string* source : {&request.metadata_url, &request.target_base_url})
+        if (!source->empty() && !remote::is_http_url(*source)) options.local_roots.push_back(*source);
+    return options;
 }
 
 // One pipeline run over the metadata directory: the top-level roles refreshed; delegated roles
@@ -86,8 +111,9 @@ core::Result<void> client_init(const ClientRequest& request) {
 }
 
 core::Result<void> client_refresh(const ClientRequest& request) {
+    TUFKEY_TRY_VOID(check_offline(request, false));
     detail::DirectoryStore store(request.metadata_dir);
-    detail::RemoteFetcher fetcher(request.ca_file);
+    detail::RemoteFetcher fetcher(download_options(request));
     TUFKEY_TRY_VOID(refresh(request, store, fetcher));
     return core::success();
 }
@@ -96,8 +122,9 @@ core::Result<ClientDownload> client_download(const ClientRequest& request) {
     if (request.target_names.empty()) return core::Error(core::ErrorCode::usage, "--target-name is required");
     TUFKEY_TRY_VOID(require(request.target_dir, "--target-dir"));
     TUFKEY_TRY_VOID(require(request.target_base_url, "--target-base-url"));
+    TUFKEY_TRY_VOID(check_offline(request, true));
     detail::DirectoryStore store(request.metadata_dir);
-    detail::RemoteFetcher fetcher(request.ca_file);
+    detail::RemoteFetcher fetcher(download_options(request));
     TUFKEY_TRY(auto verified, refresh(request, store, fetcher));
     TUFKEY_TRY_VOID(core::make_directories(request.target_dir, 0755));
     ClientDownload report;

@@ -101,7 +101,7 @@ core::Result<std::optional<std::string>> DirectoryStore::load(const std::string&
     TUFKEY_TRY(fs::path path, path_of(file_name));
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) return std::optional<std::string>();
-    TUFKEY_TRY(core::Bytes bytes, core::read_file(path));
+    TUFKEY_TRY(core::Bytes bytes, core::read_file(path, tuf::kMaxMetadataLength));
     return std::optional<std::string>(core::to_string(bytes));
 }
 

@@ -118,7 +118,7 @@ core::Result<fs::path> destination(const std::string& to) {
 core::Result<std::optional<std::string>> existing(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::optional<std::string>();
-    TUFKEY_TRY(auto bytes, core::read_file(path, 128u << 20));
+    TUFKEY_TRY(auto bytes, core::read_file(path, tuf::kMaxMetadataLength));
     return std::optional<std::string>(core::to_string(bytes));
 }
 

@@ -27,7 +27,7 @@ namespace {
 
 using tuf::DialectProfile;
 
-constexpr std::size_t kMaxRootSize = 512000;
+constexpr std::size_t kMaxRootSize = tuf::kDefaultRootLength;  // tuf/limits.h
 
 struct Anchor final {
     std::string root;
@@ -223,7 +223,10 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
         TUFKEY_TRY(remembered, repo.load_config());
     }
     const TlsSettings tls = detail::tls_or_remembered(given_tls, remembered.tls);
-    detail::RemoteFetcher fetcher(detail::download_options(tls));
+    remote::DownloadOptions download = detail::download_options(tls);
+    download.offline = request.offline;                                 // a second guard behind the check above
+    if (!remote::is_http_url(source)) download.local_roots = {source};  // symlinks followed only inside
+    detail::RemoteFetcher fetcher(download);
     TUFKEY_TRY(auto lock, access.home.lock("tufkey pull " + request.gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, fetcher, request, repo, source));
     const tuf::Dialect dialect = anchor.profile->dialect();

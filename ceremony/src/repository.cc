@@ -219,9 +219,9 @@ core::Result<void> Repository::save_config(keystore::HomeTransaction& tx, const 
 core::Result<std::optional<std::string>> Repository::read_metadata(const keystore::HomeTransaction& tx,
                                                                    tuf::Dialect dialect,
                                                                    const tuf::RoleName& role) const {
-    TUFKEY_TRY(auto outgoing, tx.read(outgoing_file(dialect, role), 128u << 20));
+    TUFKEY_TRY(auto outgoing, tx.read(outgoing_file(dialect, role), tuf::kMaxMetadataLength));
     if (outgoing) return outgoing;
-    return tx.read(metadata_file(dialect, role), 128u << 20);
+    return tx.read(metadata_file(dialect, role), tuf::kMaxMetadataLength);
 }
 
 namespace {
@@ -236,7 +236,7 @@ core::Result<std::optional<std::string>> read_role_file(const std::filesystem::p
                            "role name \"" + core::printable(role.str()) + "\" does not name a file inside the home");
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
-    TUFKEY_TRY(auto bytes, core::read_file(path, 128u << 20));
+    TUFKEY_TRY(auto bytes, core::read_file(path, tuf::kMaxMetadataLength));
     return std::optional<std::string>(core::to_string(bytes));
 }
 
@@ -284,7 +284,7 @@ core::Result<std::optional<std::string>> Repository::read_current_root() const {
     const auto path = metadata_dir() / "root.json";
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
-    TUFKEY_TRY(auto bytes, core::read_file(path, 128u << 20));
+    TUFKEY_TRY(auto bytes, core::read_file(path, tuf::kMaxMetadataLength));
     return std::optional<std::string>(core::to_string(bytes));
 }
 

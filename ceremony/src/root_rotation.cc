@@ -14,7 +14,7 @@ namespace {
 using tuf::KeyId;
 using tuf::RoleName;
 
-constexpr std::size_t kMaxRootSize = 512000;
+constexpr std::size_t kMaxRootSize = tuf::kDefaultRootLength;  // tuf/limits.h
 
 core::Error refused(std::string_view source, const std::string& problem) {
     return core::Error(core::TrustReason::malformed, std::string(source) + " refused: " + problem);

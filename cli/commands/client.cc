@@ -58,6 +58,7 @@ void register_client(CLI::App& app, CommandSet& commands) {
     GlobalOptions& globals = commands.globals();
     commands.on(refresh, [options, &globals] {
         options->ca_file = globals.tls_ca;
+        options->offline = globals.offline;
         return Result<int>(protocol_exit(ceremony::client_refresh(*options)));
     });
 
@@ -68,6 +69,7 @@ void register_client(CLI::App& app, CommandSet& commands) {
     download->fallthrough();
     commands.on(download, [options, &globals] {
         options->ca_file = globals.tls_ca;
+        options->offline = globals.offline;
         return Result<int>(run_download(*options));
     });
 }

@@ -26,6 +26,12 @@ struct Pbe2ParamDeleter {
 struct Pbkdf2ParamDeleter {
     void operator()(PBKDF2PARAM* p) const noexcept { PBKDF2PARAM_free(p); }
 };
+struct ScryptParamsDeleter {
+    void operator()(SCRYPT_PARAMS* p) const noexcept { SCRYPT_PARAMS_free(p); }
+};
+struct PbeParamDeleter {
+    void operator()(PBEPARAM* p) const noexcept { PBEPARAM_free(p); }
+};
 
 std::string short_name(const ASN1_OBJECT* obj) {
     int nid = OBJ_obj2nid(obj);
@@ -33,6 +39,28 @@ std::string short_name(const ASN1_OBJECT* obj) {
     char buf[128];
     OBJ_obj2txt(buf, sizeof buf, obj, 1);
     return buf;
+}
+
+bool read_uint64(const ASN1_INTEGER* in, std::uint64_t& out) {
+    return in != nullptr && ASN1_INTEGER_get_uint64(&out, in) == 1;
+}
+
+// scrypt's N, r and p (RFC 7914 section 7.1).
+bool inspect_scrypt(const ASN1_TYPE* parameter, KeyProtection& out) {
+    std::unique_ptr<SCRYPT_PARAMS, ScryptParamsDeleter> params(
+        static_cast<SCRYPT_PARAMS*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), parameter)));
+    if (!params) return false;
+    out.kdf = "scrypt";
+    return read_uint64(params->costParameter, out.iterations) && read_uint64(params->blockSize, out.scrypt_r) &&
+           read_uint64(params->parallelizationParameter, out.scrypt_p);
+}
+
+// A PBES1 scheme (PKCS#5 v1.5 or PKCS#12 PBE): its iteration count.
+bool inspect_pbes1(const X509_ALGOR* alg, KeyProtection& out) {
+    out.kdf = short_name(alg->algorithm);  // OpenSSL may still decrypt it
+    std::unique_ptr<PBEPARAM, PbeParamDeleter> params(
+        static_cast<PBEPARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM), alg->parameter)));
+    return params && read_uint64(params->iter, out.iterations);
 }
 
 core::X509SigPtr parse_x509_sig(const SecretBytes& der) {
@@ -47,15 +75,13 @@ bool inspect_pbes2(const X509_SIG* sig, KeyProtection& out) {
     const X509_ALGOR* alg = nullptr;
     X509_SIG_get0(sig, &alg, nullptr);
     out.kind = KeyProtection::Kind::pbes2;
-    if (OBJ_obj2nid(alg->algorithm) != NID_pbes2) {
-        out.kdf = short_name(alg->algorithm);  // a PBES1 scheme; OpenSSL may still decrypt it
-        return true;
-    }
+    if (OBJ_obj2nid(alg->algorithm) != NID_pbes2) return inspect_pbes1(alg, out);
     std::unique_ptr<PBE2PARAM, Pbe2ParamDeleter> pbe2(
         static_cast<PBE2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter)));
     if (!pbe2 || pbe2->keyfunc == nullptr || pbe2->encryption == nullptr) return false;
     out.cipher = short_name(pbe2->encryption->algorithm);
     int kdf_nid = OBJ_obj2nid(pbe2->keyfunc->algorithm);
+    if (kdf_nid == NID_id_scrypt) return inspect_scrypt(pbe2->keyfunc->parameter, out);
     if (kdf_nid != NID_id_pbkdf2) {
         out.kdf = short_name(pbe2->keyfunc->algorithm);
         return true;
@@ -63,10 +89,8 @@ bool inspect_pbes2(const X509_SIG* sig, KeyProtection& out) {
     out.kdf = "pbkdf2";
     std::unique_ptr<PBKDF2PARAM, Pbkdf2ParamDeleter> kdf(
         static_cast<PBKDF2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter)));
-    if (!kdf || kdf->iter == nullptr) return false;
-    std::uint64_t iterations = 0;
-    if (ASN1_INTEGER_get_uint64(&iterations, kdf->iter) != 1) return false;
-    out.iterations = iterations;
+    if (!kdf) return false;
+    if (!read_uint64(kdf->iter, out.iterations)) return false;
     out.prf_field = kdf->prf != nullptr;
     out.prf = kdf->prf != nullptr ? short_name(kdf->prf->algorithm) : std::string("hmacWithSHA1");
     return true;
@@ -75,6 +99,31 @@ bool inspect_pbes2(const X509_SIG* sig, KeyProtection& out) {
 Error corrupt(const std::string& origin, const std::string& what) {
     return Error(ErrorCode::key, "damaged key file " + origin + ": " + what +
                                      " (restore it from a backup or remove it with 'tufkey key remove')");
+}
+
+// A file may ask for any work factor; one far above what any writer uses would hold the home
+// lock for minutes or hours (2^31-1 PBKDF2 rounds: about 20 minutes) before failing. Checked on
+// the parameters alone, before any derivation.
+Result<void> check_work_factor(const KeyProtection& p, const std::string& origin) {
+    const std::string restore = ": a damaged or hostile key file; restore it from a backup";
+    if (p.kdf == "scrypt") {
+        const std::uint64_t n = p.iterations, r = p.scrypt_r, q = p.scrypt_p;
+        const bool shape_ok = n >= 2 && (n & (n - 1)) == 0 && n <= kMaxScryptN && r >= 1 && r <= kMaxScryptR &&
+                              q >= 1 && q <= kMaxScryptP;
+        if (!shape_ok || 128 * r * (n + q + 2) > kMaxScryptMemory)
+            return Error(ErrorCode::key, origin + " asks for scrypt N=" + std::to_string(n) +
+                                             " r=" + std::to_string(r) + " p=" + std::to_string(q) +
+                                             ", beyond what tufkey accepts (N a power of two up to 2^20, r up to 32, "
+                                             "p up to 16, at most 32 MiB)" +
+                                             restore);
+        return core::success();
+    }
+    if (p.iterations > kMaxKdfIterations)
+        return Error(ErrorCode::key, origin + " asks for " + std::to_string(p.iterations) + " " +
+                                         (p.kdf == "pbkdf2" ? "PBKDF2" : p.kdf) + " iterations, more than the " +
+                                         std::to_string(kMaxKdfIterations) +
+                                         " tufkey accepts (it writes 600,000; Notary 2,048)" + restore);
+    return core::success();
 }
 
 Error wrong_passphrase(const std::string& origin) { return Error(ErrorCode::key, "wrong passphrase for " + origin); }
@@ -115,13 +164,7 @@ Result<PrivateKeyBlock> PrivateKeyBlock::from_pem(KeyPemBlock block, std::string
             ERR_clear_error();
             return corrupt(origin, "the encrypted key is not a valid PKCS#8 EncryptedPrivateKeyInfo");
         }
-        // A file may ask for any work factor; one far above what any writer uses would hold the
-        // home lock for minutes or hours (2^31-1 rounds: about 20 minutes) before failing.
-        if (protection.iterations > kMaxKdfIterations)
-            return Error(ErrorCode::key, origin + " asks for " + std::to_string(protection.iterations) +
-                                             " PBKDF2 iterations, more than the " + std::to_string(kMaxKdfIterations) +
-                                             " tufkey accepts (it writes 600,000; Notary 2,048): a damaged or "
-                                             "hostile key file; restore it from a backup");
+        TUFKEY_TRY_VOID(check_work_factor(protection, origin));
         return PrivateKeyBlock(std::move(block), std::move(protection), std::move(origin));
     }
     if (block.type != "PRIVATE KEY" && block.type != "EC PRIVATE KEY" && block.type != "RSA PRIVATE KEY") {

@@ -67,6 +67,9 @@ CurlSession::~CurlSession() {
 }
 
 core::Result<HttpResponse> CurlSession::perform(const HttpExchange& exchange) {
+    if (m_options.offline)  // the last guard: no connection whatever the caller forgot
+        return core::Error(core::ErrorCode::usage, "--offline: " + exchange.method + " " + redact_url(exchange.url) +
+                                                       " needs the network; drop --offline");
     global_init();
     if (m_curl == nullptr) {
         m_curl = curl_easy_init();

@@ -142,8 +142,14 @@ core::Result<Envelope> parse_envelope(Dialect dialect, std::string_view file_byt
 }
 
 core::Result<std::string> serialize_envelope(Dialect dialect, const Envelope& envelope) {
-    if (dialect == Dialect::notary) return serialize_notary(envelope);
-    return serialize_tuf(envelope);
+    TUFKEY_TRY(std::string bytes, dialect == Dialect::notary ? serialize_notary(envelope) : serialize_tuf(envelope));
+    // Never write what cannot be read: every reader refuses files above the ceiling.
+    if (bytes.size() > kMaxMetadataLength)
+        return core::Error(core::ErrorCode::usage, "the metadata would be " + std::to_string(bytes.size()) +
+                                                       " bytes, more than the " + std::to_string(kMaxMetadataLength) +
+                                                       " any reader accepts; spread the targets over delegated roles "
+                                                       "('tufkey delegation add GUN NAME --hash-bins N --key FILE')");
+    return bytes;
 }
 
 std::string go_html_escape(std::string_view json_text) {

@@ -119,7 +119,11 @@ public:
     using binary_t = nlohmann::json::binary_t;
 
     JsonBuilder(std::string_view text, const JsonLimits& limits, const std::size_t& consumed)
-        : m_text(text), m_limits(limits), m_consumed(consumed) {}
+        : m_text(text),
+          m_limits(limits),
+          m_consumed(consumed),
+          m_max_tree_bytes(limits.max_tree_bytes != 0 ? limits.max_tree_bytes
+                                                      : text.size() * kJsonTreeBytesPerInputByte + kJsonTreeSlack) {}
 
     bool null() { return add(Json(nullptr)); }
     bool boolean(bool b) { return add(Json(b)); }
@@ -175,7 +179,28 @@ private:
         return false;
     }
 
+    // What a value costs in the tree: its Json (as an array element or the root) or its object
+    // member (the map node: the pair, three links and a colour, the allocator's header), plus the
+    // heap block of a string too long for the small-string buffer.
+    static std::size_t string_cost(const std::string& s) {
+        return s.size() >= sizeof(std::string) / 2 ? s.size() + 1 + 2 * sizeof(void*) : 0;
+    }
+
+    bool charge(std::size_t bytes) {
+        m_tree_bytes += bytes;
+        if (m_tree_bytes <= m_max_tree_bytes) return true;
+        return fail(m_consumed > 0 ? m_consumed - 1 : 0,
+                    "the document would take more than " + std::to_string(m_max_tree_bytes >> 20) +
+                        " MiB in memory, too much for its " + std::to_string(m_text.size()) +
+                        " bytes (a hostile structure such as a long array of empty values)");
+    }
+
     bool add(Json value) {
+        const bool member = !m_stack.empty() && m_stack.back().value.is_object();
+        const std::size_t node = member ? sizeof(JsonObject::value_type) + 4 * sizeof(void*) : sizeof(Json);
+        if (!charge(node + (value.is_string() ? string_cost(value.as_string()) : 0) +
+                    (member ? string_cost(m_stack.back().key) : 0)))
+            return false;
         if (m_stack.empty()) {
             m_root = std::move(value);
             m_complete = true;
@@ -208,6 +233,8 @@ private:
     std::string_view m_text;
     const JsonLimits& m_limits;
     const std::size_t& m_consumed;
+    std::size_t m_max_tree_bytes;
+    std::size_t m_tree_bytes = 0;
     std::vector<Frame> m_stack;
     Json m_root;
     bool m_complete = false;
@@ -255,6 +282,51 @@ core::Result<Json> parse_json(std::string_view text, const JsonLimits& limits) {
                                            ": trailing data after the JSON value (a NUL byte)");
     }
     return builder.take_root();
+}
+
+core::Result<void> JsonShapeScanner::feed(std::string_view chunk) {
+    auto refuse = [&](std::size_t at, const std::string& what) -> core::Result<void> {
+        m_failed = true;
+        return Error(ErrorCode::trust, "invalid JSON at byte " + std::to_string(at) + ": " + what);
+    };
+    if (m_failed) return Error(ErrorCode::trust, "invalid JSON: refused earlier");
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+        const char c = chunk[i];
+        if (m_in_string) {
+            if (m_escape) {
+                m_escape = false;
+            } else if (c == '\\') {
+                m_escape = true;
+            } else if (c == '"') {
+                m_in_string = false;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                m_in_string = true;
+                continue;
+            case '{':
+            case '[':
+                if (++m_depth > m_max_depth)
+                    return refuse(m_offset + i, "nesting deeper than " + std::to_string(m_max_depth) + " levels");
+                break;
+            case '}':
+            case ']':
+                if (m_depth > 0) --m_depth;
+                continue;
+            case ',':
+            case ':':
+                break;
+            default:
+                continue;
+        }
+        if (++m_tokens > m_max_tokens)
+            return refuse(m_offset + i, "more than " + std::to_string(m_max_tokens) +
+                                            " values, more than such a document ever holds (a hostile structure)");
+    }
+    m_offset += chunk.size();
+    return core::success();
 }
 
 }  // namespace tufkey::tuf

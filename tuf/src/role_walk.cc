@@ -25,7 +25,7 @@ core::Result<bool> load_one(TrustedSet& trusted, Fetcher& fetcher, MetadataStore
     const MetaFile* meta = trusted.role_meta(visit.role);
     if (meta == nullptr) return false;  // delegated, not signed yet (see role_walk.h)
     const std::string url = role_url(base, trusted, visit.role, *meta);
-    TUFKEY_TRY(auto body, fetcher.fetch(url, meta->length.value_or(limits.targets_max_length)));
+    TUFKEY_TRY(auto body, fetcher.fetch(url, limits.cap(meta->length, limits.targets_max_length)));
     if (!body) return core::Error(core::ErrorCode::remote, url + ": not found on the repository");
     TUFKEY_TRY_VOID(trusted.update_targets(*body, visit.role, visit.delegator));
     if (store != nullptr) TUFKEY_TRY_VOID(store->store(metadata_file_name(visit.role), *body));
@@ -47,7 +47,7 @@ core::Result<void> load_retired(const TrustedSet& trusted, Fetcher& fetcher, Met
                                                                   " retired roles listed; refusing to walk further");
         }
         const std::string url = role_url(base, trusted, *role, meta);
-        TUFKEY_TRY(auto body, fetcher.fetch(url, meta.length.value_or(limits.targets_max_length)));
+        TUFKEY_TRY(auto body, fetcher.fetch(url, limits.cap(meta.length, limits.targets_max_length)));
         if (!body) return core::Error(core::ErrorCode::remote, url + ": not found on the repository");
         TUFKEY_TRY_VOID(check_meta_file(role->str(), meta, *body));
         if (store != nullptr) TUFKEY_TRY_VOID(store->store(metadata_file_name(*role), *body));

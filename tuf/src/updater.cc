@@ -124,7 +124,7 @@ core::Result<void> Updater::load_snapshot() {
     if (meta == nullptr) return trust(core::TrustReason::not_listed, "timestamp", "lists no snapshot");
     const bool consistent = m_trusted.root().consistent_snapshot.value_or(false);
     const std::string url = metadata_url(RoleName::snapshot(), consistent ? meta->version : std::nullopt);
-    TUFKEY_TRY(std::string body, fetch_required(url, meta->length.value_or(m_limits.snapshot_max_length)));
+    TUFKEY_TRY(std::string body, fetch_required(url, m_limits.cap(meta->length, m_limits.snapshot_max_length)));
     TUFKEY_TRY_VOID(m_trusted.update_snapshot(body, false));
     return m_store->store(kSnapshotFile, body);
 }
@@ -139,7 +139,7 @@ core::Result<void> Updater::load_targets(const RoleName& role, const RoleName& d
         return trust(core::TrustReason::not_listed, role.str(), "not listed in the trusted snapshot; not fetching it");
     const bool consistent = m_trusted.root().consistent_snapshot.value_or(false);
     const std::string url = metadata_url(role, consistent ? meta->version : std::nullopt);
-    TUFKEY_TRY(std::string body, fetch_required(url, meta->length.value_or(m_limits.targets_max_length)));
+    TUFKEY_TRY(std::string body, fetch_required(url, m_limits.cap(meta->length, m_limits.targets_max_length)));
     TUFKEY_TRY_VOID(m_trusted.update_targets(body, role, delegator));
     return m_store->store(file_name, body);
 }

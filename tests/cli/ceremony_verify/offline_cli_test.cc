@@ -4,9 +4,11 @@
 // A positive control proves the trace would show such a socket.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ceremony_cli.h"
+#include "static_server.h"
 
 namespace tufkey::testing {
 namespace {
@@ -118,6 +120,58 @@ TEST(OfflineFlag, PullFromAUrlIsRefusedBeforeAnySocket) {
         cli.run({"pull", kCeremonyGun, "--from", "http://127.0.0.1:9/", "--yes"}, {}, strace_prefix(online_trace));
     EXPECT_NE(online.exit_code, 0);
     EXPECT_TRUE(opens_inet_socket(read_text(online_trace))) << "without --offline the pull should try the network";
+}
+
+// `tufkey client` honours --offline too (issue #14): an http(s) metadata or target URL is refused
+// with one line (the protocol's exit 1) and no inet socket is opened, nor does the server see a
+// request; the same repository as a directory still refreshes under --offline, and without
+// --offline the same http refresh does reach the server (so the refusal is what keeps it offline).
+TEST(OfflineFlag, ClientRefusesHttpUrlsButStillReadsADirectory) {
+    CeremonyCli cli;
+    const std::string site = (cli.scratch() / "site").string();
+    ASSERT_EQ(cli.run(cli.init_args(Dialect::tuf)).exit_code, 0);
+    ASSERT_EQ(
+        cli.run({"sign", std::string(kCeremonyGun) + ":v1", "--digest", "sha256:" + kDigest, "--size", "42"}).exit_code,
+        0);
+    const auto published = cli.run({"publish", kCeremonyGun, "--to", site});
+    ASSERT_EQ(published.exit_code, 0) << published.err;
+    fs::create_directories(cli.scratch() / "server");
+    StaticServer server(site, cli.scratch() / "server");
+    ASSERT_FALSE(server.url().empty());
+    const std::string md = (cli.scratch() / "md").string();
+    auto client = [&](const std::string& trace_name, std::vector<std::string> args) {
+        const fs::path trace = cli.scratch() / trace_name;
+        args.insert(args.begin(), {"client", "--metadata-dir", md});
+        Traced t{cli.run(args, {}, strace_prefix(trace)), ""};
+        t.trace = fs::exists(trace) ? read_text(trace) : std::string("(no trace written)");
+        return t;
+    };
+    ASSERT_EQ(client("t-init", {"init", site + "/1.root.json"}).result.exit_code, 0);
+
+    const auto refused = client("t-refresh", {"--offline", "--metadata-url", server.url(), "refresh"});
+    EXPECT_EQ(refused.result.exit_code, 1) << refused.result.err;
+    EXPECT_NE(refused.result.err.find("--offline: --metadata-url " + server.url()), std::string::npos)
+        << refused.result.err;
+    EXPECT_EQ(std::count(refused.result.err.begin(), refused.result.err.end(), '\n'), 1) << refused.result.err;
+    EXPECT_FALSE(opens_inet_socket(refused.trace)) << refused.trace;
+
+    const auto target =
+        client("t-download", {"--offline", "--metadata-url", site, "--target-name", "v1", "--target-base-url",
+                              server.url(), "--target-dir", (cli.scratch() / "out").string(), "download"});
+    EXPECT_EQ(target.result.exit_code, 1) << target.result.err;
+    EXPECT_NE(target.result.err.find("--offline: --target-base-url"), std::string::npos) << target.result.err;
+    EXPECT_FALSE(opens_inet_socket(target.trace)) << target.trace;
+    EXPECT_EQ(server.log_text(), "") << "no request may reach the server under --offline";
+
+    const auto local = client("t-local", {"--offline", "--metadata-url", "file://" + site, "refresh"});
+    EXPECT_EQ(local.result.exit_code, 0) << local.result.err;
+    EXPECT_FALSE(opens_inet_socket(local.trace)) << local.trace;
+    EXPECT_TRUE(fs::exists(fs::path(md) / "timestamp.json"));
+
+    const auto online = client("t-online", {"--metadata-url", server.url(), "refresh"});
+    EXPECT_EQ(online.result.exit_code, 0) << online.result.err;
+    EXPECT_TRUE(opens_inet_socket(online.trace)) << "without --offline the client should use the network";
+    EXPECT_NE(server.log_text().find("timestamp.json"), std::string::npos) << server.log_text();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Hostile input and secrets (issue #14), black box on the built binary:
 //   - a FIFO where a static repository should hold a file is refused at once (exit 4), never
 //     waited on, in both dialects;
+//   - a symlink in a directory repository is followed only inside it;
 //   - a PIN file that group or others can read is refused (exit 5) before any token is opened,
 //     and nothing changes;
 //   - tufkey forbids core dumps: a process killed by SIGSEGV in a directory where the kernel
@@ -41,6 +42,28 @@ TEST_P(HostileInput, AFifoInAStaticRepositoryIsRefusedNotWaitedOn) {
     EXPECT_EQ(r.exit_code, 4) << r.err;
     EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(w / "other/tufkey" / gun / "repository.json"));
+}
+
+// Symlinks in a directory repository are followed only inside it: timestamp.json linked to a
+// copy outside the repository is refused (exit 4, naming where it leads) and nothing is pulled;
+// linked to the same bytes inside the repository, the pull works.
+TEST_P(HostileInput, ASymlinkLeadingOutOfADirectoryRepositoryIsRefused) {
+    const fs::path timestamp = site_file("timestamp.json");
+    const fs::path outside = w / "outside-timestamp.json";
+    fs::copy_file(timestamp, outside);
+    fs::remove(timestamp);
+    fs::create_symlink(outside, timestamp);
+    const ProcessResult r = w.tufkey(w / "other", {"pull", gun, "--from", (w / "site").string(), "-y"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("outside the repository directory"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(w / "other/tufkey" / gun / "repository.json"));
+
+    const fs::path inside = w / "site/kept/timestamp.json";
+    fs::create_directories(inside.parent_path());
+    fs::copy_file(outside, inside);
+    fs::remove(timestamp);
+    fs::create_symlink(inside, timestamp);
+    w.ok(w / "other", {"pull", gun, "--from", (w / "site").string(), "-y"});
 }
 
 TEST_P(HostileInput, APinFileOthersCanReadIsRefusedAndNothingChanges) {

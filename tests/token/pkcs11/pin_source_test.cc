@@ -1,5 +1,8 @@
 // PinSource: --pin-file LABEL=FILE / FILE, TUFKEY_PKCS11_PIN, and no prompt without a terminal.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
 
 #include "fake_terminal.h"
 #include "temp_dir.h"
@@ -74,6 +77,45 @@ TEST_F(PinSourceTest, BadSpecsAndFilesAreErrorsThatDoNotShowThePin) {
     auto missing = pkcs11::read_pin_file((dir / "missing.pin").string());
     ASSERT_FALSE(missing.ok());
     EXPECT_NE(missing.error().message.find("missing.pin"), std::string::npos);
+}
+
+// Like a key file, a PIN file that anyone but its owner can read or write is refused (ErrorCode::
+// refused, exit 5), naming the chmod that fixes it and never the PIN; 0600 and 0400 are read.
+TEST_F(PinSourceTest, APinFileOthersCanReachIsRefused) {
+    const auto file = dir / "loose.pin";
+    write_secret_text(file, "5555-loose\n");
+    for (const ::mode_t mode : {0640, 0620, 0604, 0602, 0660, 0644, 0610}) {
+        ASSERT_EQ(::chmod(file.c_str(), mode), 0);
+        auto refused = pkcs11::read_pin_file(file.string());
+        ASSERT_FALSE(refused.ok()) << std::oct << mode;
+        EXPECT_EQ(refused.error().code, core::ErrorCode::refused) << std::oct << mode;
+        EXPECT_NE(refused.error().message.find("chmod 600 " + file.string()), std::string::npos)
+            << refused.error().message;
+        EXPECT_EQ(refused.error().message.find("5555"), std::string::npos) << "the PIN leaked into the error";
+        // The same refusal through the PIN source the commands use.
+        auto pins = pkcs11::CliPinSource::create({file.string()}, no_terminal, env_of({}));
+        if (pins.ok()) {
+            auto pin = (*pins)->pin_for(token("alpha"));
+            EXPECT_FALSE(pin.ok()) << std::oct << mode;
+        }
+    }
+    for (const ::mode_t mode : {0600, 0400}) {
+        ASSERT_EQ(::chmod(file.c_str(), mode), 0);
+        auto pin = pkcs11::read_pin_file(file.string());
+        ASSERT_TRUE(pin.ok()) << std::oct << mode << ": " << pin.error().message;
+        EXPECT_EQ(pin->reveal_as_chars(), "5555-loose");
+    }
+}
+
+TEST_F(PinSourceTest, AFifoAsPinFileIsRefusedNotWaitedOn) {
+    const auto fifo = dir / "pin.fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const auto start = std::chrono::steady_clock::now();
+    auto refused = pkcs11::read_pin_file(fifo.string());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, core::ErrorCode::io);
+    EXPECT_NE(refused.error().message.find("not a regular file"), std::string::npos) << refused.error().message;
 }
 
 TEST_F(PinSourceTest, RecognisesWellKnownDefaults) {

@@ -4,6 +4,8 @@
 #include "client_fixture.h"
 #include "tufkey/core/digest.h"
 #include "tufkey/core/encoding.h"
+#include "tufkey/tuf/limits.h"
+#include "tufkey/tuf/role_name.h"
 
 namespace tufkey::testing {
 namespace {
@@ -158,6 +160,53 @@ TEST(ClientDelegations, DelegatedRoleSignedByTheWrongKeyIsRefused) {
     ASSERT_FALSE(found);
     EXPECT_EQ(found.error().reason, core::TrustReason::threshold) << found.error().message;
     EXPECT_EQ(found.error().message.rfind("A: ", 0), 0u) << found.error().message;
+}
+
+// Issue #14: a delegated role in the client's cache is verified against what its delegator
+// says now, not trusted because it was once. Here targets moves A to a stranger's key while A
+// (same version, still listed so by the snapshot) stays in the cache and on the repository.
+TEST(ClientCache, ACachedDelegatedRoleIsReverifiedAgainstItsCurrentDelegator) {
+    TestRepository repo;
+    repo.add_delegation("targets", "A", {"*"});
+    repo.add_target("A", "a.txt", "A");
+    repo.publish_all();
+    Client client(repo);
+    auto first = client.find("a.txt");
+    ASSERT_TRUE(first && *first) << (first ? "not found" : first.error().message);
+    ASSERT_TRUE(client.store.files.contains("A.json")) << "A was not cached";
+    const tuf::Key stranger = tuf::Key::tuf(repo.new_key().public_key());
+    repo.targets.delegations->roles.front().keyids = {stranger.id()};
+    repo.targets.delegations->keys.insert_or_assign(stranger.id(), stranger);
+    repo.targets.version = repo.targets.version.next();
+    repo.publish_targets();
+    repo.update_snapshot();  // A keeps its version: only its delegator changed
+    auto again = client.find("a.txt");
+    ASSERT_FALSE(again) << "the cached A, signed by a key targets no longer trusts, was used";
+    EXPECT_EQ(again.error().reason, core::TrustReason::threshold) << again.error().message;
+    EXPECT_EQ(again.error().message.rfind("A: ", 0), 0u) << again.error().message;
+}
+
+// The one set of limits (tuf/limits.h): a listed length is the cap, up to the ceiling; an
+// unlisted one gets the role's default.
+TEST(ClientLimits, AListedLengthIsTheCapAndTheDefaultOtherwise) {
+    for (const bool listed : {false, true}) {
+        TestRepository repo;
+        repo.meta_hashes = listed;
+        repo.add_delegation("targets", "A", {"*"});
+        repo.publish_all();
+        Client client(repo);
+        ASSERT_TRUE(client.find("x").ok());
+        const std::size_t cap = client.cap("metadata/2.A.json");
+        if (listed) {
+            EXPECT_EQ(cap, repo.file("metadata/2.A.json")->size());
+        } else {
+            EXPECT_EQ(cap, tuf::kDefaultTargetsLength);
+        }
+    }
+    EXPECT_EQ(tuf::metadata_length_cap(tuf::RoleKind::delegated, std::uint64_t{1} << 40), tuf::kMaxMetadataLength);
+    EXPECT_EQ(tuf::metadata_length_cap(tuf::RoleKind::snapshot, std::nullopt), tuf::kDefaultSnapshotLength);
+    EXPECT_EQ(tuf::UpdaterLimits{}.cap(std::uint64_t{1} << 40, 7), tuf::kMaxMetadataLength);
+    EXPECT_EQ(tuf::UpdaterLimits{}.cap(1234, 7), 1234u);
 }
 
 TEST(ClientDelegations, PathTraversalRoleNamesStayInsideTheMetadataDirectory) {

@@ -1,6 +1,7 @@
 // parse_json: what it accepts, and every refusal with its error code, message and offset.
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -253,6 +254,86 @@ TEST(JsonParse, ErrorMessagesArePrintableAscii) {
         EXPECT_EQ(message.find("last read"), std::string::npos) << message;
         EXPECT_EQ(message.find("json.exception"), std::string::npos) << message;
     }
+}
+
+}  // namespace
+}  // namespace tufkey::tuf
+
+namespace tufkey::tuf {
+namespace {
+
+std::string repeated(std::string_view head, std::string_view unit, std::size_t count, std::string_view tail) {
+    std::string out(head);
+    out.reserve(head.size() + unit.size() * count + tail.size());
+    for (std::size_t i = 0; i < count; ++i) out += unit;
+    out += tail;
+    return out;
+}
+
+// Issue #14: a 60 MiB array of empty objects built a 2 GB tree. Such structures cost more tree
+// than kJsonTreeBytesPerInputByte per input byte and are refused while being built.
+TEST(JsonTreeBudget, ArraysOfTinyValuesAreRefusedWhileBuilt) {
+    for (const std::string_view unit : {",{}", ",[]", ",0", ",\"\""}) {
+        const std::string text = repeated("[0", unit, 800'000, "]");
+        const std::string message = refusal(text);
+        EXPECT_THAT(message, HasSubstr("would take more than")) << unit;
+        EXPECT_THAT(message, HasSubstr("hostile structure")) << unit;
+    }
+}
+
+TEST(JsonTreeBudget, RealMetadataShapesFitTheBudget) {
+    // A targets role (python-tuf's shape) with 20,000 targets.
+    std::string targets = R"({"signed":{"_type":"targets","targets":{)";
+    for (int i = 0; i < 20000; ++i) {
+        if (i > 0) targets += ",";
+        targets += "\"releases/v" + std::to_string(i) + ".tar.gz\":{\"hashes\":{\"sha256\":\"" + std::string(64, 'a') +
+                   "\"},\"length\":" + std::to_string(1000 + i) + "}";
+    }
+    targets += "}}}";
+    EXPECT_TRUE(parse_json(targets).ok());
+    // Hashed bins: 256 bins of 256 four-digit prefixes each, and a role of one-character paths.
+    std::string bins = R"({"roles":[)";
+    for (int b = 0; b < 256; ++b) {
+        bins += std::string(b > 0 ? "," : "") + R"({"name":"bin-)" + std::to_string(b) +
+                R"(","keyids":[],"threshold":1,"path_hash_prefixes":[)";
+        for (int p = 0; p < 256; ++p) {
+            char hex[5];
+            std::snprintf(hex, sizeof hex, "%02x%02x", b, p);
+            bins += std::string(p > 0 ? "," : "") + "\"" + hex + "\"";
+        }
+        bins += "]}";
+    }
+    bins += "]}";
+    EXPECT_TRUE(parse_json(bins).ok());
+    EXPECT_TRUE(parse_json(repeated(R"({"paths":["a")", R"(,"b")", 200'000, "]}")).ok());
+}
+
+TEST(JsonTreeBudget, AnExplicitBudgetIsHonoured) {
+    const std::string text = repeated("[\"x\"", ",\"x\"", 1000, "]");
+    EXPECT_TRUE(parse_json(text).ok());
+    EXPECT_THAT(refusal(text, JsonLimits{.max_tree_bytes = 4096}), HasSubstr("would take more than"));
+}
+
+TEST(JsonShapeScanner, CountsStructureAcrossChunksAndIgnoresStrings) {
+    JsonShapeScanner scanner(100);
+    const std::string text = R"({"a{[,:":"\"}],",  "b": [1, 2, {"c": "\\"}]})";
+    for (std::size_t i = 0; i < text.size(); i += 3)
+        ASSERT_TRUE(scanner.feed(std::string_view(text).substr(i, 3)).ok());
+    // { : , : [ , , { :   (nothing inside the strings counts)
+    EXPECT_EQ(scanner.tokens(), 9u);
+}
+
+TEST(JsonShapeScanner, RefusesTooManyTokensOrTooDeepAndStaysRefused) {
+    JsonShapeScanner scanner(1000);
+    const std::string text = repeated("[{}", ",{}", 10'000, "]");
+    auto refused = scanner.feed(text);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, core::ErrorCode::trust);
+    EXPECT_THAT(refused.error().message, HasSubstr("more than 1000 values"));
+    EXPECT_FALSE(scanner.feed("").ok());
+    JsonShapeScanner shallow(1000, 8);
+    EXPECT_THAT(shallow.feed(std::string(9, '[')).error().message, HasSubstr("nesting deeper than 8"));
+    EXPECT_TRUE(JsonShapeScanner(1000, 8).feed(std::string(8, '[')).ok());
 }
 
 }  // namespace

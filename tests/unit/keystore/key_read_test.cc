@@ -5,6 +5,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <chrono>
+
 #include "process.h"
 #include "temp_dir.h"
 #include "tufkey/core/pem.h"
@@ -242,6 +244,110 @@ TEST(KeyRead, AKeyFileAskingForAHugeKdfWorkFactorIsRefusedBeforeAnyDerivation) {
     // At the bound and below, the header is accepted (the passphrase decides later).
     EXPECT_TRUE(block_of(encrypted_block_asking_for(static_cast<int>(keystore::kMaxKdfIterations))).ok());
     EXPECT_TRUE(block_of(encrypted_block_asking_for(2048)).ok());
+}
+
+}  // namespace
+
+namespace {
+
+// `pbe` (owned, freed here) as the algorithm of an "ENCRYPTED PRIVATE KEY" block over junk
+// ciphertext: nothing is derived to make it.
+std::string encrypted_block_with(X509_ALGOR* pbe) {
+    X509_SIG* sig = X509_SIG_new();
+    X509_ALGOR* sig_alg = nullptr;
+    ASN1_OCTET_STRING* digest = nullptr;
+    X509_SIG_getm(sig, &sig_alg, &digest);
+    X509_ALGOR_copy(sig_alg, pbe);
+    const unsigned char junk[64] = {1, 2, 3};
+    ASN1_OCTET_STRING_set(digest, junk, sizeof junk);
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PKCS8(bio, sig);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio, &data);
+    std::string pem(data, static_cast<std::size_t>(len));
+    BIO_free(bio);
+    X509_SIG_free(sig);
+    X509_ALGOR_free(pbe);
+    return pem;
+}
+
+// PBES2 with scrypt asking for N, r, p. OpenSSL's own constructor checks the parameters, so a
+// valid set is made and its values are then replaced, as a hostile writer would.
+std::string scrypt_block_asking_for(std::uint64_t n, std::uint64_t r, std::uint64_t p) {
+    X509_ALGOR* pbe = PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), nullptr, 16, nullptr, 16384, 8, 1);
+    EXPECT_NE(pbe, nullptr);
+    PBE2PARAM* pbe2 = static_cast<PBE2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), pbe->parameter));
+    SCRYPT_PARAMS* params =
+        static_cast<SCRYPT_PARAMS*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), pbe2->keyfunc->parameter));
+    ASN1_INTEGER_set_uint64(params->costParameter, n);
+    ASN1_INTEGER_set_uint64(params->blockSize, r);
+    ASN1_INTEGER_set_uint64(params->parallelizationParameter, p);
+    ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), params, &pbe2->keyfunc->parameter);
+    ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(PBE2PARAM), pbe2, &pbe->parameter);
+    SCRYPT_PARAMS_free(params);
+    PBE2PARAM_free(pbe2);
+    return encrypted_block_with(pbe);
+}
+
+TEST(KeyRead, ScryptParametersBeyondTheBoundsAreRefusedBeforeAnyDerivation) {
+    struct Case {
+        std::uint64_t n, r, p;
+    };
+    // 2^31 N (terabytes), a huge r, p = 10^6 (a million 16 MiB passes: hours), N not a power of
+    // two, a zero, and a combination within each bound but over 32 MiB.
+    for (const Case c : {Case{std::uint64_t{1} << 31, 8, 1}, Case{16384, 1u << 20, 1}, Case{16384, 8, 1000000},
+                         Case{16385, 8, 1}, Case{16384, 0, 1}, Case{std::uint64_t{1} << 20, 32, 1}}) {
+        const std::string what = std::to_string(c.n) + "/" + std::to_string(c.r) + "/" + std::to_string(c.p);
+        const auto start = std::chrono::steady_clock::now();
+        auto hostile = block_of(scrypt_block_asking_for(c.n, c.r, c.p));
+        EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1)) << what;
+        ASSERT_FALSE(hostile.ok()) << what;
+        EXPECT_EQ(hostile.error().code, core::ErrorCode::key) << what;
+        EXPECT_NE(hostile.error().message.find("scrypt N=" + std::to_string(c.n) + " r=" + std::to_string(c.r) +
+                                               " p=" + std::to_string(c.p)),
+                  std::string::npos)
+            << hostile.error().message;
+        EXPECT_NE(hostile.error().message.find("restore it from a backup"), std::string::npos);
+    }
+    // OpenSSL's default (N=16384, r=8, p=1) and the largest shapes within 32 MiB are accepted.
+    for (const Case c : {Case{16384, 8, 1}, Case{16384, 8, 16}, Case{std::uint64_t{1} << 17, 1, 1}}) {
+        auto fine = block_of(scrypt_block_asking_for(c.n, c.r, c.p));
+        EXPECT_TRUE(fine.ok()) << c.n << "/" << c.r << "/" << c.p << ": " << fine.error().message;
+        if (fine.ok()) {
+            EXPECT_EQ(fine->protection().kdf, "scrypt");
+            EXPECT_EQ(fine->protection().iterations, c.n);
+        }
+    }
+}
+
+TEST(KeyRead, AnOpensslScryptKeyFileIsReadAndDecrypted) {
+    TempDir dir;
+    const auto plain = dir / "plain.pem";
+    const auto scrypt = dir / "scrypt.pem";
+    openssl_out(
+        {"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", plain.string()});
+    openssl_out({"openssl", "pkcs8", "-topk8", "-scrypt", "-in", plain.string(), "-out", scrypt.string(), "-passout",
+                 "pass:scrypt-passphrase"});
+    auto text = keystore::read_secret_file(scrypt);
+    ASSERT_TRUE(text.ok()) << text.error().message;
+    auto blocks = keystore::parse_key_pem(*text, "scrypt.pem");
+    ASSERT_TRUE(blocks.ok() && blocks->size() == 1u);
+    auto block = keystore::PrivateKeyBlock::from_pem(std::move(blocks->front()), "scrypt.pem");
+    ASSERT_TRUE(block.ok()) << block.error().message;
+    EXPECT_EQ(block->protection().kdf, "scrypt");
+    auto signer = block->decrypt(core::SecretBytes::copy_of("scrypt-passphrase"));
+    ASSERT_TRUE(signer.ok()) << signer.error().message;
+    expect_signs_and_verifies(**signer);
+}
+
+TEST(KeyRead, APbes1KeyFileAskingForHugeIterationsIsRefused) {
+    auto hostile =
+        block_of(encrypted_block_with(PKCS5_pbe_set(NID_pbe_WithSHA1And3_Key_TripleDES_CBC, 2147483647, nullptr, 8)));
+    ASSERT_FALSE(hostile.ok());
+    EXPECT_EQ(hostile.error().code, core::ErrorCode::key);
+    EXPECT_NE(hostile.error().message.find("2147483647"), std::string::npos) << hostile.error().message;
+    EXPECT_TRUE(
+        block_of(encrypted_block_with(PKCS5_pbe_set(NID_pbe_WithSHA1And3_Key_TripleDES_CBC, 2048, nullptr, 8))).ok());
 }
 
 }  // namespace

@@ -10,6 +10,9 @@
 // (capped at its length, "HASH.NAME" under consistent snapshots), checks length and hashes and
 // writes it to the target directory as the percent-encoded target path. A target already there
 // with the right length and hashes is not fetched again.
+// Under `offline` (the global --offline), an http(s):// metadata or target base URL is refused
+// (ErrorCode::usage naming the option) before anything is read or any connection is opened;
+// file:// URLs and directories work as without it.
 // Errors: trust failures are ErrorCode::trust with a core::TrustReason; a missing option is
 // ErrorCode::usage; the command maps every error to the protocol's exit code 1.
 #pragma once
@@ -30,6 +33,7 @@ struct ClientRequest final {
     std::string target_base_url;
     std::string trusted_root;  // init: the root.json obtained out of band
     std::string ca_file;       // --tls-ca
+    bool offline = false;      // --offline: http(s) URLs refused before any connection
 };
 
 // Checks the trusted root (it parses and verifies under its own keys) and stores it as

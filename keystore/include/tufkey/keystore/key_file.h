@@ -41,6 +41,15 @@ inline constexpr std::uint32_t kMinimumIterations = 600000;
 // Reading refuses key files that ask for more (ErrorCode::key): far above any writer, far below
 // the 2^31-1 a hostile file may ask for.
 inline constexpr std::uint64_t kMaxKdfIterations = 10'000'000;
+// scrypt (PBES2 with id-scrypt, e.g. `openssl pkcs8 -topk8 -scrypt`, N=16384 r=8 p=1) is read
+// only within these bounds (ErrorCode::key before any derivation): N a power of two up to 2^20,
+// r up to 32, p up to 16, and the memory OpenSSL needs for it, 128*r*(N+p+2) bytes, at most its
+// own 32 MiB ceiling (above that OpenSSL would fail as if the passphrase were wrong). The work
+// is then at most 16 times a 32 MiB pass: seconds, not hours.
+inline constexpr std::uint64_t kMaxScryptN = std::uint64_t{1} << 20;
+inline constexpr std::uint64_t kMaxScryptR = 32;
+inline constexpr std::uint64_t kMaxScryptP = 16;
+inline constexpr std::uint64_t kMaxScryptMemory = std::uint64_t{32} << 20;
 
 // One PEM block of a key file. The body is kept as a secret because it may be a plain key.
 using KeyPemBlock = core::SecretPemBlock;
@@ -65,11 +74,13 @@ struct KeyHeaders final {
 struct KeyProtection final {
     enum class Kind { pbes2, rfc1423, plain };
     Kind kind = Kind::plain;
-    std::string kdf;         // "pbkdf2", "scrypt", "EVP_BytesToKey-MD5" or ""
-    std::string prf;         // PBKDF2 PRF short name, "hmacWithSHA1" when the field is absent
-    bool prf_field = false;  // whether the PBKDF2 parameters carry a PRF field
-    std::uint64_t iterations = 0;
-    std::string cipher;  // OpenSSL short name, e.g. "AES-256-CBC"
+    std::string kdf;               // "pbkdf2", "scrypt", "EVP_BytesToKey-MD5" or ""
+    std::string prf;               // PBKDF2 PRF short name, "hmacWithSHA1" when the field is absent
+    bool prf_field = false;        // whether the PBKDF2 parameters carry a PRF field
+    std::uint64_t iterations = 0;  // PBKDF2 or PBES1 iterations; scrypt: N
+    std::uint64_t scrypt_r = 0;    // scrypt block size
+    std::uint64_t scrypt_p = 0;    // scrypt parallelisation
+    std::string cipher;            // OpenSSL short name, e.g. "AES-256-CBC"
 };
 
 // A private key block as read from a file, checked for structure but not yet decrypted.

@@ -7,9 +7,12 @@
 //                       ".." segment, an encoded "/" or a NUL is refused (a role name such as
 //                       "../x" must not reach outside the repository directory);
 //   anything else       a local path, taken literally.
+// Local files: only regular files are read (a FIFO or device is refused, never waited on) and,
+// with DownloadOptions::local_roots, only inside those directories once symlinks are resolved.
 // A body larger than `max_bytes` aborts the transfer as soon as it is seen to be too large
 // (Content-Length, or the bytes received so far) and is an error, never truncated data.
-// Every other error is ErrorCode::remote and names the URL with any user:password removed.
+// Under DownloadOptions::offline an http(s) URL is ErrorCode::usage naming --offline, and no
+// connection is opened. Every other error is ErrorCode::remote and names the URL with any user:password removed.
 //
 // One Downloader keeps one libcurl handle (connections are reused between requests); it is
 // not thread-safe. Nothing is written to disk.
@@ -21,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tufkey/core/result.h"
 
@@ -40,6 +44,13 @@ struct DownloadOptions final {
     std::string client_cert{};  // PEM client certificate for TLS client authentication (optional)
     std::string client_key{};   // its unencrypted PEM private key
     std::string user_agent = "tufkey";
+    // --offline: an http(s):// URL is refused (ErrorCode::usage) before any connection; file://
+    // URLs and directories are still read.
+    bool offline = false;
+    // Local sources (file:// URLs or directories) whose files may be read: when any is given, a
+    // local file is read only if it resolves, symlinks followed, to a place inside one of them
+    // (a symlink leading out of the repository directory is refused, ErrorCode::remote).
+    std::vector<std::string> local_roots{};
 };
 
 class Downloader final {
@@ -56,6 +67,7 @@ private:
     core::Result<std::optional<std::string>> get_http(const std::string& url, std::size_t max_bytes);
 
     std::unique_ptr<detail::CurlSession> m_session;  // kept opaque so that callers need no curl headers
+    std::vector<std::string> m_local_roots;          // canonical directories; empty: any local file
 };
 
 // `url` with any "user:password@" removed, for messages.

@@ -49,7 +49,8 @@ core::Result<Envelope> parse_envelope(Dialect dialect, std::string_view file_byt
 core::Result<Envelope> envelope_from_json(Dialect dialect, const Json& json, std::string_view context);
 
 // The file bytes (see above). notary refuses control characters anywhere in the signed part
-// (Go's encoder cannot write them raw) with ErrorCode::usage.
+// (Go's encoder cannot write them raw) with ErrorCode::usage; both refuse a file larger than
+// kMaxMetadataLength (tuf/limits.h), which no reader would accept (ErrorCode::usage).
 core::Result<std::string> serialize_envelope(Dialect dialect, const Envelope& envelope);
 
 // Go's HTML escaping of already valid JSON text (used for Notary's file bytes).

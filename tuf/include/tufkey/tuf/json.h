@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/limits.h"
 
 namespace tufkey::tuf {
 
@@ -62,15 +63,45 @@ private:
 };
 
 struct JsonLimits final {
-    std::size_t max_size = 64u << 20;  // bytes of input
-    std::size_t max_depth = 64;        // nesting of arrays and objects
+    std::size_t max_size = kMaxMetadataLength;  // bytes of input (tuf/limits.h)
+    std::size_t max_depth = 64;                 // nesting of arrays and objects
+    // Bytes the tree may take (an estimate counted while it is built: every value, object
+    // member and long string); 0: kJsonTreeBytesPerInputByte per input byte + kJsonTreeSlack.
+    std::size_t max_tree_bytes = 0;
 };
 
 // Strict RFC 8259 parsing for metadata: refuses duplicate object keys, numbers that are not
 // integers (fractions, exponents, out of int64 range), invalid UTF-8 (and lone surrogates),
-// nesting deeper than max_depth, input larger than max_size, and trailing data. Each refusal
+// nesting deeper than max_depth, input larger than max_size, a tree that would take more than
+// max_tree_bytes (refused while it is built, so a hostile structure such as a long array of
+// empty objects never gets the memory it asks for), and trailing data. Each refusal
 // is ErrorCode::trust with a message naming the problem and its byte offset.
 core::Result<Json> parse_json(std::string_view text, const JsonLimits& limits = {});
+
+// Counts the structure of a JSON text while it streams in, building nothing: the structural
+// tokens ('{', '[', ',' and ':' outside strings; a tree has about one value per token) and the
+// nesting depth. For readers that must refuse a hostile document before holding all of it
+// (bundle import reads a file in chunks through this, then parses it). It does not validate:
+// parse_json does, afterwards.
+class JsonShapeScanner final {
+public:
+    explicit JsonShapeScanner(std::size_t max_tokens, std::size_t max_depth = 64)
+        : m_max_tokens(max_tokens), m_max_depth(max_depth) {}
+    // ErrorCode::trust naming the byte offset once the text so far has more tokens or deeper
+    // nesting than allowed; every later call fails the same way.
+    core::Result<void> feed(std::string_view chunk);
+    [[nodiscard]] std::size_t tokens() const noexcept { return m_tokens; }
+
+private:
+    std::size_t m_max_tokens;
+    std::size_t m_max_depth;
+    std::size_t m_offset = 0;
+    std::size_t m_tokens = 0;
+    std::size_t m_depth = 0;
+    bool m_in_string = false;
+    bool m_escape = false;
+    bool m_failed = false;
+};
 
 // Canonical JSON: no whitespace, object keys sorted by code point, strings escaping only
 // `"` and `\`, integers only. The bytes every signature in both dialects is made over.

@@ -28,12 +28,15 @@
 // The Updater borrows the Fetcher and the MetadataStore; both must outlive it.
 #pragma once
 
+#include <algorithm>
+
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/limits.h"
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/dialect_profile.h"
 #include "tufkey/tuf/model.h"
@@ -73,10 +76,18 @@ struct UpdaterLimits final {
     // roles it carries: a walk visits every role, so the per-lookup limit cannot bound it. Room
     // for the largest hashed-bin layout `delegation add --hash-bins` makes (65,536) and more.
     std::size_t max_tree_roles = 100000;
-    std::size_t root_max_length = 512000;
-    std::size_t timestamp_max_length = 16384;
-    std::size_t snapshot_max_length = 2000000;  // when the timestamp lists no length
-    std::size_t targets_max_length = 5000000;   // when the snapshot lists no length
+    // The byte caps are tuf/limits.h's (the one set every reader uses); a listed length is
+    // taken up to kMaxMetadataLength.
+    std::size_t root_max_length = kDefaultRootLength;
+    std::size_t timestamp_max_length = kDefaultTimestampLength;
+    std::size_t snapshot_max_length = kDefaultSnapshotLength;  // when the timestamp lists no length
+    std::size_t targets_max_length = kDefaultTargetsLength;    // when the snapshot lists no length
+    std::size_t max_listed_length = kMaxMetadataLength;        // whatever length is listed
+
+    // The cap for a file whose referrer lists `listed`, else `unlisted`.
+    [[nodiscard]] std::size_t cap(std::optional<std::uint64_t> listed, std::size_t unlisted) const {
+        return listed ? static_cast<std::size_t>(std::min<std::uint64_t>(*listed, max_listed_length)) : unlisted;
+    }
 };
 
 // A target found by find_target(): its path, its entry, and the role that listed it.
