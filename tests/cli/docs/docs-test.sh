@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# docs-test.sh CHECK TUFKEY GENERATED_DIR: one check of the generated man pages or completion.
+# docs-test.sh CHECK TUFKEY GENERATED_DIR BUILD_DIR: one check of the generated man pages or completion.
 # The commands and options expected are read from `tufkey ... --help` (CLI11's own help text),
 # not from the tree the generator used, so a command or flag missing from a page fails here.
 #   man_pages        every command and subcommand has tufkey-CMD[-SUB].1, and man renders it
 #   sign_page        tufkey-sign.1 names each option of `tufkey sign --help` and its example
 #   bash_completion  _tufkey completes commands, `tufkey sign --` to sign's options, values to files
 #   zsh_completion   _tufkey loads in zsh (compinit) and lists sign's options
+#   cmake_install    cmake --install puts the binary, every page and both completions in place
 set -euo pipefail
 CHECK="$1"
 TUFKEY="$2"
 GEN="$3"
+BUILD="${4:-}"
 MAN="$GEN/man/man1"
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
@@ -130,6 +132,20 @@ zsh_completion)
     subs="$(sed -n '/^---$/,$p' <<<"$out" | sed 1d | sort)"
     [[ "$subs" == "$("$TUFKEY" token --help | subcommands | sort)" ]] || fail "zsh: token's subcommands are '$subs'"
     echo "zsh: _tufkey loads; sign's options: $(echo $opts)"
+    ;;
+cmake_install)
+    prefix="$(mktemp -d)"
+    trap 'rm -rf "$prefix"' EXIT
+    cmake --install "$BUILD" --prefix "$prefix" >/dev/null || fail "cmake --install failed"
+    [[ "$("$prefix/bin/tufkey" --version)" == "$("$TUFKEY" --version)" ]] || fail "no bin/tufkey installed"
+    for page in "$MAN"/*.1; do
+        [[ -f "$prefix/share/man/man1/$(basename "$page")" ]] || fail "$(basename "$page") is not installed"
+    done
+    [[ -f "$prefix/share/bash-completion/completions/tufkey" ]] || fail "no bash completion installed"
+    [[ -f "$prefix/share/zsh/site-functions/_tufkey" ]] || fail "no zsh completion installed"
+    MANPATH="$prefix/share/man" MANWIDTH=200 man tufkey-sign 2>/dev/null | grep -q -- --manifest ||
+        fail "man tufkey-sign from the installed tree does not name --manifest"
+    echo "installed: $(cd "$prefix" && find . -type f | wc -l) files"
     ;;
 *)
     echo "docs-test.sh: unknown check $CHECK" >&2

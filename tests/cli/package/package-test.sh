@@ -41,7 +41,7 @@ deb)
     [[ "$(dpkg-deb -f "$DEB" Version)" == "$VERSION" ]] || fail "Version is not $VERSION"
     [[ "$(dpkg-deb -f "$DEB" Architecture)" == amd64 ]] || fail "Architecture is not amd64"
     depends="$(dpkg-deb -f "$DEB" Depends)"
-    for lib in libc6 libstdc++6 libssl3 libcurl4 libfmt9 libp11-kit0; do
+    for lib in libc6 libstdc++6 libssl3 libcurl4 libfmt9; do
         [[ ", $depends," == *", $lib "* || ", $depends," == *", $lib,"* ]] || fail "Depends lacks $lib: $depends"
     done
     echo "Depends: $depends"
@@ -118,25 +118,39 @@ offline_kit)
     names="$(for d in "$kit"/*.deb; do dpkg-deb -f "$d" Package; done | sort)"
     echo "kit: $(echo $names)"
     # What a minimal Debian 12 lacks: the libraries tufkey links (libc6 and the like are there).
-    for pkg in libfmt9 libcurl4 libp11-kit0 softhsm2; do
+    for pkg in libfmt9 libcurl4 libssl3 softhsm2; do
         grep -qx "$pkg" <<<"$names" || fail "the kit lacks $pkg"
     done
     for pkg in libc6 dpkg bash; do
         grep -qx "$pkg" <<<"$names" && fail "the kit carries $pkg, which every Debian 12 has"
     done
-    # Every dependency of every package in the kit is in the kit or in a minimal Debian 12.
-    apt-cache dumpavail | awk -v RS= '/\nPriority: required\n/ || /\nEssential: yes\n/' |
-        sed -n 's/^Package: //p' | sort -u >"$WORK/minimal"
-    provided="$( (cat "$WORK/minimal"; echo "$names"; for d in "$kit"/*.deb; do dpkg-deb -f "$d" Provides; done |
-        tr ',' '\n' | sed 's/(.*//; s/ //g') | sort -u)"
-    for d in "$kit"/*.deb; do
-        for alt in $(dpkg-deb -f "$d" Depends Pre-Depends | sed 's/^[A-Za-z-]*: //' | tr ',' '\n' |
-            sed 's/([^)]*)//g; s/:any//g; s/ //g'); do
-            ok=0
-            for p in ${alt//|/ }; do grep -qx "$p" <<<"$provided" && ok=1; done
-            ((ok)) || fail "$(basename "$d") needs $alt, which is neither in the kit nor in a minimal Debian 12"
-        done
-    done
+    # `dpkg -i *.deb` alone on a minimal Debian 12: apt, with no archive at all (no sources, no
+    # lists), as if only debootstrap's minbase were installed, must be able to install every
+    # package of the kit, and must not without libfmt9 (so the check can fail).
+    a="$WORK/apt-minimal"
+    rm -rf "$a"
+    mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/empty/lists/partial"
+    : >"$a/empty-status"
+    base="$(apt-cache dumpavail | awk -v RS= '/\nPriority: required\n/ || /\nEssential: yes\n/' |
+        sed -n 's/^Package: //p' | sort -u)"
+    installs() { awk '$1 == "Inst" { v = $3; if (v ~ /^\[/) v = $4; sub(/^\(/, "", v); print $2 "=" v }'; }
+    # shellcheck disable=SC2086
+    minimal="$(apt-get -s -o "Dir::State::status=$a/empty-status" -o "Dir::Cache=$a/cache" -o Debug::NoLocking=1 \
+        -o APT::Install-Recommends=false install $base | installs)"
+    # shellcheck disable=SC2086
+    apt-cache show $minimal | sed 's/^Package: .*/&\nStatus: install ok installed/' >"$a/status"
+    echo "a minimal Debian 12: $(grep -c '^Package:' "$a/status") packages"
+    offline_apt() {
+        apt-get -s -o "Dir::State::status=$a/status" -o Dir::Etc::SourceList=/dev/null \
+            -o "Dir::Etc::SourceParts=$a/lists" -o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/empty" \
+            -o Debug::NoLocking=1 -o APT::Install-Recommends=false install "$@"
+    }
+    debs=("$kit"/*.deb)
+    out="$(offline_apt "${debs[@]}" 2>&1)" || fail "the kit does not install on a minimal Debian 12 alone: $out"
+    [[ "$(grep -c '^Inst' <<<"$out")" == "${#debs[@]}" ]] || fail "apt would not install every .deb of the kit: $out"
+    without=()
+    for d in "${debs[@]}"; do [[ "$d" == */libfmt9_* ]] || without+=("$d"); done
+    offline_apt "${without[@]}" >/dev/null 2>&1 && fail "the check accepts a kit without libfmt9"
     ;;
 reproducible)
     # HEAD built from scratch without a compiler cache in a fresh directory of another name and
