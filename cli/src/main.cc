@@ -7,6 +7,7 @@
 #include <exception>
 #include <string_view>
 
+#include "cli_tree.h"
 #include "command.h"
 #include "tufkey/keystore/trust_home.h"
 
@@ -86,6 +87,11 @@ int main(int argc, char** argv) {
 
     CommandSet commands(globals);
     for (auto registrar : tufkey::cli::registered_commands()) registrar(app, commands);
+    // The build's man pages and shell completion are made from this (cli/src/cli_tree.h).
+    if (argc == 2 && std::string_view(argv[1]) == tufkey::cli::kCliTreeArgument) {
+        fmt::print("{}\n", tufkey::cli::cli_tree(app, TUFKEY_VERSION).dump_indented(2));
+        return 0;
+    }
 
     try {
         app.parse(argc, argv);
