@@ -45,14 +45,20 @@ core::Result<std::uint64_t> parse_size(std::string_view text) {
     return value;
 }
 
-core::Result<void> check_tags(Dialect dialect, const std::vector<std::string>& tags) {
+bool docker_tag_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// New tags are checked (check_new_tag); removals only for duplicates: unsign removes any name.
+core::Result<void> check_tags(Dialect dialect, const SignRequest& request) {
     std::set<std::string_view> seen;
-    for (const auto& tag : tags) {
-        if (auto r = tuf::check_target_path(dialect, tag); !r)
-            return usage("cannot sign tag \"" + core::printable(tag) + "\" in the " +
-                         std::string(tuf::to_string(dialect)) + " dialect: " + r.error().message);
-        if (!seen.insert(tag).second) return usage("tag \"" + core::printable(tag) + "\" is named twice");
+    for (const auto& t : request.targets) {
+        if (auto r = check_new_tag(dialect, request.gun, t.tag); !r)
+            return usage((t.source.empty() ? "" : t.source + ": ") + r.error().message);
+        if (!seen.insert(t.tag).second) return usage("tag \"" + core::printable(t.tag) + "\" is named twice");
     }
+    for (const auto& tag : request.removals)
+        if (!seen.insert(tag).second) return usage("tag \"" + core::printable(tag) + "\" is named twice");
     return core::success();
 }
 
@@ -182,7 +188,7 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     std::vector<std::string> tags;
     for (const auto& t : request.targets) tags.push_back(t.tag);
     for (const auto& t : request.removals) tags.push_back(t);
-    TUFKEY_TRY_VOID(check_tags(state.dialect(), tags));
+    TUFKEY_TRY_VOID(check_tags(state.dialect(), request));
 
     detail::Keyring keyring(access);
     TUFKEY_TRY(auto role, choose_role(state, keyring, request.role));
@@ -261,6 +267,43 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
 
 }  // namespace
 
+core::Result<void> check_new_tag(Dialect dialect, std::string_view gun, std::string_view tag) {
+    const std::string shown = "\"" + core::printable(std::string(tag)) + "\"";
+    if (tag.empty()) return usage("a tag must not be empty");
+    if (!gun.empty() && tag.starts_with(std::string(gun) + ":"))
+        return usage("cannot sign tag " + shown + ": it names the repository again; name the tag alone (\"" +
+                     core::printable(std::string(tag.substr(gun.size() + 1))) +
+                     "\", e.g. a batch line \"TAG sha256:HEX SIZE\")");
+    if (dialect == Dialect::notary) {
+        const bool ok = tag.size() <= 128 && docker_tag_char(tag.front()) &&
+                        std::all_of(tag.begin(), tag.end(), [](char c) { return docker_tag_char(c) || c == '.' || c == '-'; });
+        if (!ok)
+            return usage("cannot sign tag " + shown +
+                         ": a docker tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or "
+                         "'-' (a batch line names the tag alone: \"3.0 sha256:HEX SIZE\")");
+        return core::success();
+    }
+    auto bad = [&](const std::string& why) {
+        return usage("cannot sign target " + shown + " in the tuf dialect: " + why +
+                     " (a target name is a relative path such as \"v1/app.tar\")");
+    };
+    if (tag.size() > 1024) return bad("longer than 1024 bytes");
+    for (char c : tag) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return bad("it holds a control character");
+        if (c == '\\') return bad("it holds a backslash");
+    }
+    std::size_t start = 0;
+    while (start <= tag.size()) {
+        auto end = tag.find('/', start);
+        if (end == std::string_view::npos) end = tag.size();
+        const auto part = tag.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..")
+            return bad("it has an empty, \".\" or \"..\" path component, or starts or ends with '/'");
+        start = end + 1;
+    }
+    return tuf::check_target_path(dialect, tag);
+}
+
 GunAndTag split_gun_tag(std::string_view name) {
     auto colon = name.rfind(':');
     if (colon == std::string_view::npos || name.substr(colon + 1).find('/') != std::string_view::npos)
@@ -329,7 +372,8 @@ core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::st
         if (!size) return usage(where + size.error().message);
         if (!seen.insert(std::string(fields[0])).second)
             return usage(where + "tag \"" + std::string(fields[0]) + "\" is named twice");
-        out.push_back(TargetSpec{std::string(fields[0]), std::move(*digest), *size});
+        out.push_back(TargetSpec{std::string(fields[0]), std::move(*digest), *size,
+                                 std::string(file_name) + " line " + std::to_string(line_no)});
     }
     if (out.empty()) return usage(std::string(file_name) + " lists no tags");
     return out;

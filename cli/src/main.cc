@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
 
     CommandSet commands(globals);
     for (auto registrar : tufkey::cli::registered_commands()) registrar(app, commands);
+    tufkey::cli::set_group_examples(app);
 
     try {
         app.parse(argc, argv);

@@ -39,6 +39,7 @@
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/bytes.h"
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/role_name.h"
 #include "tufkey/tuf/version.h"
 
@@ -49,7 +50,10 @@ struct TargetSpec final {
     std::string tag;
     core::Bytes sha256;  // 32 bytes
     std::uint64_t length = 0;
+    std::string source;  // where it was named, for errors: "release.txt line 3" ("" on the command line)
 };
+
+
 
 // "GUN:TAG" split at the last ':' whose remainder holds no '/' (so "host:5000/app:v1" works);
 // no such ':' gives an empty tag.
@@ -58,6 +62,28 @@ struct GunAndTag final {
     std::string tag;
 };
 GunAndTag split_gun_tag(std::string_view name);
+
+// Whether `tag` may be signed as a new tag of repository `gun` (existing names are never
+// checked again: `unsign` removes any name a role lists).
+//   notary  docker's tag grammar, [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, which `docker trust sign`
+//           and `docker pull NAME:TAG` accept;
+//   tuf     a TUF target path: '/'-separated, relative, no empty, "." or ".." component, no
+//           backslash or control character, at most 1024 bytes;
+// and in both a name that starts with "GUN:" (the repository named again) is refused.
+// ErrorCode::usage naming the rule.
+core::Result<void> check_new_tag(tuf::Dialect dialect, std::string_view gun, std::string_view tag);
+
+// "GUN:TAG" split after the repository this home holds (`known` says whether a GUN is one),
+// the leftmost such ':' first, so that a name signed as "host/app:1.0" (which older versions
+// wrote from batch lines) is reachable as "GUN:host/app:1.0"; no known prefix: split_gun_tag.
+template <typename Known>
+GunAndTag split_known_gun_tag(std::string_view name, const Known& known) {
+    for (auto colon = name.find(':'); colon != std::string_view::npos; colon = name.find(':', colon + 1)) {
+        if (colon + 1 < name.size() && known(name.substr(0, colon)))
+            return {std::string(name.substr(0, colon)), std::string(name.substr(colon + 1))};
+    }
+    return split_gun_tag(name);
+}
 
 // "sha256:HEX" (64 hex digits, either case). ErrorCode::usage otherwise.
 core::Result<core::Bytes> parse_sha256_digest(std::string_view digest);
@@ -94,8 +120,8 @@ struct SignReport final {
     std::vector<std::string> warnings;
 };
 
-// Adds request.targets to the role. A tag the dialect cannot publish (tuf::check_target_path)
-// or a tag named twice is ErrorCode::usage, as is a request with no targets.
+// Adds request.targets to the role. A new tag check_new_tag() refuses or a tag named twice is
+// ErrorCode::usage (naming its batch line), as is a request with no targets.
 core::Result<SignReport> sign_targets(KeyAccess& access, const SignRequest& request);
 
 // Removes request.removals from the role. A tag the role does not list is ErrorCode::usage
