@@ -351,8 +351,8 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest&
     if (!request.root_file.empty()) {
         TUFKEY_TRY(auto bytes, core::read_file(request.root_file, 512000));
         TUFKEY_TRY_VOID(detail::check_pin_dialect(core::to_string(bytes), request.root_file,
-                                                  set.roles.at(RoleName::root()),
-                                                  "the bundle " + request.file.string(), repo.gun()));
+                                                  set.roles.at(RoleName::root()), "the bundle " + request.file.string(),
+                                                  repo.gun()));
         if (!home_root) return Anchor{core::to_string(bytes), false, std::nullopt};
         TUFKEY_TRY(auto pin, tuf::compare_root_pin(set.dialect, *home_root, core::to_string(bytes),
                                                    detail::trusted_root_name(repo), detail::start_over_hint("import")));

@@ -43,8 +43,7 @@ std::string describe(const RootSummary& r) {
 }
 
 std::string next_step(std::string_view gun) {
-    return "pin the root.json from " + std::string(gun) +
-           "'s root ceremony (tufkey/" + std::string(gun) +
+    return "pin the root.json from " + std::string(gun) + "'s root ceremony (tufkey/" + std::string(gun) +
            "/roots/1.root.json in the home that ran 'tufkey init', carried out with the transcript)";
 }
 

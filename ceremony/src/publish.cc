@@ -105,8 +105,8 @@ std::string chosen_destination(const PublishRequest& request, const RepositoryCo
 
 core::Result<fs::path> destination(const std::string& gun, const std::string& to) {
     if (to.empty())
-        return core::Error(core::ErrorCode::usage, "publish needs a destination for " + gun +
-                                                       ": run 'tufkey publish " + gun +
+        return core::Error(core::ErrorCode::usage, "publish needs a destination for " + gun + ": run 'tufkey publish " +
+                                                       gun +
                                                        " --to DIR' once (a directory any web server can serve); "
                                                        "later publishes remember it");
     if (remote::is_http_url(to))
@@ -330,8 +330,10 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
     std::vector<OutFile> policy_part;
     if (policy.write) policy_part.push_back(*policy.write);
     if (policy.remove) TUFKEY_TRY_VOID(remove_one(dir / *policy.remove));
+    const std::size_t total = layout.immutable.size() + policy_part.size() + layout.current.size();
     for (const std::vector<OutFile>* part : {&layout.immutable, &std::as_const(policy_part), &layout.current}) {
         for (const auto& f : *part) {
+            core::report_progress(request.progress, "publishing " + request.gun, report.files.size(), total);
             TUFKEY_TRY(bool written, write_one(dir, f));
             report.files.push_back({f.path, written});
         }

@@ -33,9 +33,26 @@ struct Anchor final {
     std::string root;
     const DialectProfile* profile = nullptr;
     PullReport::Anchor kind = PullReport::Anchor::home;
-    std::optional<tuf::RootPin> pin;  // --root over a home that already trusts a root
-    std::string pinned;               // --root: the file's bytes
+    std::optional<tuf::RootPin> pin;    // --root over a home that already trusts a root
+    std::string pinned;                 // --root: the file's bytes
     std::optional<std::string> served;  // --root: the current root.json the source serves
+};
+
+// Counts the files fetched for the progress line.
+class CountingFetcher final : public tuf::Fetcher {
+public:
+    CountingFetcher(tuf::Fetcher& inner, core::Progress* progress, std::string what)
+        : m_inner(inner), m_progress(progress), m_what(std::move(what)) {}
+    core::Result<std::optional<std::string>> fetch(const std::string& url, std::size_t max_length) override {
+        core::report_progress(m_progress, m_what, ++m_count, 0);
+        return m_inner.fetch(url, max_length);
+    }
+
+private:
+    tuf::Fetcher& m_inner;
+    core::Progress* m_progress;
+    std::string m_what;
+    std::uint64_t m_count = 0;
 };
 
 // The current root.json `source` serves for the GUN, in whichever layout it has one.
@@ -76,8 +93,8 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, con
         if (!profile) return profile.error().with_context(request.root_file);
         TUFKEY_TRY(auto served, fetch_served_root(fetcher, source, request.gun));
         if (served)
-            TUFKEY_TRY_VOID(detail::check_pin_dialect(root, request.root_file, *served, remote::redact_url(source),
-                                                      request.gun));
+            TUFKEY_TRY_VOID(
+                detail::check_pin_dialect(root, request.root_file, *served, remote::redact_url(source), request.gun));
         if (!home_root) return Anchor{root, *profile, PullReport::Anchor::pinned, std::nullopt, root, served};
         // The home's root stays the anchor: a pin may confirm it or a later version of its
         // chain, never replace it (tuf/root_forward.h).
@@ -194,7 +211,8 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
         TUFKEY_TRY(remembered, repo.load_config());
     }
     const TlsSettings tls = detail::tls_or_remembered(given_tls, remembered.tls);
-    detail::RemoteFetcher fetcher(detail::download_options(tls));
+    detail::RemoteFetcher remote_fetcher(detail::download_options(tls));
+    CountingFetcher fetcher(remote_fetcher, request.progress, "pulling " + request.gun + ": files fetched");
     TUFKEY_TRY(auto lock, access.home.lock("tufkey pull " + request.gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, fetcher, request, repo, source));
     const tuf::Dialect dialect = anchor.profile->dialect();

@@ -39,8 +39,8 @@ core::Result<Plan> plan_for(const detail::RepositoryState& state, const std::vec
 }
 
 // Whether `role` is inside its warning window (or expired) at `now`; not_due records it when not.
-bool due(const detail::RepositoryState& state, const tuf::RoleName& role, const tuf::Expiry& expires,
-         tuf::Instant now, std::vector<RefreshReport::NotDue>& not_due) {
+bool due(const detail::RepositoryState& state, const tuf::RoleName& role, const tuf::Expiry& expires, tuf::Instant now,
+         std::vector<RefreshReport::NotDue>& not_due) {
     if (state.config().server_manages(role.str())) return false;
     const auto now_s = std::chrono::time_point_cast<std::chrono::seconds>(now);
     const std::int64_t left = (expires.seconds() - now_s).count();
@@ -65,9 +65,8 @@ void keep_due(const detail::RepositoryState& state, Plan& plan, tuf::Instant now
                                due(state, tuf::RoleName::snapshot(), state.snapshot()->expires, now, not_due) ||
                                !plan.targets_roles.empty();
     if (plan.resign.timestamp || snapshot_listed)
-        plan.resign.timestamp =
-            plan.resign.snapshot || !state.timestamp() ||
-            due(state, tuf::RoleName::timestamp(), state.timestamp()->expires, now, not_due);
+        plan.resign.timestamp = plan.resign.snapshot || !state.timestamp() ||
+                                due(state, tuf::RoleName::timestamp(), state.timestamp()->expires, now, not_due);
 }
 
 std::string expires_of(const detail::RoleUpdate& update, tuf::Dialect dialect) {

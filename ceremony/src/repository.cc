@@ -136,8 +136,8 @@ void collect_guns(const std::filesystem::path& dir, const std::filesystem::path&
                   std::vector<std::string>& out) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) return;
-    std::filesystem::recursive_directory_iterator it(
-        dir, std::filesystem::directory_options::skip_permission_denied, ec);
+    std::filesystem::recursive_directory_iterator it(dir, std::filesystem::directory_options::skip_permission_denied,
+                                                     ec);
     for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
         if (it.depth() > 8) {
             it.disable_recursion_pending();

@@ -188,6 +188,8 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     std::vector<std::string> tags;
     for (const auto& t : request.targets) tags.push_back(t.tag);
     for (const auto& t : request.removals) tags.push_back(t);
+    const std::string phase = std::string(step) + " " + std::to_string(tags.size()) + " tag(s)";
+    core::report_progress(request.progress, phase + ": checking", 1, 4);
     TUFKEY_TRY_VOID(check_tags(state.dialect(), request));
 
     detail::Keyring keyring(access);
@@ -236,6 +238,7 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
         TUFKEY_TRY_VOID(detail::open_resign_keys(state, keyring));
     }
     const tuf::Instant now = std::chrono::system_clock::now();
+    core::report_progress(request.progress, phase + ": signing", 2, 4);
     std::vector<detail::RoleUpdate> updates;
     for (std::size_t i = 0; i < roles.size(); ++i) {
         TUFKEY_TRY(auto update, detail::sign_targets_role(state, roles[i], std::move(contents[i]), keys[i], now));
@@ -258,6 +261,7 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     for (const auto& r : report.also_signed) also.push_back(r.str());
     tuf::JsonObject fields{{"role", role.str()}, {"also", also}, {"tags", tag_list}};
     if (!report.binned.empty()) fields["bins"] = static_cast<std::int64_t>(roles.size());
+    core::report_progress(request.progress, phase + ": writing", 3, 4);
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written, detail::write_updates(state, tx, updates, step, std::move(fields)));
     TUFKEY_TRY_VOID(tx.commit());
@@ -275,8 +279,9 @@ core::Result<void> check_new_tag(Dialect dialect, std::string_view gun, std::str
                      core::printable(std::string(tag.substr(gun.size() + 1))) +
                      "\", e.g. a batch line \"TAG sha256:HEX SIZE\")");
     if (dialect == Dialect::notary) {
-        const bool ok = tag.size() <= 128 && docker_tag_char(tag.front()) &&
-                        std::all_of(tag.begin(), tag.end(), [](char c) { return docker_tag_char(c) || c == '.' || c == '-'; });
+        const bool ok =
+            tag.size() <= 128 && docker_tag_char(tag.front()) &&
+            std::all_of(tag.begin(), tag.end(), [](char c) { return docker_tag_char(c) || c == '.' || c == '-'; });
         if (!ok)
             return usage("cannot sign tag " + shown +
                          ": a docker tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or "
@@ -320,13 +325,17 @@ core::Result<core::Bytes> parse_sha256_digest(std::string_view digest) {
     return std::move(*bytes);
 }
 
-core::Result<FileDigest> digest_file(const std::filesystem::path& file) {
+core::Result<FileDigest> digest_file(const std::filesystem::path& file, core::Progress* progress) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return core::Error(core::ErrorCode::usage, "cannot read " + file.string());
     TUFKEY_TRY(auto hasher, core::Hasher::create(core::HashAlgorithm::sha256));
     std::vector<char> buffer(1u << 20);
     FileDigest out;
+    std::error_code size_ec;
+    const auto total = std::filesystem::file_size(file, size_ec);
+    const std::string what = "hashing " + file.filename().string();
     while (in) {
+        core::report_progress(progress, what, out.length, size_ec ? 0 : total);
         in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         auto n = static_cast<std::size_t>(in.gcount());
         if (n == 0) break;
@@ -350,7 +359,8 @@ core::Result<FileDigest> digest_manifest(const std::filesystem::path& file) {
     return FileDigest{core::sha256(bytes), bytes.size()};
 }
 
-core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name) {
+core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name,
+                                                  core::Progress* progress) {
     std::vector<TargetSpec> out;
     std::set<std::string> seen;
     std::size_t line_no = 0;
@@ -361,6 +371,8 @@ core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::st
         std::string_view line = text.substr(start, end - start);
         start = end + 1;
         ++line_no;
+        if (line_no % 4096 == 0)
+            core::report_progress(progress, "reading " + std::string(file_name), start, text.size());
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         auto fields = split_fields(line);
         if (fields.empty() || fields.front().starts_with('#')) continue;

@@ -38,8 +38,9 @@ JsonValue to_json(const std::vector<ceremony::RepositorySummary>& repos) {
 
 void print_text(const std::vector<ceremony::RepositorySummary>& repos) {
     if (repos.empty()) {
-        fmt::print("No repositories in this home (make one with 'tufkey init GUN --root-key URI', or 'tufkey pull GUN "
-                   "--from URL|DIR')\n");
+        fmt::print(
+            "No repositories in this home (make one with 'tufkey init GUN --root-key URI', or 'tufkey pull GUN "
+            "--from URL|DIR')\n");
         return;
     }
     fmt::print("{:<40} {:<7} {:>4}  {:<24} {}\n", "REPOSITORY", "DIALECT", "ROOT", "UNPUBLISHED", "NEXT EXPIRY");
@@ -54,16 +55,15 @@ void print_text(const std::vector<ceremony::RepositorySummary>& repos) {
         const std::string gun = r.managed ? r.gun : r.gun + " (notary/docker)";
         fmt::print("{:<40} {:<7} {:>4}  {:<24} {}{}\n", gun, tuf::to_string(r.dialect), r.root_version,
                    unpublished.empty() ? "-" : unpublished,
-                   r.next_role.empty() ? "-"
-                                       : r.next_role + " in " + ceremony::describe_time_left(r.next_seconds_left),
+                   r.next_role.empty() ? "-" : r.next_role + " in " + ceremony::describe_time_left(r.next_seconds_left),
                    r.inside_window ? "  <- WARNING (tufkey status GUN)" : "");
     }
 }
 
 void register_list(CLI::App& app, CommandSet& commands) {
-    auto* cmd = add_command(app, "list",
-                            "The home's repositories: dialect, root version, unpublished changes, next expiry",
-                            "tufkey list\n  tufkey --home ~/.docker/trust list --json");
+    auto* cmd =
+        add_command(app, "list", "The home's repositories: dialect, root version, unpublished changes, next expiry",
+                    "tufkey list\n  tufkey --home ~/.docker/trust list --json");
     commands.on(cmd, [&globals = commands.globals()]() -> core::Result<int> {
         keystore::TrustHome home(globals.resolved_home());
         const auto repos = ceremony::list_repositories(home, std::chrono::system_clock::now());

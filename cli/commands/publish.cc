@@ -56,7 +56,10 @@ void register_publish(CLI::App& app, CommandSet& commands) {
         "directory it was pulled from, else --server; a repository on a Notary server goes there)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         keystore::TrustHome home(globals.resolved_home());
-        TUFKEY_TRY(auto report, ceremony::publish_repository(home, {o->gun, o->to, globals.resolved_server()}));
+        const auto progress = globals.interaction.progress(globals.json);
+        auto published = ceremony::publish_repository(home, {o->gun, o->to, globals.resolved_server(), progress.get()});
+        if (progress) progress->finish();
+        TUFKEY_TRY(auto report, std::move(published));
         print_report(globals, o->gun, report);
         return 0;
     });

@@ -69,15 +69,17 @@ core::Result<std::optional<ceremony::PublishReport>> publish_if_needed(const Glo
     keystore::TrustHome home(globals.resolved_home());
     TUFKEY_TRY(auto status, ceremony::repository_status(home, {o.gun, {}, std::chrono::system_clock::now()}));
     if (status.unpublished.empty() && o.to.empty()) return std::optional<ceremony::PublishReport>();
-    auto report = ceremony::publish_repository(home, {o.gun, o.to, globals.resolved_server()});
+    const auto progress = globals.interaction.progress(globals.json);
+    auto report = ceremony::publish_repository(home, {o.gun, o.to, globals.resolved_server(), progress.get()});
+    if (progress) progress->finish();
     if (!report) {
         core::Error error = report.error();
         std::string roles;
         for (const auto& role : status.unpublished) roles += (roles.empty() ? "" : ", ") + role.str();
-        error.message = (refreshed.versions.empty() ? std::string("not published")
-                                                    : std::string("refreshed, but not published")) +
-                        " (unpublished: " + (roles.empty() ? "nothing" : roles) +
-                        "; kept in the home, the next run publishes them): " + error.message;
+        error.message =
+            (refreshed.versions.empty() ? std::string("not published") : std::string("refreshed, but not published")) +
+            " (unpublished: " + (roles.empty() ? "nothing" : roles) +
+            "; kept in the home, the next run publishes them): " + error.message;
         return error;
     }
     return std::optional<ceremony::PublishReport>(std::move(*report));
@@ -105,8 +107,8 @@ void register_refresh(CLI::App& app, CommandSet& commands) {
     cmd->add_option("--to", o->to, "With --publish: the destination directory (remembered, as by 'tufkey publish')");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         if (!o->to.empty() && !o->publish)
-            return core::Error(core::ErrorCode::usage, "--to goes with --publish: tufkey refresh " + o->gun +
-                                                           " --publish --to DIR");
+            return core::Error(core::ErrorCode::usage,
+                               "--to goes with --publish: tufkey refresh " + o->gun + " --publish --to DIR");
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         TUFKEY_TRY(auto report, ceremony::refresh_repository(context->access(), {o->gun, o->roles, o->due}));
         std::optional<ceremony::PublishReport> published;

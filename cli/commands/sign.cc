@@ -33,7 +33,9 @@ struct SignOptions final {
 // in the home) and the error says how to send it later.
 core::Result<void> publish_after(const GlobalOptions& globals, const keystore::TrustHome& home,
                                  const std::string& gun) {
-    auto report = ceremony::publish_repository(home, {gun, "", globals.resolved_server()});
+    const auto progress = globals.interaction.progress(globals.json);
+    auto report = ceremony::publish_repository(home, {gun, "", globals.resolved_server(), progress.get()});
+    if (progress) progress->finish();
     if (!report) {
         auto error = report.error();
         error.message = "signed, but not published (the change is kept; run 'tufkey publish " + gun +
@@ -74,14 +76,14 @@ core::Result<std::pair<std::string, std::vector<std::string>>> split_names(const
     return std::make_pair(gun, tags);
 }
 
-core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& o,
-                                                             const std::vector<std::string>& tags) {
+core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& o, const std::vector<std::string>& tags,
+                                                             core::Progress* progress) {
     const int sources = !o.digest.empty() + !o.manifest.empty() + !o.file.empty() + !o.batch.empty();
     if (sources != 1) return usage("give exactly one of --digest (with --size), --manifest, --file or --batch");
     if (o.size && o.digest.empty()) return usage("--size goes with --digest");
     if (!o.batch.empty()) {
         TUFKEY_TRY(auto bytes, core::read_file(o.batch, 64u << 20));
-        return ceremony::parse_batch(core::to_string(bytes), o.batch);
+        return ceremony::parse_batch(core::to_string(bytes), o.batch, progress);
     }
     ceremony::FileDigest digest;
     if (!o.digest.empty()) {
@@ -91,7 +93,7 @@ core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& 
     } else if (!o.manifest.empty()) {
         TUFKEY_TRY(digest, ceremony::digest_manifest(o.manifest));
     } else {
-        TUFKEY_TRY(digest, ceremony::digest_file(o.file));
+        TUFKEY_TRY(digest, ceremony::digest_file(o.file, progress));
     }
     std::vector<ceremony::TargetSpec> out;
     for (const auto& tag : tags) out.push_back({tag, digest.sha256, digest.length});
@@ -184,10 +186,14 @@ void register_sign(CLI::App& app, CommandSet& commands) {
         TUFKEY_TRY(auto split, split_names(globals, o->names, !o->batch.empty()));
         ceremony::SignRequest request;
         request.gun = split.first;
-        TUFKEY_TRY(request.targets, targets_from(*o, split.second));
+        const auto progress = globals.interaction.progress(globals.json);
+        TUFKEY_TRY(request.targets, targets_from(*o, split.second, progress.get()));
         if (!o->role.empty()) request.role = o->role;
+        request.progress = progress.get();
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
-        TUFKEY_TRY(auto report, ceremony::sign_targets(context->access(), request));
+        auto signed_report = ceremony::sign_targets(context->access(), request);
+        if (progress) progress->finish();
+        TUFKEY_TRY(auto report, std::move(signed_report));
         print_sign_report(globals, report, !o->batch.empty());
         if (o->publish) TUFKEY_TRY_VOID(publish_after(globals, context->access().home, request.gun));
         return 0;
@@ -201,8 +207,7 @@ void register_unsign(CLI::App& app, CommandSet& commands) {
                     "tufkey unsign registry.example.com/team/app:v1\n"
                     "  tufkey unsign 'registry.example.com/team/app:odd/name:1.0'   (any name 'tufkey inspect' "
                     "lists)");
-    cmd->add_option("names", o->names,
-                    "GUN:TAG (repeatable; one GUN); TAG is everything after the repository's name")
+    cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN); TAG is everything after the repository's name")
         ->required();
     cmd->add_option("--role", o->role, "Role to remove the tags from (default: as for sign)");
     cmd->add_flag("--publish", o->publish,

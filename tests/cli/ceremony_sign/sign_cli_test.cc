@@ -319,8 +319,8 @@ TEST_P(SignCli, InspectShowsDockerTrustInspectShape) {
          {std::string("Signatures for ") + kGun, std::string("Administrative keys for ") + kGun,
           std::string("Repository Key:"),
           // Canonical IDs as `status` shows them, the root.json ID beside the root key's (issue #16).
-          std::string("Root Key:\t") + rt.keys.at(rt.root.keyids.at(0)).canonical_id().str() + " (root.json: " +
-              rt.root.keyids.at(0).str() + ")",
+          std::string("Root Key:\t") + rt.keys.at(rt.root.keyids.at(0)).canonical_id().str() +
+              " (root.json: " + rt.root.keyids.at(0).str() + ")",
           std::string("(Repo Admin)")})
         EXPECT_NE(r.out.find(section), std::string::npos) << section << " in\n" << r.out;
 

@@ -24,7 +24,9 @@ using nlohmann::json;
 
 constexpr const char* kGun = "registry.example.com/team/app";
 
-std::size_t lines_of(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t lines_of(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 class Operator : public ::testing::TestWithParam<const char*> {
 protected:
@@ -32,11 +34,15 @@ protected:
 
     void init(const fs::path& home, const std::string& gun = kGun, const std::string& token = "ceremony",
               const std::string& dialect = "", std::vector<std::string> extra = {}) const {
-        std::vector<std::string> args{"init",       gun,
-                                      "--pin-file", w.pin_file().string(),
-                                      "-y",         "--root-key",
+        std::vector<std::string> args{"init",
+                                      gun,
+                                      "--pin-file",
+                                      w.pin_file().string(),
+                                      "-y",
+                                      "--root-key",
                                       "pkcs11:token=" + token + ";object=root",
-                                      "--dialect",  dialect.empty() ? GetParam() : dialect};
+                                      "--dialect",
+                                      dialect.empty() ? GetParam() : dialect};
         args.insert(args.end(), extra.begin(), extra.end());
         w.ok(home, args);
     }
@@ -213,8 +219,8 @@ TEST(OperatorTokens, RemovedSoftHsmStoreIsNamedAndTokenListFails) {
     TufkeyWorld w({"ceremony"}, "tufkey-operator");
     fs::remove_all(w.store().dir() / "tokens");
     for (const std::vector<std::string> args :
-         {std::vector<std::string>{"token", "list"}, std::vector<std::string>{"--module", k_softhsm_module, "token",
-                                                                              "list"}}) {
+         {std::vector<std::string>{"token", "list"},
+          std::vector<std::string>{"--module", k_softhsm_module, "token", "list"}}) {
         auto r = w.tufkey(w / "home", args);
         EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
         EXPECT_NE(r.err.find("the SoftHSM2 token store " + (w.store().dir() / "tokens").string() + " "),
@@ -227,8 +233,8 @@ TEST(OperatorTokens, RemovedSoftHsmStoreIsNamedAndTokenListFails) {
 
 TEST(OperatorTokens, ModulePathAsAPathAttributeIsCorrected) {
     TufkeyWorld w({"ceremony"}, "tufkey-operator");
-    auto r = w.tufkey(w / "home", {"token", "keys", "--token",
-                                   "pkcs11:token=ceremony;module-path=" + std::string(k_softhsm_module)});
+    auto r = w.tufkey(
+        w / "home", {"token", "keys", "--token", "pkcs11:token=ceremony;module-path=" + std::string(k_softhsm_module)});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("module-path is a query attribute"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("?module-path="), std::string::npos) << r.err;
@@ -242,6 +248,46 @@ TEST_P(Operator, InspectPrettyAndStatusShowTheSameKeyIds) {
         if (role["role"] != "root" && role["role"] != "targets") continue;
         for (const auto& id : role["signers"]) EXPECT_NE(pretty.find(id.get<std::string>()), std::string::npos) << id;
     }
+}
+
+// Progress shows on a terminal (script(1) gives tufkey a pseudo-terminal), never without one
+// (ResultsGoToStdoutAndABatchPrintsOneLine: stderr stays empty) and never with --json.
+TEST(OperatorProgress, ShownOnlyOnATerminalAndNeverInJson) {
+    TufkeyWorld w({"ceremony"}, "tufkey-operator");
+    const fs::path home = w / "a";
+    w.init(home, kGun, {"ceremony"});
+    const fs::path batch = w / "release.txt";
+    {
+        std::ofstream out(batch);
+        for (int i = 0; i < 10000; ++i) out << "t" << i << " " << kDigest << " 10\n";
+    }
+    const fs::path site = w / "site";
+    ProcessOptions options;
+    options.env = w.store().env();
+    options.env["TUFKEY_HOME"] = std::nullopt;
+    options.env["TUFKEY_TARGETS_PASSPHRASE"] = "targets-passphrase";
+    options.env["TUFKEY_SNAPSHOT_PASSPHRASE"] = "snapshot-passphrase";
+    options.env["TUFKEY_TIMESTAMP_PASSPHRASE"] = "timestamp-passphrase";
+    options.timeout = std::chrono::seconds(120);
+    auto on_terminal = [&](const std::string& args) {
+        return run_process({"script", "-qec", tufkey_binary() + " --home " + home.string() + " " + args, "/dev/null"},
+                           options);
+    };
+    auto r = on_terminal("sign " + std::string(kGun) + " --batch " + batch.string());
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("\rreading " + batch.string()), std::string::npos) << r.out.substr(0, 400);
+    EXPECT_NE(r.out.find("sign 10000 tag(s): signing"), std::string::npos) << r.out.substr(0, 400);
+    EXPECT_NE(r.out.find("Successfully signed 10000 tag(s)"), std::string::npos);
+    r = on_terminal("publish " + std::string(kGun) + " --to " + site.string());
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("publishing " + std::string(kGun) + ": "), std::string::npos) << r.out;
+    r = on_terminal("pull " + std::string(kGun) + " --from " + site.string());
+    EXPECT_NE(r.out.find("pulling " + std::string(kGun) + ": files fetched"), std::string::npos) << r.out;
+
+    r = on_terminal("--json sign " + std::string(kGun) + " --batch " + batch.string());
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.out.find("tag(s): "), std::string::npos) << r.out.substr(0, 400);
+    EXPECT_EQ(r.out.find('\r' + std::string("reading")), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, Operator, ::testing::Values("notary", "tuf"));

@@ -70,8 +70,8 @@ protected:
         options.env["TUFKEY_TIMESTAMP_PASSPHRASE"] = "timestamp-passphrase";
         for (auto& [k, v] : env) options.env[k] = v;
         options.timeout = std::chrono::seconds(120);
-        args.insert(args.begin(), {"faketime", "-f", "+" + std::to_string(offset), tufkey_binary(), "--home",
-                                   home.string()});
+        args.insert(args.begin(),
+                    {"faketime", "-f", "+" + std::to_string(offset), tufkey_binary(), "--home", home.string()});
         return run_process(args, options);
     }
     // The documented cron line as cron runs it: sh, HOME set, tufkey on PATH, no passphrase in
@@ -92,13 +92,19 @@ protected:
                            options);
     }
     void init(std::vector<std::string> extra = {}) const {
-        std::vector<std::string> args{"init",      kGun,      "--pin-file", w.pin_file().string(),
-                                      "-y",        "--root-key", "pkcs11:token=ceremony;object=root",
-                                      "--dialect", GetParam()};
+        std::vector<std::string> args{"init",
+                                      kGun,
+                                      "--pin-file",
+                                      w.pin_file().string(),
+                                      "-y",
+                                      "--root-key",
+                                      "pkcs11:token=ceremony;object=root",
+                                      "--dialect",
+                                      GetParam()};
         args.insert(args.end(), extra.begin(), extra.end());
         ASSERT_EQ(at(0, home(), args).exit_code, 0);
-        auto r = at(0, home(), {"sign", std::string(kGun) + ":v1", "--digest", "sha256:" + sha256_hex("v1"),
-                                "--size", "2"});
+        auto r =
+            at(0, home(), {"sign", std::string(kGun) + ":v1", "--digest", "sha256:" + sha256_hex("v1"), "--size", "2"});
         ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     [[nodiscard]] json status(long offset = 0) const {
@@ -173,11 +179,9 @@ TEST_P(Upkeep, PublishRemembersItsDestination) {
     init();
     auto none = at(0, home(), {"publish", kGun});
     EXPECT_EQ(none.exit_code, 2);
-    EXPECT_NE(none.err.find("tufkey publish " + std::string(kGun) + " --to DIR' once"), std::string::npos)
-        << none.err;
+    EXPECT_NE(none.err.find("tufkey publish " + std::string(kGun) + " --to DIR' once"), std::string::npos) << none.err;
     auto text = at(0, home(), {"status", kGun});
-    EXPECT_NE(text.out.find("run 'tufkey publish " + std::string(kGun) + " --to DIR'"), std::string::npos)
-        << text.out;
+    EXPECT_NE(text.out.find("run 'tufkey publish " + std::string(kGun) + " --to DIR'"), std::string::npos) << text.out;
 
     // A relative --to is remembered as an absolute directory.
     auto rel = at(0, home(), {"publish", kGun, "--to", fs::relative(site()).string()});
@@ -185,10 +189,10 @@ TEST_P(Upkeep, PublishRemembersItsDestination) {
     auto config = json::parse(read_text(home() / "tufkey" / kGun / "repository.json"));
     EXPECT_EQ(config.at("publish_to"), fs::absolute(site()).lexically_normal().string());
 
-    EXPECT_EQ(at(0, home(), {"sign", std::string(kGun) + ":v2", "--digest", "sha256:" + sha256_hex("v2"),
-                             "--size", "2"})
-                  .exit_code,
-              0);
+    EXPECT_EQ(
+        at(0, home(), {"sign", std::string(kGun) + ":v2", "--digest", "sha256:" + sha256_hex("v2"), "--size", "2"})
+            .exit_code,
+        0);
     text = at(0, home(), {"status", kGun});
     EXPECT_NE(text.out.find("run 'tufkey publish " + std::string(kGun) + "')"), std::string::npos) << text.out;
     EXPECT_EQ(status()["publish_destination"], fs::absolute(site()).lexically_normal().string());

@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "tufkey/core/progress.h"
 #include "tufkey/core/result.h"
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/dialect.h"
@@ -60,8 +61,9 @@ namespace tufkey::ceremony {
 // job can run `tufkey publish GUN` (or `tufkey refresh GUN --due --publish`) alone.
 struct PublishRequest final {
     std::string gun;
-    std::string to;      // --to: directory or file:// URL ("": the remembered destination)
-    std::string server;  // --server / $TUFKEY_SERVER: the last fallback ("" none)
+    std::string to;                      // --to: directory or file:// URL ("": the remembered destination)
+    std::string server;                  // --server / $TUFKEY_SERVER: the last fallback ("" none)
+    core::Progress* progress = nullptr;  // a terminal's progress line (core/progress.h), or none
 };
 
 struct PublishReport final {

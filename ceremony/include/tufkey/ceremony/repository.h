@@ -87,7 +87,7 @@ struct RepositoryConfig final {
     // Static repositories: the directory `publish` writes when it is given no --to (absolute;
     // remembered by `publish --to` and `init --publish-to`; "" none).
     std::string publish_to;
-    TlsSettings tls;     // how to reach origin over https (remembered by pull and init --server)
+    TlsSettings tls;  // how to reach origin over https (remembered by pull and init --server)
     // Roles ("snapshot", "timestamp") whose keys the Notary server at `origin` holds. Not empty:
     // a server repository, whose signed changes wait in outgoing/ until `publish`.
     std::vector<std::string> server_managed;

@@ -38,6 +38,7 @@
 
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/bytes.h"
+#include "tufkey/core/progress.h"
 #include "tufkey/core/result.h"
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/role_name.h"
@@ -52,8 +53,6 @@ struct TargetSpec final {
     std::uint64_t length = 0;
     std::string source;  // where it was named, for errors: "release.txt line 3" ("" on the command line)
 };
-
-
 
 // "GUN:TAG" split at the last ':' whose remainder holds no '/' (so "host:5000/app:v1" works);
 // no such ':' gives an empty tag.
@@ -92,19 +91,21 @@ struct FileDigest final {
     core::Bytes sha256;
     std::uint64_t length = 0;
 };
-core::Result<FileDigest> digest_file(const std::filesystem::path& file);
+core::Result<FileDigest> digest_file(const std::filesystem::path& file, core::Progress* progress = nullptr);
 // The same for an image manifest, which must be a JSON object with `schemaVersion` (Docker v2
 // or OCI); anything else is ErrorCode::usage.
 core::Result<FileDigest> digest_manifest(const std::filesystem::path& file);
 // A batch file: one "TAG sha256:HEX SIZE" per line, blank lines and '#' comments allowed.
 // A bad line (or a tag given twice) is ErrorCode::usage naming the file and the line number.
-core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name);
+core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name,
+                                                  core::Progress* progress = nullptr);
 
 struct SignRequest final {
     std::string gun;
-    std::vector<TargetSpec> targets;    // sign: the tags to add (or replace)
-    std::vector<std::string> removals;  // unsign: the tags to remove
-    std::optional<std::string> role;    // --role
+    std::vector<TargetSpec> targets;     // sign: the tags to add (or replace)
+    std::vector<std::string> removals;   // unsign: the tags to remove
+    std::optional<std::string> role;     // --role
+    core::Progress* progress = nullptr;  // a terminal's progress line (core/progress.h), or none
 };
 
 struct SignReport final {
