@@ -33,9 +33,9 @@ struct Anchor final {
     std::string root;
     const DialectProfile* profile = nullptr;
     PullReport::Anchor kind = PullReport::Anchor::home;
-    std::optional<tuf::RootPin> pin;    // --root over a home that already trusts a root
-    std::string pinned;                 // --root: the file's bytes
-    std::optional<std::string> served;  // --root: the current root.json the source serves
+    std::optional<tuf::RootPin> pin;      // --root over a home that already trusts a root
+    std::string pinned{};                 // --root: the file's bytes
+    std::optional<std::string> served{};  // --root: the current root.json the source serves
 };
 
 // Counts the files fetched for the progress line.

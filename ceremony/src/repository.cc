@@ -143,7 +143,8 @@ void collect_guns(const std::filesystem::path& dir, const std::filesystem::path&
             it.disable_recursion_pending();
             continue;
         }
-        if (!it->is_directory(ec) || !std::filesystem::exists(it->path() / marker, ec)) continue;
+        std::error_code entry_ec;
+        if (!it->is_directory(entry_ec) || !std::filesystem::exists(it->path() / marker, entry_ec)) continue;
         const std::string gun = it->path().lexically_relative(dir).generic_string();
         if (check_gun(gun).ok()) out.push_back(gun);
         if (marker.filename() == "root.json") it.disable_recursion_pending();
@@ -163,15 +164,16 @@ std::vector<std::string> home_guns(const keystore::TrustHome& home) {
 
 std::vector<std::string> close_guns(std::string_view gun, const std::vector<std::string>& known) {
     std::vector<std::pair<std::size_t, std::string>> near;
-    const std::size_t limit = gun.size() > 20 ? 3 : 2;
     for (const auto& k : known) {
         if (k == gun) continue;
         const std::size_t d = lower(k) == lower(gun) ? 0 : edit_distance(gun, k);
-        if (d <= limit) near.emplace_back(d, k);
+        if (d <= 2) near.emplace_back(d, k);
     }
     std::sort(near.begin(), near.end());
     std::vector<std::string> out;
-    for (auto& [d, k] : near) out.push_back(std::move(k));
+    for (auto& [d, k] : near) {
+        if (d == near.front().first) out.push_back(std::move(k));
+    }
     return out;
 }
 

@@ -54,6 +54,7 @@ ModuleReport module_report(const std::string& path) {
     auto module = pkcs11::Module::open(path);
     if (!module) {
         report.problem = module.error().message;
+        report.unusable = true;
         return report;
     }
     const auto& info = (*module)->info();

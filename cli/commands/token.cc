@@ -73,20 +73,27 @@ void print_module(const ceremony::ModuleReport& m) {
 
 Result<int> run_list(const GlobalOptions& globals) {
     TUFKEY_TRY(auto report, ceremony::list_tokens(module_settings(globals)));
+    auto problem_of = [](const ceremony::ModuleReport& m) {
+        return m.problem->rfind(m.path, 0) == 0 ? *m.problem : m.path + ": " + *m.problem;
+    };
     std::vector<std::string> problems;
     for (const auto& m : report.modules) {
-        if (m.problem) problems.push_back(m.problem->rfind(m.path, 0) == 0 ? *m.problem : m.path + ": " + *m.problem);
+        if (m.problem && m.unusable) problems.push_back(problem_of(m));
     }
     if (globals.json) {
         print_json(to_json(report));
     } else {
         if (report.modules.empty()) fmt::print("no PKCS#11 module installed; pass --module PATH\n");
         for (const auto& m : report.modules) {
-            if (!m.problem) print_module(m);
+            if (!m.problem)
+                print_module(m);
+            else if (!m.unusable)
+                fmt::print("{}\n", problem_of(m));  // e.g. no PC/SC for a YubiKey: nothing to list
         }
     }
-    // A module that could not be listed (e.g. a SoftHSM2 token store that was removed) makes the
-    // list incomplete: exit 3 with its reason (the others as warnings) after what could be listed.
+    // A module that could not be loaded or initialised (e.g. SoftHSM2 whose token store was
+    // removed) makes the list incomplete: exit 3 with its reason (others as warnings) after
+    // what could be listed.
     if (problems.empty()) return 0;
     for (std::size_t i = 0; i + 1 < problems.size(); ++i) print_warning(problems[i]);
     return core::Error(core::ErrorCode::token, problems.back());

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include <fstream>
 
 #include "tufkey_world.h"
@@ -81,7 +83,8 @@ TEST_P(Operator, BatchLineNamingTheRepositoryIsRefusedWithItsLine) {
 TEST_P(Operator, TagsFollowTheDialectsRules) {
     init(a());
     if (is_notary()) {
-        for (const std::string bad : {"team/app", "-v1", ".hidden", "v1:2", std::string(129, 'x')}) {
+        for (const std::string& bad :
+             std::vector<std::string>{"team/app", "-v1", ".hidden", "v1:2", std::string(129, 'x')}) {
             auto r = sign_batch(a(), bad + " " + kDigest + " 10\n");
             EXPECT_EQ(r.exit_code, 2) << bad;
             EXPECT_NE(r.err.find("a docker tag is 1 to 128 letters"), std::string::npos) << bad << ": " << r.err;
@@ -89,7 +92,7 @@ TEST_P(Operator, TagsFollowTheDialectsRules) {
         auto ok = sign_batch(a(), "v1.0_rc-2 " + kDigest + " 10\n" + std::string(128, 'y') + " " + kDigest + " 10\n");
         EXPECT_EQ(ok.exit_code, 0) << ok.err;
     } else {
-        for (const std::string bad : {"dir/../x", "/abs", "dir//x", "dir/", "a\\b"}) {
+        for (const std::string& bad : std::vector<std::string>{"dir/../x", "/abs", "dir//x", "dir/", "a\\b"}) {
             auto r = sign_batch(a(), bad + " " + kDigest + " 10\n");
             EXPECT_EQ(r.exit_code, 2) << bad;
             EXPECT_NE(r.err.find("in the tuf dialect"), std::string::npos) << bad << ": " << r.err;
@@ -204,7 +207,7 @@ TEST_P(Operator, ListShowsTheHomesRepositoriesAndTyposGetSuggestions) {
     EXPECT_NE(text.find("timestamp in 13d"), std::string::npos) << text;
     EXPECT_EQ(w.ok(fresh(), {"list"}).out.find("No repositories"), 0u);
 
-    for (const std::vector<std::string> args : std::vector<std::vector<std::string>>{
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
              {"status", "registry.example.com/team/ap"},
              {"sign", "registry.example.com/teams/app:v2", "--digest", kDigest, "--size", "1"},
              {"verify", "Registry.example.com/team/app"}}) {
@@ -218,7 +221,7 @@ TEST_P(Operator, ListShowsTheHomesRepositoriesAndTyposGetSuggestions) {
 TEST(OperatorTokens, RemovedSoftHsmStoreIsNamedAndTokenListFails) {
     TufkeyWorld w({"ceremony"}, "tufkey-operator");
     fs::remove_all(w.store().dir() / "tokens");
-    for (const std::vector<std::string> args :
+    for (const std::vector<std::string>& args :
          {std::vector<std::string>{"token", "list"},
           std::vector<std::string>{"--module", k_softhsm_module, "token", "list"}}) {
         auto r = w.tufkey(w / "home", args);
@@ -275,7 +278,7 @@ TEST(OperatorProgress, ShownOnlyOnATerminalAndNeverInJson) {
     };
     auto r = on_terminal("sign " + std::string(kGun) + " --batch " + batch.string());
     ASSERT_EQ(r.exit_code, 0) << r.out;
-    EXPECT_NE(r.out.find("\rreading " + batch.string()), std::string::npos) << r.out.substr(0, 400);
+    EXPECT_NE(r.out.find("\r\033[Kreading " + batch.string()), std::string::npos) << r.out.substr(0, 400);
     EXPECT_NE(r.out.find("sign 10000 tag(s): signing"), std::string::npos) << r.out.substr(0, 400);
     EXPECT_NE(r.out.find("Successfully signed 10000 tag(s)"), std::string::npos);
     r = on_terminal("publish " + std::string(kGun) + " --to " + site.string());

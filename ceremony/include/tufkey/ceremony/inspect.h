@@ -35,7 +35,7 @@ struct InspectedSigner final {
     std::vector<std::string> key_ids;
     // The canonical IDs of the same keys, in the same order (what `status`, `key list` and
     // `--key` name them; differs from key_ids only for "Root").
-    std::vector<std::string> canonical_ids;
+    std::vector<std::string> canonical_ids{};
 };
 
 struct Inspection final {

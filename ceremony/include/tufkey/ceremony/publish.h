@@ -62,7 +62,7 @@ namespace tufkey::ceremony {
 struct PublishRequest final {
     std::string gun;
     std::string to;                      // --to: directory or file:// URL ("": the remembered destination)
-    std::string server;                  // --server / $TUFKEY_SERVER: the last fallback ("" none)
+    std::string server{};                // --server / $TUFKEY_SERVER: the last fallback ("" none)
     core::Progress* progress = nullptr;  // a terminal's progress line (core/progress.h), or none
 };
 

@@ -40,7 +40,7 @@ struct RefreshReport final {
     std::map<tuf::RoleName, std::string> expires;    // role -> new expiry (RFC 3339)
     std::vector<std::filesystem::path> files_written;
     struct NotDue final {
-        tuf::RoleName role;
+        tuf::RoleName role = tuf::RoleName::timestamp();
         std::int64_t seconds_left = 0;  // until it expires
         std::int64_t window = 0;        // its warning window, seconds
     };

@@ -52,8 +52,8 @@ core::Result<void> check_gun(std::string_view gun);
 // and those the notary client or docker cached (tuf/<GUN>/metadata/root.json) alike.
 std::vector<std::string> home_guns(const keystore::TrustHome& home);
 
-// The GUNs of `known` close to `gun` (a typo: edit distance at most 2, or 3 for names over 20
-// characters, or the same letters in another case), nearest first.
+// The GUNs of `known` nearest to `gun` when close enough to be a typo (edit distance at most 2,
+// or the same letters in another case); several only when equally near.
 std::vector<std::string> close_guns(std::string_view gun, const std::vector<std::string>& known);
 
 // A root key that lives on a token, as the repository remembers it (never a PIN).
@@ -86,7 +86,7 @@ struct RepositoryConfig final {
     std::string origin;  // pulled repositories: where `tufkey pull` fetched them from ("" otherwise)
     // Static repositories: the directory `publish` writes when it is given no --to (absolute;
     // remembered by `publish --to` and `init --publish-to`; "" none).
-    std::string publish_to;
+    std::string publish_to{};
     TlsSettings tls;  // how to reach origin over https (remembered by pull and init --server)
     // Roles ("snapshot", "timestamp") whose keys the Notary server at `origin` holds. Not empty:
     // a server repository, whose signed changes wait in outgoing/ until `publish`.

@@ -51,7 +51,7 @@ struct TargetSpec final {
     std::string tag;
     core::Bytes sha256;  // 32 bytes
     std::uint64_t length = 0;
-    std::string source;  // where it was named, for errors: "release.txt line 3" ("" on the command line)
+    std::string source{};  // where it was named, for errors: "release.txt line 3" ("" on the command line)
 };
 
 // "GUN:TAG" split at the last ':' whose remainder holds no '/' (so "host:5000/app:v1" works);
