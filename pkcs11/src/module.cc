@@ -46,7 +46,8 @@ std::string initialise_hint(const std::string& path) {
         if (!dir.empty() && ::stat(dir.c_str(), &st) != 0)
             return fmt::format(
                 ": the SoftHSM2 token store {} (directories.tokendir in {}) does not exist: it was removed or moved; "
-                "restore it from a backup, or set SOFTHSM2_CONF to the configuration that names your store",
+                "restore it from a backup, or check SOFTHSM2_CONF names the configuration of your store, then run the "
+                "command again",
                 dir, conf);
         return "; its token directory is missing or unreadable: check SOFTHSM2_CONF and its directories.tokendir, "
                "then run the command again";
