@@ -5,7 +5,6 @@
 
 #include <fmt/core.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -19,39 +18,10 @@ namespace {
 
 // What to check when C_Initialize fails: the modules that keep their tokens in a store on disk
 // fail there when the store is gone (SoftHSM2's token directory, tpm2-pkcs11's sqlite store).
-// SoftHSM2's token store as its configuration names it: (config file, directories.tokendir),
-// or empty strings when the configuration cannot be read.
-std::pair<std::string, std::string> softhsm_token_store() {
-    const char* env = std::getenv("SOFTHSM2_CONF");
-    const std::string conf = env != nullptr && *env != '\0' ? env : "/etc/softhsm/softhsm2.conf";
-    std::ifstream in(conf);
-    std::string line;
-    while (in && std::getline(in, line)) {
-        const auto key = line.find("directories.tokendir");
-        if (key == std::string::npos || line.find_first_not_of(" \t") != key) continue;
-        auto eq = line.find('=', key);
-        if (eq == std::string::npos) continue;
-        std::string dir = line.substr(eq + 1);
-        dir.erase(0, dir.find_first_not_of(" \t"));
-        dir.erase(dir.find_last_not_of(" \t\r") + 1);
-        return {conf, dir};
-    }
-    return {conf, std::string()};
-}
-
 std::string initialise_hint(const std::string& path) {
-    if (path.find("softhsm") != std::string::npos) {
-        const auto [conf, dir] = softhsm_token_store();
-        struct stat st {};
-        if (!dir.empty() && ::stat(dir.c_str(), &st) != 0)
-            return fmt::format(
-                ": the SoftHSM2 token store {} (directories.tokendir in {}) does not exist: it was removed or moved; "
-                "restore it from a backup, or check SOFTHSM2_CONF names the configuration of your store, then run the "
-                "command again",
-                dir, conf);
+    if (path.find("softhsm") != std::string::npos)
         return "; its token directory is missing or unreadable: check SOFTHSM2_CONF and its directories.tokendir, "
                "then run the command again";
-    }
     if (path.find("tpm2_pkcs11") != std::string::npos)
         return "; its token store is missing or unreadable, or the TPM cannot be reached: check TPM2_PKCS11_STORE "
                "and TPM2_PKCS11_TCTI (docs/tokens.md), then run the command again";
@@ -126,12 +96,7 @@ struct Module::Private final {
         if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
             ::dlclose(handle);
             auto error = detail::ck_error(fmt::format("cannot initialise PKCS#11 module {}", path), rv);
-            const std::string hint = initialise_hint(path);
-            // A named cause replaces the bare return value (kept in ck_rv).
-            if (hint.starts_with(": "))
-                error.message = fmt::format("cannot initialise PKCS#11 module {}{}", path, hint);
-            else
-                error.message += hint;
+            error.message += initialise_hint(path);
             return error;
         }
         ModuleInfo info;
@@ -156,6 +121,29 @@ Module::~Module() {
 }
 
 bool Module::is_yubico_piv() const noexcept { return m_info.manufacturer.rfind("Yubico", 0) == 0; }
+
+std::optional<std::string> missing_softhsm_store(const std::string& conf_path) {
+    const std::string conf = conf_path.empty() ? "/etc/softhsm/softhsm2.conf" : conf_path;
+    std::ifstream in(conf);
+    std::string line;
+    while (in && std::getline(in, line)) {
+        const auto key = line.find("directories.tokendir");
+        if (key == std::string::npos || line.find_first_not_of(" \t") != key) continue;
+        const auto eq = line.find('=', key);
+        if (eq == std::string::npos) continue;
+        std::string dir = line.substr(eq + 1);
+        dir.erase(0, dir.find_first_not_of(" \t"));
+        dir.erase(dir.find_last_not_of(" \t\r") + 1);
+        struct stat st {};
+        if (dir.empty() || ::stat(dir.c_str(), &st) == 0) return std::nullopt;
+        return fmt::format(
+            "the SoftHSM2 token store {} (directories.tokendir in {}) does not exist: it was removed or moved; "
+            "restore it from a backup, or check SOFTHSM2_CONF names the configuration of your store, then run the "
+            "command again",
+            dir, conf);
+    }
+    return std::nullopt;
+}
 
 core::Result<std::shared_ptr<Module>> Module::open(const std::string& path) {
     if (path.empty()) return Error(ErrorCode::usage, "no PKCS#11 module given (use --module PATH)");
