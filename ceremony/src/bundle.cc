@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "metadata_set.h"
+#include "pin_check.h"
 #include "policy_document.h"
 #include "repository_state.h"
 #include "root_rotation.h"
@@ -402,6 +403,9 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, const BundleImportRequest&
     TUFKEY_TRY(auto home_root, repo.read_current_root());
     if (!request.root_file.empty()) {
         TUFKEY_TRY(auto bytes, core::read_file(request.root_file, tuf::kDefaultRootLength));
+        TUFKEY_TRY_VOID(detail::check_pin_dialect(core::to_string(bytes), request.root_file,
+                                                  set.roles.at(RoleName::root()), "the bundle " + request.file.string(),
+                                                  repo.gun()));
         if (!home_root) return Anchor{core::to_string(bytes), false, std::nullopt};
         TUFKEY_TRY(auto pin, tuf::compare_root_pin(set.dialect, *home_root, core::to_string(bytes),
                                                    detail::trusted_root_name(repo), detail::start_over_hint("import")));
@@ -590,6 +594,12 @@ core::Result<BundleImportReport> import_bundle(KeyAccess& access, const BundleIm
                                            detail::Walk::every_role};
     TUFKEY_TRY(auto baseline, detail::rollback_baseline(repo, bundle.dialect));
     auto verified = detail::verify_local_set(bundle, "bundle " + request.file.string(), pipeline, std::move(baseline));
+    if (!verified && !request.root_file.empty() && !anchor.pin && verified.error().code == core::ErrorCode::trust) {
+        core::Error explained =
+            detail::explain_pin_failure(verified.error(), anchor.root, request.root_file,
+                                        bundle.roles.at(RoleName::root()), "the bundle " + request.file.string(), gun);
+        if (explained.message != verified.error().message) return explained;
+    }
     if (!verified) {
         core::Error refused = damaged(request.file, verified.error().message);
         if (verified.error().code == core::ErrorCode::trust) refused.reason = verified.error().reason;

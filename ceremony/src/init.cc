@@ -251,6 +251,7 @@ core::Result<InitReport> write_repository(KeyAccess& access, const InitRequest& 
     config.dialect = d;
     config.expires = request.expires;
     config.warn = request.warn;
+    config.publish_to = request.publish_to;
     if (!request.server.empty()) {
         config.origin = request.server;
         config.tls = request.tls;

@@ -95,7 +95,8 @@ std::vector<InspectedSigner> delegation_signers(const detail::RepositoryState& s
         if (!role.parent || detail::is_release_role(state.dialect(), role.name)) continue;
         auto authority = state.authority(role.name);
         if (!authority) continue;
-        out.push_back({signer_name(role.name), canonical_ids(*authority)});
+        auto ids = canonical_ids(*authority);
+        out.push_back({signer_name(role.name), ids, ids});
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name > b.name; });
     return out;
@@ -116,12 +117,21 @@ core::Result<Inspection> inspect_repository(const keystore::TrustHome& home, std
     out.name = std::string(name);
     out.signed_tags = signed_tags(*state, tag);
     out.signers = delegation_signers(*state);
-    std::vector<std::string> root_ids;
-    for (const auto& id : state->root().root.keyids) root_ids.push_back(id.str());
+    std::vector<std::pair<std::string, std::string>> root_ids;  // root.json ID -> canonical
+    for (const auto& id : state->root().root.keyids) {
+        auto key = state->root().keys.find(id);
+        root_ids.emplace_back(id.str(), key == state->root().keys.end() ? id.str() : key->second.canonical_id().str());
+    }
     std::sort(root_ids.begin(), root_ids.end());
-    out.administrative_keys.push_back({"Root", std::move(root_ids)});
+    InspectedSigner root{"Root", {}, {}};
+    for (auto& [id, canonical] : root_ids) {
+        root.key_ids.push_back(id);
+        root.canonical_ids.push_back(canonical);
+    }
+    out.administrative_keys.push_back(std::move(root));
     TUFKEY_TRY(auto targets, state->authority(RoleName::targets()));
-    out.administrative_keys.push_back({"Repository", canonical_ids(targets)});
+    auto targets_ids = canonical_ids(targets);
+    out.administrative_keys.push_back({"Repository", targets_ids, targets_ids});
     return out;
 }
 

@@ -36,6 +36,16 @@ std::optional<std::string> configured_module_path(const ModuleSettings& settings
     return std::nullopt;
 }
 
+core::Result<std::shared_ptr<pkcs11::Module>> open_module(const ModuleSettings& settings, const std::string& path) {
+    auto module = pkcs11::Module::open(path);
+    if (module || !module.error().ck_rv || path.find("softhsm") == std::string::npos) return module;
+    auto store = pkcs11::missing_softhsm_store(settings.softhsm_conf);
+    if (!store) return module;
+    core::Error error = module.error();
+    error.message = "cannot initialise PKCS#11 module " + path + ": " + *store;
+    return error;
+}
+
 core::Result<std::string> module_path_for(const KeyAccess& access, const pkcs11::Uri* uri) {
     if (auto configured = configured_module_path(access.module, uri)) return *configured;
     return pkcs11::resolve_module_path("");
@@ -44,7 +54,7 @@ core::Result<std::string> module_path_for(const KeyAccess& access, const pkcs11:
 core::Result<std::shared_ptr<pkcs11::Session>> open_token_session(KeyAccess& access, const pkcs11::Uri& uri,
                                                                   bool read_write, Login login) {
     TUFKEY_TRY(auto path, module_path_for(access, &uri));
-    TUFKEY_TRY(auto module, pkcs11::Module::open(path));
+    TUFKEY_TRY(auto module, open_module(access.module, path));
     TUFKEY_TRY(auto slot, pkcs11::select_token(module, uri));
     TUFKEY_TRY(auto session, pkcs11::Session::open(slot, read_write));
     if (login == Login::always || session->token().flags.login_required) {
@@ -59,7 +69,7 @@ bool token_present(KeyAccess& access, const std::string& uri) {
     if (!parsed) return false;
     auto path = module_path_for(access, &*parsed);
     if (!path) return false;
-    auto module = pkcs11::Module::open(*path);
+    auto module = open_module(access.module, *path);
     return module && pkcs11::select_token(*module, *parsed).ok();
 }
 

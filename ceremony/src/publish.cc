@@ -95,10 +95,20 @@ Layout tuf_layout(const MetadataSet& set, const std::map<RoleName, std::uint64_t
     return out;
 }
 
-core::Result<fs::path> destination(const std::string& to) {
+// The destination of a static repository (publish.h: --to, remembered, origin, --server).
+std::string chosen_destination(const PublishRequest& request, const RepositoryConfig& config) {
+    if (!request.to.empty()) return request.to;
+    if (!config.publish_to.empty()) return config.publish_to;
+    if (config.origin.starts_with("file://") || fs::path(config.origin).is_absolute()) return config.origin;
+    return request.server;
+}
+
+core::Result<fs::path> destination(const std::string& gun, const std::string& to) {
     if (to.empty())
-        return core::Error(core::ErrorCode::usage,
-                           "publish needs a destination: --to DIR (a directory any web server can serve)");
+        return core::Error(core::ErrorCode::usage, "publish needs a destination for " + gun + ": run 'tufkey publish " +
+                                                       gun +
+                                                       " --to DIR' once (a directory any web server can serve); "
+                                                       "later publishes remember it");
     if (remote::is_http_url(to))
         return core::Error(core::ErrorCode::usage,
                            "this repository is published as static files (its timestamp key is in this home), and a "
@@ -106,13 +116,18 @@ core::Result<fs::path> destination(const std::string& to) {
                                remote::redact_url(to) +
                                " signs timestamps itself: publish with --to DIR, or make a server repository with "
                                "'tufkey init GUN --server URL'");
+    fs::path path(to);
     if (to.starts_with("file://")) {
-        TUFKEY_TRY(auto path, remote::file_url_path(to));
-        return fs::path(path);
-    }
-    if (to.find("://") != std::string::npos)
+        TUFKEY_TRY(auto decoded, remote::file_url_path(to));
+        path = fs::path(decoded);
+    } else if (to.find("://") != std::string::npos) {
         return core::Error(core::ErrorCode::usage, "--to " + to + ": use a directory, a file:// URL");
-    return fs::path(to);
+    }
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path, ec);
+    if (ec) return core::Error(core::ErrorCode::io, "cannot resolve " + to + ": " + ec.message());
+    absolute = absolute.lexically_normal();
+    return absolute.has_filename() ? absolute : absolute.parent_path();
 }
 
 core::Result<std::optional<std::string>> existing(const fs::path& path) {
@@ -248,7 +263,8 @@ core::Result<PolicyPlan> plan_policy(const fs::path& dir, const Layout& layout, 
 
 core::Result<void> record(const Repository& repo, keystore::HomeTransaction& tx, const PublishReport& report) {
     TUFKEY_TRY(auto config, repo.load_config());
-    bool changed = false;
+    bool changed = config.publish_to != report.directory.string();
+    config.publish_to = report.directory.string();
     for (const auto& f : report.files) changed = changed || f.written;
     for (const auto& [role, version] : report.versions) {
         const auto value = static_cast<std::uint64_t>(version.value());
@@ -278,7 +294,7 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
     if (repo.exists()) {
         TUFKEY_TRY(auto server_config, repo.load_config());
         if (server_config.on_server()) {
-            if (!request.to.empty() && request.to != server_config.origin && !request.to_is_default)
+            if (!request.to.empty() && request.to != server_config.origin)
                 return core::Error(core::ErrorCode::usage,
                                    request.gun + " lives on the Notary server " + server_config.origin +
                                        ", which signs its timestamp: publish it with 'tufkey publish " + request.gun +
@@ -286,8 +302,8 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
             return detail::publish_to_server(home, repo, server_config);
         }
     }
-    TUFKEY_TRY(const fs::path dir, destination(request.to));
     TUFKEY_TRY(auto config, repo.load_config());
+    TUFKEY_TRY(const fs::path dir, destination(request.gun, chosen_destination(request, config)));
     TUFKEY_TRY(auto lock, home.lock("tufkey publish " + request.gun));
     TUFKEY_TRY(auto set, detail::read_local_set(repo, config.dialect));
     TUFKEY_TRY_VOID(verify_before_publish(set, request.gun));
@@ -314,8 +330,10 @@ core::Result<PublishReport> publish_repository(const keystore::TrustHome& home, 
     std::vector<OutFile> policy_part;
     if (policy.write) policy_part.push_back(*policy.write);
     if (policy.remove) TUFKEY_TRY_VOID(remove_one(dir / *policy.remove));
+    const std::size_t total = layout.immutable.size() + policy_part.size() + layout.current.size();
     for (const std::vector<OutFile>* part : {&layout.immutable, &std::as_const(policy_part), &layout.current}) {
         for (const auto& f : *part) {
+            core::report_progress(request.progress, "publishing " + request.gun, report.files.size(), total);
             TUFKEY_TRY(bool written, write_one(dir, f));
             report.files.push_back({f.path, written});
         }

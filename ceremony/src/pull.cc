@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "metadata_set.h"
+#include "pin_check.h"
 #include "pipeline.h"
 #include "policy_document.h"
 #include "repository_state.h"
@@ -33,17 +34,43 @@ struct Anchor final {
     std::string root;
     const DialectProfile* profile = nullptr;
     PullReport::Anchor kind = PullReport::Anchor::home;
-    std::optional<tuf::RootPin> pin;  // --root over a home that already trusts a root
+    std::optional<tuf::RootPin> pin;      // --root over a home that already trusts a root
+    std::string pinned{};                 // --root: the file's bytes
+    std::optional<std::string> served{};  // --root: the current root.json the source serves
 };
+
+// Counts the files fetched for the progress line.
+class CountingFetcher final : public tuf::Fetcher {
+public:
+    CountingFetcher(tuf::Fetcher& inner, core::Progress* progress, std::string what)
+        : m_inner(inner), m_progress(progress), m_what(std::move(what)) {}
+    core::Result<std::optional<std::string>> fetch(const std::string& url, std::size_t max_length) override {
+        core::report_progress(m_progress, m_what, ++m_count, 0);
+        return m_inner.fetch(url, max_length);
+    }
+
+private:
+    tuf::Fetcher& m_inner;
+    core::Progress* m_progress;
+    std::string m_what;
+    std::uint64_t m_count = 0;
+};
+
+// The current root.json `source` serves for the GUN, in whichever layout it has one.
+core::Result<std::optional<std::string>> fetch_served_root(tuf::Fetcher& fetcher, const std::string& source,
+                                                           const std::string& gun) {
+    std::optional<std::string> root;
+    for (const DialectProfile* layout : DialectProfile::all()) {
+        TUFKEY_TRY(root, fetcher.fetch(layout->metadata_base(source, gun) + "/root.json", kMaxRootSize));
+        if (root) break;
+    }
+    return root;
+}
 
 // Trust on first use: the current root the source serves, shown and confirmed.
 core::Result<Anchor> first_use_anchor(KeyAccess& access, tuf::Fetcher& fetcher, const PullRequest& request,
                                       const std::string& source) {
-    std::optional<std::string> root;
-    for (const DialectProfile* layout : DialectProfile::all()) {
-        TUFKEY_TRY(root, fetcher.fetch(layout->metadata_base(source, request.gun) + "/root.json", kMaxRootSize));
-        if (root) break;
-    }
+    TUFKEY_TRY(auto root, fetch_served_root(fetcher, source, request.gun));
     if (!root)
         return core::Error(core::TrustReason::missing, remote::redact_url(source) + " does not have trust data for " +
                                                            request.gun + " (no root.json)");
@@ -103,11 +130,17 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, con
         std::string root = core::to_string(bytes);
         auto profile = DialectProfile::detect(root);
         if (!profile) return profile.error().with_context(request.root_file);
+        TUFKEY_TRY(auto served, fetch_served_root(fetcher, source, request.gun));
         if (!home_root) {
+            // A move to another dialect (tufkey migrate): the pinned old root anchors the new
+            // chain's root 1 when a threshold of its keys signed it; then the dialects differ on purpose.
             TUFKEY_TRY(auto moved, migrated_anchor(fetcher, request, source, root, **profile));
             if (moved) return std::move(*moved);
-            return Anchor{std::move(root), *profile, PullReport::Anchor::pinned, std::nullopt};
         }
+        if (served)
+            TUFKEY_TRY_VOID(
+                detail::check_pin_dialect(root, request.root_file, *served, remote::redact_url(source), request.gun));
+        if (!home_root) return Anchor{root, *profile, PullReport::Anchor::pinned, std::nullopt, root, served};
         // The home's root stays the anchor: a pin may confirm it or a later version of its
         // chain, never replace it (tuf/root_forward.h).
         TUFKEY_TRY(const DialectProfile* home_profile, DialectProfile::detect(*home_root));
@@ -226,7 +259,8 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
     remote::DownloadOptions download = detail::download_options(tls);
     download.offline = request.offline;                                 // a second guard behind the check above
     if (!remote::is_http_url(source)) download.local_roots = {source};  // symlinks followed only inside
-    detail::RemoteFetcher fetcher(download);
+    detail::RemoteFetcher remote_fetcher(download);
+    CountingFetcher fetcher(remote_fetcher, request.progress, "pulling " + request.gun + ": files fetched");
     TUFKEY_TRY(auto lock, access.home.lock("tufkey pull " + request.gun));
     TUFKEY_TRY(Anchor anchor, choose_anchor(access, fetcher, request, repo, source));
     const tuf::Dialect dialect = anchor.profile->dialect();
@@ -244,7 +278,12 @@ core::Result<PullReport> pull_repository(KeyAccess& access, const PullRequest& r
                                            std::chrono::system_clock::now(),
                                            detail::Walk::every_role};
     TUFKEY_TRY(auto baseline, detail::rollback_baseline(repo, dialect));
-    TUFKEY_TRY(auto set, detail::verify_set(fetcher, pipeline, std::move(baseline)));
+    auto verified = detail::verify_set(fetcher, pipeline, std::move(baseline));
+    if (!verified && anchor.served && verified.error().code == core::ErrorCode::trust)
+        return detail::explain_pin_failure(verified.error(), anchor.pinned, request.root_file, *anchor.served,
+                                           remote::redact_url(source), request.gun);
+    if (!verified) return verified.error();
+    auto set = std::move(*verified);
     if (anchor.pin)
         TUFKEY_TRY_VOID(tuf::check_pin_reached(dialect, *anchor.pin, set.root_chain, detail::trusted_root_name(repo),
                                                detail::start_over_hint("pull")));

@@ -1,6 +1,7 @@
 #include "tufkey/ceremony/repository.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "tufkey/core/atomic_file.h"
@@ -107,8 +108,86 @@ bool Repository::exists() const {
     return std::filesystem::exists(config_file(), ec);
 }
 
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// GUNs below `dir` that hold `marker` (a relative path), e.g. tufkey/<GUN>/repository.json.
+void collect_guns(const std::filesystem::path& dir, const std::filesystem::path& marker,
+                  std::vector<std::string>& out) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) return;
+    std::filesystem::recursive_directory_iterator it(dir, std::filesystem::directory_options::skip_permission_denied,
+                                                     ec);
+    for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        if (it.depth() > 8) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        std::error_code entry_ec;
+        if (!it->is_directory(entry_ec) || !std::filesystem::exists(it->path() / marker, entry_ec)) continue;
+        const std::string gun = it->path().lexically_relative(dir).generic_string();
+        if (check_gun(gun).ok()) out.push_back(gun);
+        if (marker.filename() == "root.json") it.disable_recursion_pending();
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> home_guns(const keystore::TrustHome& home) {
+    std::vector<std::string> guns;
+    collect_guns(home.root() / "tufkey", "repository.json", guns);
+    collect_guns(home.root() / "tuf", std::filesystem::path("metadata") / "root.json", guns);
+    std::sort(guns.begin(), guns.end());
+    guns.erase(std::unique(guns.begin(), guns.end()), guns.end());
+    return guns;
+}
+
+std::vector<std::string> close_guns(std::string_view gun, const std::vector<std::string>& known) {
+    std::vector<std::pair<std::size_t, std::string>> near;
+    for (const auto& k : known) {
+        if (k == gun) continue;
+        const std::size_t d = lower(k) == lower(gun) ? 0 : edit_distance(gun, k);
+        if (d <= 2) near.emplace_back(d, k);
+    }
+    std::sort(near.begin(), near.end());
+    std::vector<std::string> out;
+    for (auto& [d, k] : near) {
+        if (d == near.front().first) out.push_back(std::move(k));
+    }
+    return out;
+}
+
 core::Error Repository::unknown_repository() const {
     std::error_code ec;
+    const keystore::TrustHome home(m_home);
+    const auto near = close_guns(m_gun, home_guns(home));
+    if (!near.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < near.size() && i < 3; ++i) list += (i == 0 ? "" : " or ") + near[i];
+        return core::Error(core::ErrorCode::usage, "tufkey has no repository " + m_gun +
+                                                       " in this home: did you mean " + list +
+                                                       "? ('tufkey list' shows them all)");
+    }
     if (std::filesystem::exists(metadata_dir() / "root.json", ec)) {
         // Trust data the notary client or docker cached here: tufkey signs for it once a pull
         // has verified it against its server and recorded where it lives.
@@ -164,6 +243,7 @@ core::Result<RepositoryConfig> Repository::parse_config(std::string_view bytes) 
         }
     }
     config.origin = string_member(json, "origin");
+    config.publish_to = string_member(json, "publish_to");
     if (const Json* tls = json.find("tls"); tls != nullptr && tls->is_object()) {
         config.tls.ca_file = string_member(*tls, "ca");
         config.tls.client_cert = string_member(*tls, "client_cert");
@@ -201,6 +281,7 @@ core::Result<void> Repository::save_config(keystore::HomeTransaction& tx, const 
         o["synced"] = std::move(synced);
     }
     if (!config.origin.empty()) o["origin"] = config.origin;
+    if (!config.publish_to.empty()) o["publish_to"] = config.publish_to;
     JsonObject tls;
     for (auto [name, value] : {std::pair{"ca", &config.tls.ca_file}, std::pair{"client_cert", &config.tls.client_cert},
                                std::pair{"client_key", &config.tls.client_key}}) {

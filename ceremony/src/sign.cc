@@ -45,14 +45,20 @@ core::Result<std::uint64_t> parse_size(std::string_view text) {
     return value;
 }
 
-core::Result<void> check_tags(Dialect dialect, const std::vector<std::string>& tags) {
+bool docker_tag_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// New tags are checked (check_new_tag); removals only for duplicates: unsign removes any name.
+core::Result<void> check_tags(Dialect dialect, const SignRequest& request) {
     std::set<std::string_view> seen;
-    for (const auto& tag : tags) {
-        if (auto r = tuf::check_target_path(dialect, tag); !r)
-            return usage("cannot sign tag \"" + core::printable(tag) + "\" in the " +
-                         std::string(tuf::to_string(dialect)) + " dialect: " + r.error().message);
-        if (!seen.insert(tag).second) return usage("tag \"" + core::printable(tag) + "\" is named twice");
+    for (const auto& t : request.targets) {
+        if (auto r = check_new_tag(dialect, request.gun, t.tag); !r)
+            return usage((t.source.empty() ? "" : t.source + ": ") + r.error().message);
+        if (!seen.insert(t.tag).second) return usage("tag \"" + core::printable(t.tag) + "\" is named twice");
     }
+    for (const auto& tag : request.removals)
+        if (!seen.insert(tag).second) return usage("tag \"" + core::printable(tag) + "\" is named twice");
     return core::success();
 }
 
@@ -182,7 +188,9 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     std::vector<std::string> tags;
     for (const auto& t : request.targets) tags.push_back(t.tag);
     for (const auto& t : request.removals) tags.push_back(t);
-    TUFKEY_TRY_VOID(check_tags(state.dialect(), tags));
+    const std::string phase = std::string(step) + " " + std::to_string(tags.size()) + " tag(s)";
+    core::report_progress(request.progress, phase + ": checking", 1, 4);
+    TUFKEY_TRY_VOID(check_tags(state.dialect(), request));
 
     detail::Keyring keyring(access);
     TUFKEY_TRY(auto role, choose_role(state, keyring, request.role));
@@ -230,6 +238,7 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
         TUFKEY_TRY_VOID(detail::open_resign_keys(state, keyring));
     }
     const tuf::Instant now = std::chrono::system_clock::now();
+    core::report_progress(request.progress, phase + ": signing", 2, 4);
     std::vector<detail::RoleUpdate> updates;
     for (std::size_t i = 0; i < roles.size(); ++i) {
         TUFKEY_TRY(auto update, detail::sign_targets_role(state, roles[i], std::move(contents[i]), keys[i], now));
@@ -252,6 +261,7 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
     for (const auto& r : report.also_signed) also.push_back(r.str());
     tuf::JsonObject fields{{"role", role.str()}, {"also", also}, {"tags", tag_list}};
     if (!report.binned.empty()) fields["bins"] = static_cast<std::int64_t>(roles.size());
+    core::report_progress(request.progress, phase + ": writing", 3, 4);
     keystore::HomeTransaction tx(access.home, lock);
     TUFKEY_TRY(report.files_written, detail::write_updates(state, tx, updates, step, std::move(fields)));
     TUFKEY_TRY_VOID(tx.commit());
@@ -260,6 +270,44 @@ core::Result<SignReport> change_targets(KeyAccess& access, const SignRequest& re
 }
 
 }  // namespace
+
+core::Result<void> check_new_tag(Dialect dialect, std::string_view gun, std::string_view tag) {
+    const std::string shown = "\"" + core::printable(std::string(tag)) + "\"";
+    if (tag.empty()) return usage("a tag must not be empty");
+    if (!gun.empty() && tag.starts_with(std::string(gun) + ":"))
+        return usage("cannot sign tag " + shown + ": it names the repository again; name the tag alone (\"" +
+                     core::printable(std::string(tag.substr(gun.size() + 1))) +
+                     "\", e.g. a batch line \"TAG sha256:HEX SIZE\")");
+    if (dialect == Dialect::notary) {
+        const bool ok =
+            tag.size() <= 128 && docker_tag_char(tag.front()) &&
+            std::all_of(tag.begin(), tag.end(), [](char c) { return docker_tag_char(c) || c == '.' || c == '-'; });
+        if (!ok)
+            return usage("cannot sign tag " + shown +
+                         ": a docker tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or "
+                         "'-' (a batch line names the tag alone: \"3.0 sha256:HEX SIZE\")");
+        return core::success();
+    }
+    auto bad = [&](const std::string& why) {
+        return usage("cannot sign target " + shown + " in the tuf dialect: " + why +
+                     " (a target name is a relative path such as \"v1/app.tar\")");
+    };
+    if (tag.size() > 1024) return bad("longer than 1024 bytes");
+    for (char c : tag) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return bad("it holds a control character");
+        if (c == '\\') return bad("it holds a backslash");
+    }
+    std::size_t start = 0;
+    while (start <= tag.size()) {
+        auto end = tag.find('/', start);
+        if (end == std::string_view::npos) end = tag.size();
+        const auto part = tag.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..")
+            return bad("it has an empty, \".\" or \"..\" path component, or starts or ends with '/'");
+        start = end + 1;
+    }
+    return tuf::check_target_path(dialect, tag);
+}
 
 GunAndTag split_gun_tag(std::string_view name) {
     auto colon = name.rfind(':');
@@ -277,13 +325,17 @@ core::Result<core::Bytes> parse_sha256_digest(std::string_view digest) {
     return std::move(*bytes);
 }
 
-core::Result<FileDigest> digest_file(const std::filesystem::path& file) {
+core::Result<FileDigest> digest_file(const std::filesystem::path& file, core::Progress* progress) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return core::Error(core::ErrorCode::usage, "cannot read " + file.string());
     TUFKEY_TRY(auto hasher, core::Hasher::create(core::HashAlgorithm::sha256));
     std::vector<char> buffer(1u << 20);
     FileDigest out;
+    std::error_code size_ec;
+    const auto total = std::filesystem::file_size(file, size_ec);
+    const std::string what = "hashing " + file.filename().string();
     while (in) {
+        core::report_progress(progress, what, out.length, size_ec ? 0 : total);
         in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         auto n = static_cast<std::size_t>(in.gcount());
         if (n == 0) break;
@@ -307,7 +359,8 @@ core::Result<FileDigest> digest_manifest(const std::filesystem::path& file) {
     return FileDigest{core::sha256(bytes), bytes.size()};
 }
 
-core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name) {
+core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name,
+                                                  core::Progress* progress) {
     std::vector<TargetSpec> out;
     std::set<std::string> seen;
     std::size_t line_no = 0;
@@ -318,6 +371,8 @@ core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::st
         std::string_view line = text.substr(start, end - start);
         start = end + 1;
         ++line_no;
+        if (line_no % 4096 == 0)
+            core::report_progress(progress, "reading " + std::string(file_name), start, text.size());
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         auto fields = split_fields(line);
         if (fields.empty() || fields.front().starts_with('#')) continue;
@@ -329,7 +384,8 @@ core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::st
         if (!size) return usage(where + size.error().message);
         if (!seen.insert(std::string(fields[0])).second)
             return usage(where + "tag \"" + std::string(fields[0]) + "\" is named twice");
-        out.push_back(TargetSpec{std::string(fields[0]), std::move(*digest), *size});
+        out.push_back(TargetSpec{std::string(fields[0]), std::move(*digest), *size,
+                                 std::string(file_name) + " line " + std::to_string(line_no)});
     }
     if (out.empty()) return usage(std::string(file_name) + " lists no tags");
     return out;

@@ -104,6 +104,11 @@ core::Result<StatusReport> repository_status(const keystore::TrustHome& home, co
         if (r.unpublished) report.unpublished.push_back(r.role);
         if (r.inside_window) report.expiring.push_back(r.role);
     }
+    const RepositoryConfig& config = state.config();
+    if (config.on_server() || !config.publish_to.empty())
+        report.publish_destination = config.on_server() ? config.origin : config.publish_to;
+    else if (config.origin.starts_with("file://") || std::filesystem::path(config.origin).is_absolute())
+        report.publish_destination = config.origin;
     auto staged = detail::load_staged_root(state);
     if (!staged)
         report.staged_root = "unusable: " + staged.error().message;

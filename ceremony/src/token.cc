@@ -48,12 +48,13 @@ TokenSlotReport slot_report(const std::string& module, const pkcs11::SlotInfo& s
     return out;
 }
 
-ModuleReport module_report(const std::string& path) {
+ModuleReport module_report(const ModuleSettings& settings, const std::string& path) {
     ModuleReport report;
     report.path = path;
-    auto module = pkcs11::Module::open(path);
+    auto module = open_module(settings, path);
     if (!module) {
         report.problem = module.error().message;
+        report.unusable = true;
         return report;
     }
     const auto& info = (*module)->info();
@@ -104,13 +105,13 @@ Result<pkcs11::KeyGenRequest> keygen_request(const TokenGenerateRequest& request
 Result<TokenListReport> list_tokens(const ModuleSettings& settings) {
     TokenListReport report;
     if (auto configured = configured_module_path(settings, nullptr)) {
-        report.modules.push_back(module_report(*configured));
+        report.modules.push_back(module_report(settings, *configured));
         if (report.modules.front().problem) return Error(ErrorCode::token, *report.modules.front().problem);
         return report;
     }
     for (const auto& path : pkcs11::default_module_paths()) {
         if (::access(path.c_str(), F_OK) != 0) continue;  // not installed
-        report.modules.push_back(module_report(path));
+        report.modules.push_back(module_report(settings, path));
     }
     return report;
 }
@@ -135,7 +136,7 @@ Result<TokenGenerateReport> generate_token_key(KeyAccess& access, const TokenGen
     TUFKEY_TRY(auto keygen, keygen_request(request));
     TUFKEY_TRY(auto uri, token_uri(request.token));
     TUFKEY_TRY(auto path, module_path_for(access, &uri));
-    TUFKEY_TRY(auto module, pkcs11::Module::open(path));
+    TUFKEY_TRY(auto module, open_module(access.module, path));
     TUFKEY_TRY(auto slot, pkcs11::select_token(module, uri));
     TUFKEY_TRY(auto info, slot.token_info());
     TUFKEY_TRY(bool yes, access.confirm("Generate an " + std::string(core::to_string(request.type)) +

@@ -1,5 +1,7 @@
 #include "tufkey/ceremony/verify.h"
 
+#include "tufkey/ceremony/status.h"
+
 #include <algorithm>
 #include <set>
 
@@ -124,6 +126,31 @@ core::Result<VerifiedTarget> find_tag(tuf::Updater& updater, const tuf::TrustedS
     return target;
 }
 
+// The client stops at the first failure; the person at the terminal wants every problem at
+// once. After a trust failure the home's roles are read as `status` reads them, and every
+// other expired role or unmet threshold is added to the one line.
+core::Error with_every_problem(const keystore::TrustHome& home, const std::string& gun, core::Error failure,
+                               tuf::Instant now) {
+    if (failure.code != core::ErrorCode::trust) return failure;
+    auto status = repository_status(home, {gun, {}, now});
+    if (!status) return failure;
+    std::vector<std::string> others;
+    for (const auto& r : status->roles) {
+        const std::string role = r.role.str();
+        const bool named = failure.message.starts_with(role + ":") || failure.message.starts_with(role + ".json");
+        if (r.expired && !(named && failure.reason == core::TrustReason::expired))
+            others.push_back(role + " " + describe_time_left(r.seconds_left) + " (" + r.expires + ")");
+        if (r.signers.size() < r.threshold && !(named && failure.reason == core::TrustReason::threshold))
+            others.push_back(role + ": " + std::to_string(r.signers.size()) + " of " + std::to_string(r.threshold) +
+                             " required valid signatures");
+    }
+    if (others.empty()) return failure;
+    std::string list;
+    for (const auto& o : others) list += (list.empty() ? "" : "; ") + o;
+    failure.message += " (" + std::to_string(others.size() + 1) + " problems; also: " + list + ")";
+    return failure;
+}
+
 }  // namespace
 
 core::Result<VerifyReport> verify_repository(const keystore::TrustHome& home, const VerifyRequest& request,
@@ -138,7 +165,9 @@ core::Result<VerifyReport> verify_repository(const keystore::TrustHome& home, co
     detail::PipelineRequest pipeline{{profile, "home"}, anchor.bytes, request.gun, now, detail::Walk::every_role};
     detail::LocalFetcher fetcher(files, pipeline.layout.base_url, "the home");
     detail::MemoryStore store(*profile, {});
-    TUFKEY_TRY(auto verified, detail::run_pipeline(pipeline, fetcher, store));
+    auto pipeline_result = detail::run_pipeline(pipeline, fetcher, store);
+    if (!pipeline_result) return with_every_problem(home, request.gun, pipeline_result.error(), now);
+    auto verified = std::move(*pipeline_result);
     TUFKEY_TRY_VOID(check_root_consistency(verified.trusted, anchor, store));
 
     VerifyReport report;

@@ -1,6 +1,8 @@
 // tufkey init GUN --root-key URI... [--root-threshold N] [--dialect notary|tuf] [--expires ROLE=DURATION]...
 #include <fmt/core.h>
 
+#include <filesystem>
+
 #include "ceremony_context.h"
 #include "command.h"
 #include "json.h"
@@ -20,6 +22,7 @@ struct InitOptions final {
     std::vector<std::string> warn;
     std::string root_key_type = core::to_string(core::kDefaultKeyType);
     std::vector<std::string> server_managed;
+    std::string publish_to;
 };
 
 bool is_server_url(const std::string& url) { return url.starts_with("https://") || url.starts_with("http://"); }
@@ -55,6 +58,16 @@ core::Result<ceremony::InitRequest> build_request(const InitOptions& o, const Gl
     for (const auto& e : o.expires) TUFKEY_TRY_VOID(request.expires.apply_override(e));
     for (const auto& w : o.warn) TUFKEY_TRY_VOID(request.warn.apply_override(w));
     TUFKEY_TRY(request.root_key_type, core::parse_key_type(o.root_key_type, "--root-key-type"));
+    if (!o.publish_to.empty()) {
+        if (!request.server.empty() || o.publish_to.find("://") != std::string::npos)
+            return core::Error(core::ErrorCode::usage,
+                               "--publish-to " + o.publish_to +
+                                   ": a directory for a static repository (a Notary server repository is published "
+                                   "to its --server)");
+        std::error_code ec;
+        request.publish_to = std::filesystem::absolute(o.publish_to, ec).lexically_normal().string();
+        if (ec) return core::Error(core::ErrorCode::usage, "--publish-to " + o.publish_to + ": " + ec.message());
+    }
     return request;
 }
 
@@ -118,6 +131,9 @@ void register_init(CLI::App& app, CommandSet& commands) {
                     "ROLE=DURATION warning window kept for 'tufkey status', e.g. timestamp=3d; repeatable");
     cmd->add_option("--root-key-type", o->root_key_type,
                     std::string("Type of root keys generated on tokens: ") + core::key_type_help());
+    cmd->add_option("--publish-to", o->publish_to,
+                    "Directory 'tufkey publish GUN' writes the static repository to (remembered; also set by "
+                    "'publish --to')");
     cmd->add_option("--server-managed", o->server_managed,
                     "With --server: let the Notary server hold the snapshot key too (snapshot)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {

@@ -95,7 +95,14 @@ void print_pretty(const ceremony::Inspection& r) {
     fmt::print("\nAdministrative keys for {}\n\n", r.name);
     for (const char* wanted : {"Repository", "Root"}) {
         for (const auto& admin : r.administrative_keys) {
-            if (admin.name == wanted) fmt::print("  {} Key:\t{}\n", admin.name, joined(admin.key_ids));
+            if (admin.name != wanted) continue;
+            // Canonical IDs, as `status` and `key list` show them; a root key's root.json ID beside it.
+            std::vector<std::string> shown;
+            for (std::size_t i = 0; i < admin.canonical_ids.size(); ++i) {
+                const bool differs = i < admin.key_ids.size() && admin.key_ids[i] != admin.canonical_ids[i];
+                shown.push_back(admin.canonical_ids[i] + (differs ? " (root.json: " + admin.key_ids[i] + ")" : ""));
+            }
+            fmt::print("  {} Key:\t{}\n", admin.name, joined(shown));
         }
     }
 }

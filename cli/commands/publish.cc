@@ -47,15 +47,19 @@ void register_publish(CLI::App& app, CommandSet& commands) {
     auto* cmd = add_command(app, "publish",
                             "Publish the repository: as static files any web server can serve, or to its Notary server",
                             "tufkey publish registry.example.com/team/app --to /srv/www/trust\n"
-                            "  tufkey publish registry.example.com/team/app        (a repository on a Notary server)");
+                            "  tufkey publish registry.example.com/team/app        (again to /srv/www/trust, or to "
+                            "its Notary server)");
     cmd->add_option("gun", o->gun, "Repository name (GUN)")->required();
     cmd->add_option(
         "--to", o->to,
-        "Destination directory or file:// URL (default: --server; a repository on a Notary server goes there)");
+        "Destination directory or file:// URL, remembered for the next publish (default: the remembered one, the "
+        "directory it was pulled from, else --server; a repository on a Notary server goes there)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
         keystore::TrustHome home(globals.resolved_home());
-        const std::string to = o->to.empty() ? globals.resolved_server() : o->to;
-        TUFKEY_TRY(auto report, ceremony::publish_repository(home, {o->gun, to, o->to.empty()}));
+        const auto progress = globals.interaction.progress(globals.json);
+        auto published = ceremony::publish_repository(home, {o->gun, o->to, globals.resolved_server(), progress.get()});
+        if (progress) progress->finish();
+        TUFKEY_TRY(auto report, std::move(published));
         print_report(globals, o->gun, report);
         return 0;
     });

@@ -72,7 +72,11 @@ void register_pull(CLI::App& app, CommandSet& commands) {
                                       {globals.tls_ca, globals.tls_client_cert, globals.tls_client_key}};
         request.offline = globals.offline;
         request.discard_staged = o->discard_staged;
-        TUFKEY_TRY(auto report, ceremony::pull_repository(context->access(), request));
+        const auto progress = globals.interaction.progress(globals.json);
+        request.progress = progress.get();
+        auto pulled = ceremony::pull_repository(context->access(), request);
+        if (progress) progress->finish();
+        TUFKEY_TRY(auto report, std::move(pulled));
         print_report(globals, o->gun, report);
         return 0;
     });

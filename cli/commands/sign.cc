@@ -10,6 +10,7 @@
 #include "json.h"
 #include "output.h"
 #include "tufkey/ceremony/publish.h"
+#include "tufkey/ceremony/repository.h"
 #include "tufkey/ceremony/sign.h"
 #include "tufkey/core/encoding.h"
 #include "tufkey/core/atomic_file.h"
@@ -32,26 +33,35 @@ struct SignOptions final {
 // in the home) and the error says how to send it later.
 core::Result<void> publish_after(const GlobalOptions& globals, const keystore::TrustHome& home,
                                  const std::string& gun) {
-    auto report = ceremony::publish_repository(home, {gun, globals.resolved_server(), true});
+    const auto progress = globals.interaction.progress(globals.json);
+    auto report = ceremony::publish_repository(home, {gun, "", globals.resolved_server(), progress.get()});
+    if (progress) progress->finish();
     if (!report) {
         auto error = report.error();
         error.message = "signed, but not published (the change is kept; run 'tufkey publish " + gun +
                         "' when this is fixed): " + error.message;
         return error;
     }
-    if (!globals.json) fmt::print(stderr, "Published {} to {}\n", gun, report->directory.string());
+    if (!globals.json) fmt::print("Published {} to {}\n", gun, report->directory.string());
     return core::success();
 }
 
 core::Error usage(std::string message) { return core::Error(core::ErrorCode::usage, std::move(message)); }
 
 // Every name must be GUN:TAG of one GUN (or, with `allow_bare`, one bare GUN).
-core::Result<std::pair<std::string, std::vector<std::string>>> split_names(const std::vector<std::string>& names,
+// GUN:TAG is split after a repository the home holds (ceremony::split_known_gun_tag), so any
+// name a role lists can be named, even one with ':' or '/'.
+core::Result<std::pair<std::string, std::vector<std::string>>> split_names(const GlobalOptions& globals,
+                                                                           const std::vector<std::string>& names,
                                                                            bool batch) {
+    const keystore::TrustHome home(globals.resolved_home());
+    auto known = [&](std::string_view gun) {
+        return ceremony::check_gun(gun).ok() && ceremony::Repository(home, std::string(gun)).exists();
+    };
     std::string gun;
     std::vector<std::string> tags;
     for (const auto& name : names) {
-        auto split = ceremony::split_gun_tag(name);
+        auto split = ceremony::split_known_gun_tag(name, known);
         if (batch && !split.tag.empty())
             return usage("with --batch name only the repository (GUN), not " + name + ": the tags come from the file");
         if (!batch && split.tag.empty())
@@ -66,14 +76,14 @@ core::Result<std::pair<std::string, std::vector<std::string>>> split_names(const
     return std::make_pair(gun, tags);
 }
 
-core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& o,
-                                                             const std::vector<std::string>& tags) {
+core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& o, const std::vector<std::string>& tags,
+                                                             core::Progress* progress) {
     const int sources = !o.digest.empty() + !o.manifest.empty() + !o.file.empty() + !o.batch.empty();
     if (sources != 1) return usage("give exactly one of --digest (with --size), --manifest, --file or --batch");
     if (o.size && o.digest.empty()) return usage("--size goes with --digest");
     if (!o.batch.empty()) {
         TUFKEY_TRY(auto bytes, core::read_file(o.batch, 64u << 20));
-        return ceremony::parse_batch(core::to_string(bytes), o.batch);
+        return ceremony::parse_batch(core::to_string(bytes), o.batch, progress);
     }
     ceremony::FileDigest digest;
     if (!o.digest.empty()) {
@@ -83,7 +93,7 @@ core::Result<std::vector<ceremony::TargetSpec>> targets_from(const SignOptions& 
     } else if (!o.manifest.empty()) {
         TUFKEY_TRY(digest, ceremony::digest_manifest(o.manifest));
     } else {
-        TUFKEY_TRY(digest, ceremony::digest_file(o.file));
+        TUFKEY_TRY(digest, ceremony::digest_file(o.file, progress));
     }
     std::vector<ceremony::TargetSpec> out;
     for (const auto& tag : tags) out.push_back({tag, digest.sha256, digest.length});
@@ -126,17 +136,30 @@ JsonValue to_json(const ceremony::SignReport& r) {
         .set("files_written", std::move(files));
 }
 
-void print_sign_report(const GlobalOptions& globals, const ceremony::SignReport& r) {
+// The result on stdout (docker's words, one line per tag named on the command line); a batch
+// gets one summary line however many tags it holds. Warnings on stderr.
+void print_sign_report(const GlobalOptions& globals, const ceremony::SignReport& r, bool batch) {
     print_warnings(r.warnings);
+    if (globals.json) {
+        print_json(to_json(r));
+        return;
+    }
     auto where = [&](const std::string& tag) {
         return r.binned.contains(tag) ? " in " + role_of(r, tag).str() : std::string();
     };
-    for (const auto& t : r.signed_targets)
-        fmt::print(stderr, "Successfully signed {}:{}{}\n", r.gun, t.tag, where(t.tag));
+    if (batch) {
+        std::string versions;
+        for (const auto& [role, v] : r.versions)
+            versions += fmt::format("{}{} {}", versions.empty() ? "" : ", ", role.str(), v.value());
+        fmt::print("Successfully signed {} tag(s) of {} ({} replaced; into {}{}; versions: {})\n",
+                   r.signed_targets.size(), r.gun, r.replaced.size(), r.role.str(),
+                   r.binned.empty() ? "" : fmt::format(" and {} in hashed bins", r.binned.size()), versions);
+    } else {
+        for (const auto& t : r.signed_targets) fmt::print("Successfully signed {}:{}{}\n", r.gun, t.tag, where(t.tag));
+    }
     for (const auto& tag : r.removed)
-        fmt::print(stderr, "Successfully deleted signature for {}:{}{}\n", r.gun, tag, where(tag));
-    for (const auto& role : r.also_signed) fmt::print(stderr, "  in {} and {}\n", r.role.str(), role.str());
-    if (globals.json) print_json(to_json(r));
+        fmt::print("Successfully deleted signature for {}:{}{}\n", r.gun, tag, where(tag));
+    for (const auto& role : r.also_signed) fmt::print("  in {} and {}\n", r.role.str(), role.str());
 }
 
 void register_sign(CLI::App& app, CommandSet& commands) {
@@ -160,14 +183,18 @@ void register_sign(CLI::App& app, CommandSet& commands) {
     cmd->add_flag("--publish", o->publish,
                   "Publish right after signing (to the repository's Notary server, or to --server DIR)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
-        TUFKEY_TRY(auto split, split_names(o->names, !o->batch.empty()));
+        TUFKEY_TRY(auto split, split_names(globals, o->names, !o->batch.empty()));
         ceremony::SignRequest request;
         request.gun = split.first;
-        TUFKEY_TRY(request.targets, targets_from(*o, split.second));
+        const auto progress = globals.interaction.progress(globals.json);
+        TUFKEY_TRY(request.targets, targets_from(*o, split.second, progress.get()));
         if (!o->role.empty()) request.role = o->role;
+        request.progress = progress.get();
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
-        TUFKEY_TRY(auto report, ceremony::sign_targets(context->access(), request));
-        print_sign_report(globals, report);
+        auto signed_report = ceremony::sign_targets(context->access(), request);
+        if (progress) progress->finish();
+        TUFKEY_TRY(auto report, std::move(signed_report));
+        print_sign_report(globals, report, !o->batch.empty());
         if (o->publish) TUFKEY_TRY_VOID(publish_after(globals, context->access().home, request.gun));
         return 0;
     });
@@ -177,20 +204,23 @@ void register_unsign(CLI::App& app, CommandSet& commands) {
     auto o = std::make_shared<SignOptions>();
     auto* cmd =
         add_command(app, "unsign", "Remove tags from targets (or a delegation) and re-sign snapshot and timestamp",
-                    "tufkey unsign registry.example.com/team/app:v1");
-    cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN)")->required();
+                    "tufkey unsign registry.example.com/team/app:v1\n"
+                    "  tufkey unsign 'registry.example.com/team/app:odd/name:1.0'   (any name 'tufkey inspect' "
+                    "lists)");
+    cmd->add_option("names", o->names, "GUN:TAG (repeatable; one GUN); TAG is everything after the repository's name")
+        ->required();
     cmd->add_option("--role", o->role, "Role to remove the tags from (default: as for sign)");
     cmd->add_flag("--publish", o->publish,
                   "Publish right after (to the repository's Notary server, or to --server DIR)");
     commands.on(cmd, [o, &globals = commands.globals()]() -> core::Result<int> {
-        TUFKEY_TRY(auto split, split_names(o->names, false));
+        TUFKEY_TRY(auto split, split_names(globals, o->names, false));
         ceremony::SignRequest request;
         request.gun = split.first;
         request.removals = split.second;
         if (!o->role.empty()) request.role = o->role;
         TUFKEY_TRY(auto context, CeremonyContext::create(globals));
         TUFKEY_TRY(auto report, ceremony::unsign_targets(context->access(), request));
-        print_sign_report(globals, report);
+        print_sign_report(globals, report, false);
         if (o->publish) TUFKEY_TRY_VOID(publish_after(globals, context->access().home, request.gun));
         return 0;
     });

@@ -40,6 +40,9 @@ JsonValue to_json(const ceremony::StatusReport& r) {
         .set("dialect", tuf::to_string(r.dialect))
         .set("roles", std::move(roles))
         .set("unpublished", JsonValue::strings(r.unpublished))
+        .set("publish_destination",
+             JsonValue::optional(r.publish_destination.empty() ? std::nullopt
+                                                               : std::optional<std::string>(r.publish_destination)))
         .set("staged_root",
              JsonValue::optional(r.staged_root.empty() ? std::nullopt : std::optional<std::string>(r.staged_root)))
         .set("expiring", JsonValue::strings(r.expiring));
@@ -65,7 +68,8 @@ void print_text(const ceremony::StatusReport& r) {
     } else {
         std::string list;
         for (const auto& role : r.unpublished) list += (list.empty() ? "" : ", ") + role.str();
-        fmt::print("Unpublished changes: {} (run 'tufkey publish {}')\n", list, r.gun);
+        fmt::print("Unpublished changes: {} (run 'tufkey publish {}{}')\n", list, r.gun,
+                   r.publish_destination.empty() ? " --to DIR" : "");
     }
 }
 
@@ -93,11 +97,11 @@ void register_status(CLI::App& app, CommandSet& commands) {
             list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", s.role.str(),
                                 ceremony::describe_time_left(s.seconds_left));
         }
-        return core::Error(
-            core::ErrorCode::expiring,
-            "roles of " + report.gun + " inside their warning window: " + list +
-                " (re-sign snapshot and timestamp with 'tufkey refresh', targets with 'tufkey sign', then publish; "
-                "an expiring root needs the root ceremony of docs/rotation.md)");
+        return core::Error(core::ErrorCode::expiring,
+                           "roles of " + report.gun + " inside their warning window: " + list +
+                               " (re-sign and publish snapshot and timestamp with 'tufkey refresh " + report.gun +
+                               " --due --publish', targets with 'tufkey refresh " + report.gun +
+                               " --role targets'; an expiring root needs the root ceremony of docs/rotation.md)");
     });
 }
 

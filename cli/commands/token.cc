@@ -56,10 +56,6 @@ JsonValue to_json(const ceremony::TokenListReport& report) {
 }
 
 void print_module(const ceremony::ModuleReport& m) {
-    if (m.problem) {
-        fmt::print("{}\n", m.problem->rfind(m.path, 0) == 0 ? *m.problem : m.path + ": " + *m.problem);
-        return;
-    }
     fmt::print("{} ({}, {} {})\n", m.path, m.manufacturer, m.description, m.library_version);
     if (m.slots.empty()) fmt::print("  no slots (no token or reader)\n");
     for (const auto& s : m.slots) {
@@ -77,13 +73,30 @@ void print_module(const ceremony::ModuleReport& m) {
 
 Result<int> run_list(const GlobalOptions& globals) {
     TUFKEY_TRY(auto report, ceremony::list_tokens(module_settings(globals)));
+    auto problem_of = [](const ceremony::ModuleReport& m) {
+        return m.problem->rfind(m.path, 0) == 0 ? *m.problem : m.path + ": " + *m.problem;
+    };
+    std::vector<std::string> problems;
+    for (const auto& m : report.modules) {
+        if (m.problem && m.unusable) problems.push_back(problem_of(m));
+    }
     if (globals.json) {
         print_json(to_json(report));
-        return 0;
+    } else {
+        if (report.modules.empty()) fmt::print("no PKCS#11 module installed; pass --module PATH\n");
+        for (const auto& m : report.modules) {
+            if (!m.problem)
+                print_module(m);
+            else if (!m.unusable)
+                fmt::print("{}\n", problem_of(m));  // e.g. no PC/SC for a YubiKey: nothing to list
+        }
     }
-    if (report.modules.empty()) fmt::print("no PKCS#11 module installed; pass --module PATH\n");
-    for (const auto& m : report.modules) print_module(m);
-    return 0;
+    // A module that could not be loaded or initialised (e.g. SoftHSM2 whose token store was
+    // removed) makes the list incomplete: exit 3 with its reason (others as warnings) after
+    // what could be listed.
+    if (problems.empty()) return 0;
+    for (std::size_t i = 0; i + 1 < problems.size(); ++i) print_warning(problems[i]);
+    return core::Error(core::ErrorCode::token, problems.back());
 }
 
 // ---- token keys -------------------------------------------------------------------------

@@ -23,7 +23,8 @@ CeremonyContext::CeremonyContext(const GlobalOptions& globals, std::unique_ptr<p
                [](std::string_view line) { print_note(line); }} {}
 
 ceremony::ModuleSettings module_settings(const GlobalOptions& globals) {
-    return ceremony::ModuleSettings{globals.module, globals.module_environment()};
+    return ceremony::ModuleSettings{globals.module, globals.module_environment(),
+                                    globals.interaction.variable("SOFTHSM2_CONF")};
 }
 
 }  // namespace tufkey::cli

@@ -39,6 +39,21 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
     return sub;
 }
 
+void set_group_examples(CLI::App& app) {
+    const std::string marker = "\nExample:\n  ";
+    for (CLI::App* group : app.get_subcommands({})) {
+        std::string examples;
+        for (CLI::App* command : group->get_subcommands({})) {
+            const std::string footer = command->get_footer();
+            if (!footer.starts_with(marker)) continue;
+            examples += "  " + footer.substr(marker.size(), footer.find('\n', marker.size()) - marker.size()) + "\n";
+        }
+        if (examples.empty()) continue;
+        group->footer("\nExample:\n" + examples + "Run 'tufkey " + group->get_name() +
+                      " COMMAND --help' for a command's options.");
+    }
+}
+
 CLI::App* command_group(CLI::App& app, const std::string& name, const std::string& description) {
     for (CLI::App* sub : app.get_subcommands({})) {
         if (sub->get_name() == name) return sub;

@@ -70,6 +70,10 @@ const std::vector<Registrar>& registered_commands();
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,
                       const std::string& example);
 
+// Gives every command group (a subcommand with subcommands, e.g. "key") its own examples: the
+// first example line of each of its commands. Called once after every command is registered.
+void set_group_examples(CLI::App& app);
+
 // Finds or creates the group subcommand `name` (e.g. "token", "key") under `app`.
 CLI::App* command_group(CLI::App& app, const std::string& name, const std::string& description);
 

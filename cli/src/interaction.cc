@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
@@ -78,7 +79,39 @@ public:
     }
 };
 
+// One line on stderr, rewritten in place ("\r", erase to the end), at most five times a second.
+class TerminalProgress final : public core::Progress {
+public:
+    void update(std::string_view what, std::uint64_t done, std::uint64_t total) override {
+        const auto now = std::chrono::steady_clock::now();
+        if (m_shown && now - m_last < std::chrono::milliseconds(200) && done != total) return;
+        m_last = now;
+        m_shown = true;
+        std::string line = "\r\033[K" + std::string(what) + ": ";
+        if (total > 0)
+            line += std::to_string(done * 100 / total) + "% (" + std::to_string(done) + " of " + std::to_string(total) +
+                    ")";
+        else
+            line += std::to_string(done);
+        write_stderr(line);
+    }
+    void finish() override {
+        if (m_shown) write_stderr("\r\033[K");
+        m_shown = false;
+    }
+    ~TerminalProgress() override { finish(); }
+
+private:
+    std::chrono::steady_clock::time_point m_last{};
+    bool m_shown = false;
+};
+
 }  // namespace
+
+std::unique_ptr<core::Progress> Interaction::progress(bool json) const {
+    if (json || ::isatty(STDERR_FILENO) != 1) return nullptr;
+    return std::make_unique<TerminalProgress>();
+}
 
 Interaction::Interaction() : m_terminal(std::make_unique<StdinTerminal>()) {}
 

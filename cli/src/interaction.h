@@ -12,6 +12,7 @@
 #include <string>
 
 #include "tufkey/core/interaction.h"
+#include "tufkey/core/progress.h"
 
 namespace tufkey::cli {
 
@@ -26,6 +27,9 @@ public:
     [[nodiscard]] core::EnvLookup environment() const;
     // A non-secret variable (a path, a URL), or "" when unset.
     [[nodiscard]] std::string variable(const std::string& name) const;
+    // A progress line for long work on stderr, or nullptr when stderr is not a terminal or the
+    // output is --json: progress is never seen by scripts (core/progress.h).
+    [[nodiscard]] std::unique_ptr<core::Progress> progress(bool json) const;
 
 private:
     std::unique_ptr<core::Terminal> m_terminal;

@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
 
     CommandSet commands(globals);
     for (auto registrar : tufkey::cli::registered_commands()) registrar(app, commands);
+    tufkey::cli::set_group_examples(app);
     // The build's man pages and shell completion are made from this (cli/src/cli_tree.h).
     if (argc == 2 && std::string_view(argv[1]) == tufkey::cli::kCliTreeArgument) {
         fmt::print("{}\n", tufkey::cli::cli_tree(app, TUFKEY_VERSION).dump_indented(2));

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include <fstream>
 #include <map>
 #include <mutex>
 
@@ -120,6 +121,29 @@ Module::~Module() {
 }
 
 bool Module::is_yubico_piv() const noexcept { return m_info.manufacturer.rfind("Yubico", 0) == 0; }
+
+std::optional<std::string> missing_softhsm_store(const std::string& conf_path) {
+    const std::string conf = conf_path.empty() ? "/etc/softhsm/softhsm2.conf" : conf_path;
+    std::ifstream in(conf);
+    std::string line;
+    while (in && std::getline(in, line)) {
+        const auto key = line.find("directories.tokendir");
+        if (key == std::string::npos || line.find_first_not_of(" \t") != key) continue;
+        const auto eq = line.find('=', key);
+        if (eq == std::string::npos) continue;
+        std::string dir = line.substr(eq + 1);
+        dir.erase(0, dir.find_first_not_of(" \t"));
+        dir.erase(dir.find_last_not_of(" \t\r") + 1);
+        struct stat st {};
+        if (dir.empty() || ::stat(dir.c_str(), &st) == 0) return std::nullopt;
+        return fmt::format(
+            "the SoftHSM2 token store {} (directories.tokendir in {}) does not exist: it was removed or moved; "
+            "restore it from a backup, or check SOFTHSM2_CONF names the configuration of your store, then run the "
+            "command again",
+            dir, conf);
+    }
+    return std::nullopt;
+}
 
 core::Result<std::shared_ptr<Module>> Module::open(const std::string& path) {
     if (path.empty()) return Error(ErrorCode::usage, "no PKCS#11 module given (use --module PATH)");

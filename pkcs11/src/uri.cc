@@ -62,6 +62,11 @@ core::Result<void> set_path_attribute(Uri& uri, std::string_view name, std::stri
         uri.slot_id = n;
         return core::success();
     }
+    if (name == "module-path" || name == "module-name")
+        return Error(ErrorCode::usage, "PKCS#11 URI: " + std::string(name) +
+                                           " is a query attribute (RFC 7512): write it after '?', e.g. "
+                                           "pkcs11:token=root;object=root?" +
+                                           std::string(name) + "=...");
     for (const auto& [k, v] : uri.other_path) {
         if (k == name) return duplicate(name);
     }

@@ -129,7 +129,7 @@ TEST_P(SignCli, SignsTagsByDigestManifestAndBatchIntoVerifiableMetadata) {
 
     auto r = run({"sign", std::string(kGun) + ":v1", "--digest", "sha256:" + kDigestA, "--size", "1234"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find(std::string("Successfully signed ") + kGun + ":v1"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find(std::string("Successfully signed ") + kGun + ":v1"), std::string::npos) << r.out;
 
     const std::string manifest =
         R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]})";
@@ -317,7 +317,10 @@ TEST_P(SignCli, InspectShowsDockerTrustInspectShape) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     for (const std::string& section :
          {std::string("Signatures for ") + kGun, std::string("Administrative keys for ") + kGun,
-          std::string("Repository Key:"), std::string("Root Key:\t") + rt.root.keyids.at(0).str(),
+          std::string("Repository Key:"),
+          // Canonical IDs as `status` shows them, the root.json ID beside the root key's (issue #16).
+          std::string("Root Key:\t") + rt.keys.at(rt.root.keyids.at(0)).canonical_id().str() +
+              " (root.json: " + rt.root.keyids.at(0).str() + ")",
           std::string("(Repo Admin)")})
         EXPECT_NE(r.out.find(section), std::string::npos) << section << " in\n" << r.out;
 

@@ -71,6 +71,20 @@ TEST(CliHelp, EveryCommandHasHelpWithAnExample) {
     EXPECT_GE(leaves, 20u);
 }
 
+// Issue #16: `bundle --help`, `key --help`, `token --help` and `transcript --help` showed the
+// top-level init example. A group's help now lists its own commands' examples.
+TEST(CliHelp, CommandGroupsShowTheirOwnExamples) {
+    for (const std::string group : {"bundle", "key", "token", "transcript", "delegation", "signer", "root"}) {
+        auto help = help_of({group});
+        ASSERT_EQ(help.exit_code, 0) << group;
+        const auto at = help.out.find("Example:\n");
+        ASSERT_NE(at, std::string::npos) << group << ":\n" << help.out;
+        const std::string examples = help.out.substr(at);
+        EXPECT_EQ(examples.find("tufkey init"), std::string::npos) << group << ":\n" << examples;
+        EXPECT_NE(examples.find("tufkey " + group + " "), std::string::npos) << group << ":\n" << examples;
+    }
+}
+
 TEST(CliHelp, UnknownCommandIsAUsageError) {
     auto r = run_process({tufkey_binary(), "frobnicate"});
     EXPECT_EQ(r.exit_code, 2);

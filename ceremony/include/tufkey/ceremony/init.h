@@ -49,6 +49,7 @@ struct InitRequest final {
     std::string server;                                   // --server URL: a Notary server repository
     TlsSettings tls;                                      // --tls-ca, --tls-client-cert, --tls-client-key
     bool server_snapshot = false;                         // --server-managed snapshot
+    std::string publish_to{};  // --publish-to DIR (absolute): remembered as repository.json "publish_to"
     // Filled by init_repository from the server: role -> the public key the server holds.
     std::map<tuf::RoleName, tuf::Key> server_keys;
 };

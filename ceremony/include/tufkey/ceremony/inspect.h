@@ -7,7 +7,9 @@
 // are none. Signers are every delegation except the release role, with the canonical IDs of
 // their keys. Administrative keys: "Root" (the IDs root.json lists for the root role, i.e. the
 // certificate IDs in the notary dialect, as docker shows them) and "Repository" (the canonical
-// IDs of the targets keys). Lists are sorted as docker sorts them (tags in natural order,
+// IDs of the targets keys). `--pretty` and `status` show canonical IDs for every key (the key's
+// name in `key list`, private/<ID>.key and `--key`), and the root.json ID beside a root key's
+// where they differ; the JSON keeps docker's IDs. Lists are sorted as docker sorts them (tags in natural order,
 // signers and administrative roles by name, descending).
 #pragma once
 
@@ -31,6 +33,9 @@ struct InspectedTag final {
 struct InspectedSigner final {
     std::string name;
     std::vector<std::string> key_ids;
+    // The canonical IDs of the same keys, in the same order (what `status`, `key list` and
+    // `--key` name them; differs from key_ids only for "Root").
+    std::vector<std::string> canonical_ids{};
 };
 
 struct Inspection final {

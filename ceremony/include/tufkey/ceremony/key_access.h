@@ -33,9 +33,14 @@ namespace tufkey::ceremony {
 
 // Where the PKCS#11 module path may come from, besides a key URI's module-path.
 struct ModuleSettings final {
-    std::string option;       // --module PATH ("" when not given)
-    std::string environment;  // $TUFKEY_PKCS11_MODULE ("" when unset)
+    std::string option;          // --module PATH ("" when not given)
+    std::string environment;     // $TUFKEY_PKCS11_MODULE ("" when unset)
+    std::string softhsm_conf{};  // $SOFTHSM2_CONF ("" when unset): to name a removed SoftHSM2 store
 };
+
+// pkcs11::Module::open, with a module that cannot be initialised because its SoftHSM2 token store
+// is gone named as such (pkcs11::missing_softhsm_store) instead of a bare CKR_GENERAL_ERROR.
+core::Result<std::shared_ptr<pkcs11::Module>> open_module(const ModuleSettings& settings, const std::string& path);
 
 // The configured module for `uri` (nullptr: no URI) in the one precedence: --module, the URI's
 // module-path, $TUFKEY_PKCS11_MODULE. nullopt: none configured, discover one.

@@ -34,7 +34,8 @@
 // A repository on a Notary server (`init --server`, or pulled from one; repository.h) is
 // published to that server instead (ceremony/src/publish_server.h): its outgoing changes are
 // uploaded, and what the server then serves is verified and stored. Another --to is
-// ErrorCode::usage. An http(s):// destination for a static repository is ErrorCode::usage too.
+// ErrorCode::usage; --server and $TUFKEY_SERVER are not consulted. An http(s):// destination
+// for a static repository is ErrorCode::usage too.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "tufkey/core/progress.h"
 #include "tufkey/core/result.h"
 #include "tufkey/keystore/trust_home.h"
 #include "tufkey/tuf/dialect.h"
@@ -51,10 +53,17 @@
 
 namespace tufkey::ceremony {
 
+// Where a static repository goes: `to` (--to) when given; else the directory the repository
+// remembers (repository.json "publish_to", set by every publish); else the directory it was
+// pulled from (repository.json "origin", when that is a directory or file:// URL); else
+// `server` (--server / $TUFKEY_SERVER). None of them: ErrorCode::usage naming --to. A
+// successful publish remembers the directory it wrote (as an absolute path), so that a cron
+// job can run `tufkey publish GUN` (or `tufkey refresh GUN --due --publish`) alone.
 struct PublishRequest final {
     std::string gun;
-    std::string to;              // directory or file:// URL
-    bool to_is_default = false;  // `to` came from --server/$TUFKEY_SERVER, not --to
+    std::string to;                      // --to: directory or file:// URL ("": the remembered destination)
+    std::string server{};                // --server / $TUFKEY_SERVER: the last fallback ("" none)
+    core::Progress* progress = nullptr;  // a terminal's progress line (core/progress.h), or none
 };
 
 struct PublishReport final {

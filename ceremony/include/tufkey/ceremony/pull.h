@@ -50,6 +50,7 @@
 
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/ceremony/repository.h"
+#include "tufkey/core/progress.h"
 #include "tufkey/core/result.h"
 #include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/role_name.h"
@@ -67,6 +68,7 @@ struct PullRequest final {
     // When the verified state is the one the home holds (the same timestamp bytes), write
     // nothing, not even a transcript step (refresh_from_server).
     bool unchanged_writes_nothing = false;
+    core::Progress* progress = nullptr;  // a terminal's progress line (core/progress.h), or none
 };
 
 struct PullReport final {

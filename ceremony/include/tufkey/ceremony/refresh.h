@@ -8,6 +8,11 @@
 // `--role ROLE` for delegated roles only re-signs just those, to be carried to the owner by
 // bundle (docs/delegation.md). Writes under the home lock (snapshot
 // first, timestamp last) and appends a "refresh" transcript step.
+//
+// With `due_only` (`refresh --due`, for cron) only the named roles (default snapshot and
+// timestamp) that are inside their warning window (repository.json `warn`, the windows `status`
+// uses) or expired are re-signed; the others are reported in `not_due`, and when none is due
+// nothing is opened, signed or written. Roles the Notary server signs are never due.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +31,7 @@ namespace tufkey::ceremony {
 struct RefreshRequest final {
     std::string gun;
     std::vector<std::string> roles;  // snapshot, timestamp, targets or a delegated role; empty: snapshot+timestamp
+    bool due_only = false;           // re-sign only roles inside their warning window (see above)
 };
 
 struct RefreshReport final {
@@ -33,6 +39,12 @@ struct RefreshReport final {
     std::map<tuf::RoleName, tuf::Version> versions;  // role -> new version
     std::map<tuf::RoleName, std::string> expires;    // role -> new expiry (RFC 3339)
     std::vector<std::filesystem::path> files_written;
+    struct NotDue final {
+        tuf::RoleName role = tuf::RoleName::timestamp();
+        std::int64_t seconds_left = 0;  // until it expires
+        std::int64_t window = 0;        // its warning window, seconds
+    };
+    std::vector<NotDue> not_due;  // due_only: roles left alone, outside their window
 };
 
 // A role the repository does not have (or root) is ErrorCode::usage; a key not held is ErrorCode::key.

@@ -20,6 +20,8 @@
 // or that lives on a Notary server, "tls":{"ca","client_cert","client_key"} (file paths, no
 // secret) for reaching it, and "server_managed":["snapshot","timestamp"] naming the roles whose
 // keys the Notary server at origin holds (a server repository; see outgoing_dir()),
+// "publish_to":DIR, the absolute static directory the last `publish --to` (or `init
+// --publish-to`) wrote, which a later `publish GUN` without --to uses again,
 // and "role_keys":{ROLE:[{"key_id","token_label","token_serial","uri"}]} when a role other than
 // root is signed by a token key (`rotate GUN ROLE --key pkcs11:...`). A role_keys entry is used
 // only while root lists its key for that role; a later rotation drops the entries it replaces.
@@ -45,6 +47,14 @@ namespace tufkey::ceremony {
 // Refuses GUNs that cannot be a path under the home: empty, absolute, "." or ".." components,
 // empty components, characters outside [A-Za-z0-9._:/-], longer than 255. ErrorCode::usage.
 core::Result<void> check_gun(std::string_view gun);
+
+// Every repository in the home, sorted: those tufkey manages (tufkey/<GUN>/repository.json)
+// and those the notary client or docker cached (tuf/<GUN>/metadata/root.json) alike.
+std::vector<std::string> home_guns(const keystore::TrustHome& home);
+
+// The GUNs of `known` nearest to `gun` when close enough to be a typo (edit distance at most 2,
+// or the same letters in another case); several only when equally near.
+std::vector<std::string> close_guns(std::string_view gun, const std::vector<std::string>& known);
 
 // A root key that lives on a token, as the repository remembers it (never a PIN).
 struct TokenKeyRef final {
@@ -74,7 +84,10 @@ struct RepositoryConfig final {
     // own staged work (staged_work.h).
     std::map<std::string, std::uint64_t> synced;
     std::string origin;  // pulled repositories: where `tufkey pull` fetched them from ("" otherwise)
-    TlsSettings tls;     // how to reach origin over https (remembered by pull and init --server)
+    // Static repositories: the directory `publish` writes when it is given no --to (absolute;
+    // remembered by `publish --to` and `init --publish-to`; "" none).
+    std::string publish_to{};
+    TlsSettings tls;  // how to reach origin over https (remembered by pull and init --server)
     // Roles ("snapshot", "timestamp") whose keys the Notary server at `origin` holds. Not empty:
     // a server repository, whose signed changes wait in outgoing/ until `publish`.
     std::vector<std::string> server_managed;
@@ -112,7 +125,8 @@ public:
     // repository.json as it will be once `tx` commits (what `tx` staged, else the file).
     [[nodiscard]] core::Result<RepositoryConfig> load_config(const keystore::HomeTransaction& tx) const;
     // The one refusal for a GUN this home does not hold, in every command: ErrorCode::usage
-    // (exit 2; the fix is `tufkey pull` or `tufkey init`), naming the GUN and both commands.
+    // (exit 2; the fix is `tufkey pull` or `tufkey init`), naming the GUN and both commands,
+    // and first the home's repositories with a close name ("did you mean ...?").
     [[nodiscard]] core::Error unknown_repository() const;
     [[nodiscard]] core::Result<void> save_config(keystore::HomeTransaction& tx, const RepositoryConfig& config) const;
 

@@ -38,7 +38,9 @@
 
 #include "tufkey/ceremony/key_access.h"
 #include "tufkey/core/bytes.h"
+#include "tufkey/core/progress.h"
 #include "tufkey/core/result.h"
+#include "tufkey/tuf/dialect.h"
 #include "tufkey/tuf/role_name.h"
 #include "tufkey/tuf/version.h"
 
@@ -49,6 +51,7 @@ struct TargetSpec final {
     std::string tag;
     core::Bytes sha256;  // 32 bytes
     std::uint64_t length = 0;
+    std::string source{};  // where it was named, for errors: "release.txt line 3" ("" on the command line)
 };
 
 // "GUN:TAG" split at the last ':' whose remainder holds no '/' (so "host:5000/app:v1" works);
@@ -59,6 +62,28 @@ struct GunAndTag final {
 };
 GunAndTag split_gun_tag(std::string_view name);
 
+// Whether `tag` may be signed as a new tag of repository `gun` (existing names are never
+// checked again: `unsign` removes any name a role lists).
+//   notary  docker's tag grammar, [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, which `docker trust sign`
+//           and `docker pull NAME:TAG` accept;
+//   tuf     a TUF target path: '/'-separated, relative, no empty, "." or ".." component, no
+//           backslash or control character, at most 1024 bytes;
+// and in both a name that starts with "GUN:" (the repository named again) is refused.
+// ErrorCode::usage naming the rule.
+core::Result<void> check_new_tag(tuf::Dialect dialect, std::string_view gun, std::string_view tag);
+
+// "GUN:TAG" split after the repository this home holds (`known` says whether a GUN is one),
+// the leftmost such ':' first, so that a name signed as "host/app:1.0" (which older versions
+// wrote from batch lines) is reachable as "GUN:host/app:1.0"; no known prefix: split_gun_tag.
+template <typename Known>
+GunAndTag split_known_gun_tag(std::string_view name, const Known& known) {
+    for (auto colon = name.find(':'); colon != std::string_view::npos; colon = name.find(':', colon + 1)) {
+        if (colon + 1 < name.size() && known(name.substr(0, colon)))
+            return {std::string(name.substr(0, colon)), std::string(name.substr(colon + 1))};
+    }
+    return split_gun_tag(name);
+}
+
 // "sha256:HEX" (64 hex digits, either case). ErrorCode::usage otherwise.
 core::Result<core::Bytes> parse_sha256_digest(std::string_view digest);
 // The sha256 and length of a file's exact bytes (read in chunks). ErrorCode::io/usage.
@@ -66,19 +91,21 @@ struct FileDigest final {
     core::Bytes sha256;
     std::uint64_t length = 0;
 };
-core::Result<FileDigest> digest_file(const std::filesystem::path& file);
+core::Result<FileDigest> digest_file(const std::filesystem::path& file, core::Progress* progress = nullptr);
 // The same for an image manifest, which must be a JSON object with `schemaVersion` (Docker v2
 // or OCI); anything else is ErrorCode::usage.
 core::Result<FileDigest> digest_manifest(const std::filesystem::path& file);
 // A batch file: one "TAG sha256:HEX SIZE" per line, blank lines and '#' comments allowed.
 // A bad line (or a tag given twice) is ErrorCode::usage naming the file and the line number.
-core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name);
+core::Result<std::vector<TargetSpec>> parse_batch(std::string_view text, std::string_view file_name,
+                                                  core::Progress* progress = nullptr);
 
 struct SignRequest final {
     std::string gun;
-    std::vector<TargetSpec> targets;    // sign: the tags to add (or replace)
-    std::vector<std::string> removals;  // unsign: the tags to remove
-    std::optional<std::string> role;    // --role
+    std::vector<TargetSpec> targets;     // sign: the tags to add (or replace)
+    std::vector<std::string> removals;   // unsign: the tags to remove
+    std::optional<std::string> role;     // --role
+    core::Progress* progress = nullptr;  // a terminal's progress line (core/progress.h), or none
 };
 
 struct SignReport final {
@@ -94,8 +121,8 @@ struct SignReport final {
     std::vector<std::string> warnings;
 };
 
-// Adds request.targets to the role. A tag the dialect cannot publish (tuf::check_target_path)
-// or a tag named twice is ErrorCode::usage, as is a request with no targets.
+// Adds request.targets to the role. A new tag check_new_tag() refuses or a tag named twice is
+// ErrorCode::usage (naming its batch line), as is a request with no targets.
 core::Result<SignReport> sign_targets(KeyAccess& access, const SignRequest& request);
 
 // Removes request.removals from the role. A tag the role does not list is ErrorCode::usage

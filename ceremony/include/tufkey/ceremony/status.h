@@ -55,6 +55,9 @@ struct StatusReport final {
     // A root rotation collecting signatures (rotate GUN root --stage): "version N, signed by
     // a of t old root keys, b of u new root keys"; empty when none is staged.
     std::string staged_root;
+    // Where `tufkey publish GUN` without --to goes (publish.h): the Notary server of a server
+    // repository, else the remembered directory or the one it was pulled from; "" none yet.
+    std::string publish_destination;
 };
 
 core::Result<StatusReport> repository_status(const keystore::TrustHome& home, const StatusRequest& request);

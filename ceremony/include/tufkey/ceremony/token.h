@@ -37,6 +37,9 @@ struct ModuleReport final {
     std::string description;
     std::string library_version;
     std::optional<std::string> problem;  // one line when the module could not be listed
+    // The module could not be loaded or initialised (e.g. SoftHSM2 whose token store was
+    // removed), not merely found no reader: `token list` exits 3 then.
+    bool unusable = false;
     std::vector<TokenSlotReport> slots;
 };
 

@@ -31,6 +31,13 @@ struct ModuleInfo final {
     std::string cryptoki_version;  // "2.40"
 };
 
+// SoftHSM2 answers C_Initialize with a bare CKR_GENERAL_ERROR when its token store is gone.
+// Given its configuration file (SOFTHSM2_CONF, read by the caller; "" for the default
+// /etc/softhsm/softhsm2.conf), the sentence naming the store and the next step when the store
+// that `directories.tokendir` names does not exist; nullopt otherwise (or when the file cannot
+// be read).
+std::optional<std::string> missing_softhsm_store(const std::string& conf_path);
+
 class Module final {
 public:
     // Loads and initialises the module at `path`, or returns the instance already loaded.
