@@ -15,6 +15,8 @@
 // as fresh_keys ones (key counts, not key IDs).
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "crash_harness.h"
 #include "scenarios.h"
 #include "temp_dir.h"
@@ -31,6 +33,10 @@ struct Move final {
 
 std::string move_name(const ::testing::TestParamInfo<Move>& info) {
     return std::string(tuf::to_string(info.param.from)) + "_to_" + std::string(tuf::to_string(info.param.to));
+}
+
+void PrintTo(const Move& move, std::ostream* os) {
+    *os << tuf::to_string(move.from) << " to " << tuf::to_string(move.to);
 }
 
 class MigrateCrash : public ::testing::TestWithParam<Move> {
