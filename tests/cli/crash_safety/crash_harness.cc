@@ -150,11 +150,25 @@ void CrashHarness::learn_before_and_after() {
     m_after = read_tree(m_world.home());
     ASSERT_NE(m_before, m_after) << m_scenario.name << " changed nothing: nothing to test";
     EXPECT_EQ(m_world.tufkey({"verify", kGun}).exit_code, 0) << m_scenario.name << ": the after state must verify";
+    if (m_scenario.make_pending) {
+        m_world.restore_before();
+        m_scenario.make_pending(m_world);
+        (void)m_world.tufkey(m_scenario.read_only);
+        m_pending = read_tree(m_world.home());
+        m_has_pending = true;
+        ASSERT_NE(m_pending, m_before) << m_scenario.name << ": the pending state is the before state";
+        ASSERT_NE(m_pending, m_after) << m_scenario.name << ": the pending state is the after state";
+    }
 
     // Calibration: the checks accept both legitimate outcomes, so a failure below is the
     // command's, not the harness's.
     m_world.restore_before();
     check_home("calibration: the before state, untouched");
+    if (m_has_pending) {
+        m_world.restore_before();
+        m_scenario.make_pending(m_world);
+        check_home("calibration: the pending state");
+    }
     m_world.restore_before();
     ASSERT_EQ(m_world.tufkey(m_scenario.command).exit_code, 0);
     check_home("calibration: the after state of an undisturbed run");
@@ -202,7 +216,7 @@ int CrashHarness::inject_until_done(Fault fault, const std::string& syscall, con
         const std::string label = m_scenario.name + " " + to_string(fault) + " at " + syscall + " call " +
                                   std::to_string(n) + " (exit " + std::to_string(run.exit_code) + ", signal " +
                                   std::to_string(run.signal) + "): " + hex_line(run.err);
-        check_home(label);
+        ++m_found[check_home(label)];
     }
     return points;
 }
@@ -221,18 +235,20 @@ void CrashHarness::run_every_fault() { run_faults(every_fault()); }
 
 void CrashHarness::run_faults(const std::vector<Fault>& faults) {
     for (Fault fault : faults) {
+        m_found.clear();
         const int points = inject_until_done(fault);
         if (!m_ready) return;
         std::string key = to_string(fault);
         for (char& c : key) c = c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         ::testing::Test::RecordProperty("points_" + key, points);
-        std::cout << "crash-safety: " << m_scenario.name << " " << to_string(fault) << " points=" << points
-                  << std::endl;
+        std::cout << "crash-safety: " << m_scenario.name << " " << to_string(fault) << " points=" << points;
+        for (const auto& [match, runs] : m_found) std::cout << " " << to_string(match) << "=" << runs;
+        std::cout << std::endl;
         EXPECT_GT(points, 0) << m_scenario.name << " " << to_string(fault) << ": no injection point reached";
     }
 }
 
-void CrashHarness::check_home(const std::string& label) {
+Match CrashHarness::check_home(const std::string& label) {
     SCOPED_TRACE(label);
     (void)m_world.tufkey(m_scenario.read_only);
     const fs::path home = m_world.home();
@@ -245,13 +261,17 @@ void CrashHarness::check_home(const std::string& label) {
         auto verify = m_world.tufkey({"verify", kGun});
         EXPECT_EQ(verify.exit_code, 0) << "(a) verify fails: " << verify.err;
     }
-    const Comparison c = compare_state(now, m_before, m_after, m_scenario.fresh_keys);
+    const Comparison c =
+        compare_state(now, m_before, m_after, m_scenario.fresh_keys, m_has_pending ? &m_pending : nullptr);
     EXPECT_NE(c.match, Match::neither) << "(b) neither the before state (" << c.difference_from_before
-                                       << ") nor the after state (" << c.difference_from_after << ")";
+                                       << ") nor the after state (" << c.difference_from_after << ")"
+                                       << (m_has_pending ? " nor the pending state (" + c.difference_from_pending + ")"
+                                                         : std::string());
     expect_keys_kept(now);
     expect_transcript_matches_metadata();
     if (m_scenario.extra_check) m_scenario.extra_check(m_world);
     if (m_scenario.next_command) m_scenario.next_command(m_world, c.match);
+    return c.match;
 }
 
 void CrashHarness::expect_keys_kept(const Tree& now) {

@@ -4,7 +4,8 @@
 // injected. After every run a read-only command opens the home (the point where a journal is
 // rolled forward or back), then the home must be:
 //   (a) parseable, and verifying if the before state verified;
-//   (b) the before state byte for byte, or equivalent to the after state (home_state.h);
+//   (b) the before state byte for byte, or equivalent to the after state (home_state.h), or,
+//       for a command in two committed halves, to the pending state between them;
 //   (c) without a lost key: every key of before is still listed (as `key list` lists) and decrypts;
 //   (d) with a transcript that matches the metadata (the last line recording written files
 //       names the SHA-256 of the current files) and passes `tufkey transcript verify` when the
@@ -15,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,11 @@ struct Scenario final {
     std::function<void(const CrashWorld&, Match)> next_command;
     // More checks after each run, e.g. on a publish destination.
     std::function<void(const CrashWorld&)> extra_check;
+    // For a command that commits its work in two halves (migrate: the home, then the
+    // destination's publish): leaves the run home, from the before state, in the state between
+    // them (e.g. by running the command with its second half bound to fail). That state is
+    // accepted as Match::pending, and next_command must move it forward.
+    std::function<void(const CrashWorld&)> make_pending;
 };
 
 class CrashHarness final {
@@ -57,7 +64,7 @@ public:
 private:
     int inject_until_done(Fault fault, const std::string& syscall, const std::string& action);
     void learn_before_and_after();
-    void check_home(const std::string& label);
+    Match check_home(const std::string& label);  // the state the home was found in
     void expect_keys_kept(const Tree& now);
     void expect_transcript_matches_metadata();
     [[nodiscard]] bool transcript_verifies() const;
@@ -66,6 +73,9 @@ private:
     Scenario m_scenario;
     Tree m_before;
     Tree m_after;
+    Tree m_pending;
+    bool m_has_pending = false;
+    std::map<Match, int> m_found;  // states found after the injected runs of the current fault
     bool m_before_verifies = false;
     bool m_before_transcript_verifies = false;
     bool m_learned = false;

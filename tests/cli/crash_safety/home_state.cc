@@ -123,13 +123,15 @@ const char* to_string(Match match) {
             return "before";
         case Match::after:
             return "after";
+        case Match::pending:
+            return "pending";
         case Match::neither:
             break;
     }
     return "neither";
 }
 
-Comparison compare_state(const Tree& now, const Tree& before, const Tree& after, bool fresh_keys) {
+Comparison compare_state(const Tree& now, const Tree& before, const Tree& after, bool fresh_keys, const Tree* pending) {
     Comparison c;
     c.difference_from_before = first_difference(now, before, false, fresh_keys);
     c.difference_from_after =
@@ -138,6 +140,10 @@ Comparison compare_state(const Tree& now, const Tree& before, const Tree& after,
         c.match = Match::before;
     else if (c.difference_from_after.empty())
         c.match = Match::after;
+    if (c.match != Match::neither || pending == nullptr) return c;
+    c.difference_from_pending =
+        first_difference(with_new_keys_by_role(now, before), with_new_keys_by_role(*pending, before), true, fresh_keys);
+    if (c.difference_from_pending.empty()) c.match = Match::pending;
     return c;
 }
 

@@ -2,8 +2,6 @@
 // injection (crash_harness.h), in both dialects.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "crash_harness.h"
 #include "scenarios.h"
 #include "temp_dir.h"
@@ -21,24 +19,6 @@ protected:
 
     CrashWorld m_world;
 };
-
-bool is_temporary(const std::string& path) {
-    const std::string name = fs::path(path).filename().string();
-    return name.starts_with(".") && name.find(".tmp-") != std::string::npos;
-}
-
-// Every file a client can fetch from a publish destination is whole JSON, whatever run was
-// interrupted; a killed publish may leave its own temporaries (".NAME.tmp-XXXXXX", which no
-// client asks for) until the next publish removes them.
-void expect_site_parses(const fs::path& site, bool allow_temporaries) {
-    for (const auto& [path, bytes] : read_tree(site)) {
-        if (is_temporary(path)) {
-            EXPECT_TRUE(allow_temporaries) << "publish left a temporary behind: " << path;
-            continue;
-        }
-        EXPECT_FALSE(nlohmann::json::parse(bytes, nullptr, false).is_discarded()) << "torn published file " << path;
-    }
-}
 
 TEST_P(RemoteCommandCrash, Publish) {
     const fs::path home = m_world.home();

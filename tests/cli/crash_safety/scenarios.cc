@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace tufkey::testing::crash {
 
 namespace fs = std::filesystem;
@@ -31,6 +33,17 @@ void expect_sign_works(const CrashWorld& world, Match) {
     auto sign = world.tufkey(CrashWorld::sign_args("next"));
     ASSERT_EQ(sign.exit_code, 0) << "(e) the next sign fails: " << sign.err;
     expect_verifies_tag(world, "next");
+}
+
+void expect_site_parses(const fs::path& site, bool allow_temporaries) {
+    for (const auto& [path, bytes] : read_tree(site)) {
+        const std::string name = fs::path(path).filename().string();
+        if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) {
+            EXPECT_TRUE(allow_temporaries) << "publish left a temporary behind: " << path;
+            continue;
+        }
+        EXPECT_FALSE(nlohmann::json::parse(bytes, nullptr, false).is_discarded()) << "torn published file " << path;
+    }
 }
 
 std::string scenario_name(const std::string& command, tuf::Dialect dialect) {

@@ -28,6 +28,11 @@ void expect_sign_works(const CrashWorld& world, Match match);
 // (e) for a home without signing keys: `verify kGun:TAG` prints the digest of TAG.
 void expect_verifies_tag(const CrashWorld& world, const std::string& tag);
 
+// Every file a client can fetch from a publish destination is whole JSON, whatever run was
+// interrupted; a killed publish may leave its own temporaries (".NAME.tmp-XXXXXX", which no
+// client asks for) until the next publish removes them.
+void expect_site_parses(const std::filesystem::path& site, bool allow_temporaries);
+
 // "name/notary" or "name/tuf".
 std::string scenario_name(const std::string& command, tuf::Dialect dialect);
 
