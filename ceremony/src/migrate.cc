@@ -490,7 +490,7 @@ core::Result<MigrateReport> migrate_repository(KeyAccess& access, const MigrateR
     TUFKEY_TRY(auto report, execute(access, request, plan, state, *lock));
     lock.reset();  // publish takes the home's lock itself
     const std::string to = plan.server ? plan.url : plan.dir.string();
-    auto published = publish_repository(access.home, PublishRequest{request.gun, to, false});
+    auto published = publish_repository(access.home, PublishRequest{request.gun, to});
     if (!published)
         return published.error().with_context(
             "the home holds the migrated repository, but publishing it failed; "
