@@ -134,8 +134,15 @@ core::Result<Anchor> choose_anchor(KeyAccess& access, tuf::Fetcher& fetcher, con
         if (!home_root) {
             // A move to another dialect (tufkey migrate): the pinned old root anchors the new
             // chain's root 1 when a threshold of its keys signed it; then the dialects differ on purpose.
-            TUFKEY_TRY(auto moved, migrated_anchor(fetcher, request, source, root, **profile));
-            if (moved) return std::move(*moved);
+            // When that fails, a pin of the wrong dialect is named as such first.
+            auto moved = migrated_anchor(fetcher, request, source, root, **profile);
+            if (moved.ok() && *moved) return std::move(**moved);
+            if (!moved.ok()) {
+                if (served)
+                    TUFKEY_TRY_VOID(detail::check_pin_dialect(root, request.root_file, *served,
+                                                              remote::redact_url(source), request.gun));
+                return moved.error();
+            }
         }
         if (served)
             TUFKEY_TRY_VOID(

@@ -265,7 +265,7 @@ TEST_P(NotaryServerInterop, AliceSignsWithTheKeyDockerGaveHerAndDockerInspectSho
     ASSERT_EQ(pull.exit_code, 0) << pull.err;
     auto sign = as_alice({"sign", gun + ":v1", "--file", m_blob.string(), "--publish"});
     ASSERT_EQ(sign.exit_code, 0) << sign.err;
-    EXPECT_NE(sign.err.find("targets/releases"), std::string::npos) << "docker's role for signers: " << sign.err;
+    EXPECT_NE(sign.out.find("targets/releases"), std::string::npos) << "docker's role for signers: " << sign.out;
 
     const ProcessResult inspect = owner.docker({"trust", "inspect", gun});
     ASSERT_EQ(inspect.exit_code, 0) << inspect.out << inspect.err;
